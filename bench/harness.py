@@ -1,0 +1,167 @@
+"""Shared pieces of the benchmarks: servers on loopback, a keep-alive load generator, percentiles.
+
+Every benchmark measures Muster next to a bare ASGI app in the same run and prints the ratio, so
+the figures mean something on whatever machine runs them. Traffic goes to 127.0.0.1 only, and every
+loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_SECRET = "bench-secret-key-that-is-long-enough-for-hs256"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http(port: int, path: str = "/health/", timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+            if sock.recv(64).startswith(b"HTTP/1.1"):
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def app_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SECRET_KEY=BENCH_SECRET,
+        DEBUG="false",
+        ALLOWED_HOSTS="*",
+        LOG_LEVEL="WARNING",
+        ACCESS_LOG="false",
+        PYTHONPATH=str(ROOT / "src") + os.pathsep + str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+@contextlib.contextmanager
+def server(args: list[str], port: int, env: dict[str, str], health: str = "/health/") -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server process until the block ends."""
+    process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_http(port, health)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def muster_server(port: int, env: dict[str, str]) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
+    return server([sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", "1"], port, env)
+
+
+def bare_server(module: str, port: int) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
+    args = [sys.executable, "-m", "uvicorn", module, "--port", str(port), "--no-access-log", "--log-level", "warning"]
+    return server(args, port, app_env(), health="/")
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        return percentile(self.latencies_ms, p)
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
+
+
+def wrk_load(port: int, path: str, headers: dict[str, str], *, connections: int, seconds: int) -> LoadResult | None:
+    """Load with wrk when it is installed (``apt-get install wrk``); None otherwise."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    args = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    requests = int(next(line for line in output.splitlines() if "requests in" in line).split()[0])
+    errors = sum(
+        int(part.split()[-1]) for line in output.splitlines() if "Non-2xx" in line for part in [line]
+    )
+    return LoadResult(requests=requests, errors=errors, seconds=float(seconds), latencies_ms=[])
+
+
+async def _keepalive_client(port: int, request: bytes, deadline: float, result: LoadResult) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = next(
+                (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")),
+                0,
+            )
+            await reader.readexactly(length)
+            result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            result.requests += 1
+            if not head.startswith(b"HTTP/1.1 2"):
+                result.errors += 1
+    finally:
+        writer.close()
+
+
+def python_load(port: int, path: str, headers: dict[str, str], *, connections: int, seconds: int) -> LoadResult:
+    """A keep-alive asyncio client (used when wrk is missing; it may be the bottleneck itself)."""
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    result = LoadResult(requests=0, errors=0, seconds=float(seconds), latencies_ms=[])
+
+    async def run() -> None:
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(_keepalive_client(port, request, deadline, result) for _ in range(connections)))
+
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        uvloop.install()
+    asyncio.run(run())
+    return result
+
+
+def load(port: int, path: str, headers: dict[str, str], *, connections: int = 50, seconds: int = 10) -> LoadResult:
+    return wrk_load(port, path, headers, connections=connections, seconds=seconds) or python_load(
+        port, path, headers, connections=connections, seconds=seconds
+    )
+
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    return f"p50 {percentile(values, 50):.1f} ms, p99 {percentile(values, 99):.1f} ms, mean {statistics.fmean(values):.1f} ms"

@@ -1,0 +1,94 @@
+"""The command line: ``python -m app serve | migrate | createsuperuser``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from app.settings import Settings, SettingsError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="muster", description="Muster: expeditions, events, organizations, chat.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="apply pending migrations (embedded default) and serve HTTP + WebSocket")
+    serve.add_argument("--host", help="bind address (HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (PORT, default 8000)")
+    serve.add_argument("--workers", type=int, help="processes (WEB_CONCURRENCY, default 1; more need REDIS_URL)")
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    commands.add_parser("migrate", help="apply pending database migrations")
+    superuser = commands.add_parser("createsuperuser", help="create an admin account (or promote an existing one)")
+    superuser.add_argument("--email", required=True)
+    superuser.add_argument("--name", default="")
+    superuser.add_argument("--password", help="default: MUSTER_ADMIN_PASSWORD, else asked for")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"muster: {error}", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        _migrate(settings)
+        return 0
+    if args.command == "createsuperuser":
+        return _create_superuser(settings, args)
+    return _serve(settings, args)
+
+
+def _migrate(settings: Settings) -> None:
+    from app.adapters.db.migrations import upgrade  # noqa: PLC0415
+
+    upgrade(settings.database_url)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn  # noqa: PLC0415
+
+    if settings.should_migrate_on_start:
+        _migrate(settings)
+    workers = args.workers or settings.web_concurrency
+    if workers > 1 and not settings.redis_url:
+        print("muster: several workers need REDIS_URL, so live events reach every socket.", file=sys.stderr)
+        return 2
+    uvicorn.run(
+        "app.bootstrap:app_from_env",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=workers,
+        reload=args.reload,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+        access_log=settings.access_log,
+    )
+    return 0
+
+
+def _create_superuser(settings: Settings, args: argparse.Namespace) -> int:
+    from app.bootstrap import build_services  # noqa: PLC0415
+    from app.core.shared.errors import DomainError  # noqa: PLC0415
+
+    password = args.password or os.environ.get("MUSTER_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+
+    async def run() -> None:
+        services = build_services(settings)
+        try:
+            user = await services.accounts.create_superuser(email=args.email, password=password, name=args.name)
+            print(f"Admin {user.email} (id {user.id}) is ready.")
+        finally:
+            await services.engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except DomainError as error:
+        print(f"muster: {error.detail}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Redis readiness."""
+
+from __future__ import annotations
+
+import asyncio
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+
+class RedisReadinessProbe:
+    """PINGs Redis with a short timeout."""
+
+    name = "redis"
+
+    def __init__(self, redis: Redis, *, timeout_s: float = 2.0) -> None:
+        self._redis, self._timeout = redis, timeout_s
+
+    async def ready(self) -> bool:
+        try:
+            async with asyncio.timeout(self._timeout):
+                return bool(await self._redis.ping())
+        except (RedisError, OSError, TimeoutError):
+            return False

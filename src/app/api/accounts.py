@@ -1,0 +1,135 @@
+"""Accounts endpoints: registration, activation, tokens, profile, admin role management."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from msgspec import UNSET
+
+from app.api.auth import client_key
+from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
+from app.api.schemas.accounts import (
+    ProfileUpdate,
+    RoleName,
+    RolesUpdate,
+    TokenObtain,
+    TokenPairOut,
+    TokenRefresh,
+    UserCreate,
+    UserOut,
+)
+from app.core.accounts.service import AccountsService
+from app.core.shared.principal import Principal, Role
+
+Search = Annotated[str | None, QueryParameter(max_length=200, description="Matches e-mail or name.")]
+
+
+class UserController(Controller):
+    path = "/api/users"
+    tags = ["accounts"]
+
+    @post("/", operation_id="RegisterUser")
+    async def register(self, data: JSONBody[UserCreate], accounts: NamedDependency[AccountsService]) -> UserOut:
+        """Register. ``role`` is ``member`` (default) or ``chief``. With e-mail activation on, the
+        account is inactive until the e-mailed link is opened."""
+        user = await accounts.register(
+            email=data.email,
+            password=data.password,
+            name=data.name,
+            username=data.username,
+            phone=data.phone,
+            role=Role(data.role),
+        )
+        return UserOut.of(user)
+
+    @get("/activate/{token:str}/", operation_id="ActivateUser")
+    async def activate(self, token: FromPath[str], accounts: NamedDependency[AccountsService]) -> UserOut:
+        """Activate an account from the link in the activation e-mail."""
+        return UserOut.of(await accounts.activate(token=token))
+
+    @get("/me/", operation_id="GetProfile")
+    async def me(self, principal: NamedDependency[Principal], accounts: NamedDependency[AccountsService]) -> UserOut:
+        """The caller's own profile."""
+        return UserOut.of(await accounts.get_profile(actor=principal))
+
+    @patch("/me/", operation_id="UpdateProfile")
+    async def update_me(
+        self,
+        data: JSONBody[ProfileUpdate],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountsService],
+    ) -> UserOut:
+        """Change the caller's name, username, phone or password."""
+        changes: dict[str, Any] = {
+            name: value
+            for name in ("name", "username", "phone", "password")
+            if (value := getattr(data, name)) is not UNSET
+        }
+        return UserOut.of(await accounts.update_profile(actor=principal, **changes))
+
+
+class TokenController(Controller):
+    path = "/api/token"
+    tags = ["auth"]
+
+    @post("/", operation_id="ObtainToken", status_code=HTTP_200_OK)
+    async def obtain(
+        self, request: Request[Any, Any, Any], data: JSONBody[TokenObtain], accounts: NamedDependency[AccountsService]
+    ) -> TokenPairOut:
+        """Trade e-mail and password for ``{access, refresh}``. Rate-limited per client (429 with Retry-After)."""
+        pair = await accounts.obtain_tokens(email=data.email, password=data.password, client=client_key(request))
+        return TokenPairOut.of(pair)
+
+    @post("/refresh/", operation_id="RefreshToken", status_code=HTTP_200_OK)
+    async def refresh(self, data: JSONBody[TokenRefresh], accounts: NamedDependency[AccountsService]) -> TokenPairOut:
+        """Trade a refresh token for a new pair; the old refresh token stops working (rotation).
+        Reusing a spent refresh token revokes its whole session (``token_reused``)."""
+        return TokenPairOut.of(await accounts.refresh(refresh_token=data.refresh))
+
+    @post("/revoke/", operation_id="RevokeToken", status_code=HTTP_204_NO_CONTENT)
+    async def revoke(
+        self,
+        data: JSONBody[TokenRefresh],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountsService],
+    ) -> None:
+        """Log out: the refresh token and every token of its session stop working."""
+        await accounts.revoke(refresh_token=data.refresh, actor=principal)
+
+
+class AdminUserController(Controller):
+    path = "/api/admin/users"
+    tags = ["admin"]
+
+    @get("/", operation_id="ListUsers")
+    async def list_users(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountsService],
+        search: Search = None,
+        role: Annotated[RoleName | None, QueryParameter()] = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> PageOut[UserOut]:
+        """Admins list users, searching e-mail and name, filtering by role."""
+        page = await accounts.list_users(
+            actor=principal, search=search, role=Role(role) if role else None, page=page_request(limit, offset)
+        )
+        return page_out(request, page, UserOut.of)
+
+    @put("/{user_id:int}/roles/", operation_id="SetUserRoles")
+    async def set_roles(
+        self,
+        user_id: FromPath[int],
+        data: JSONBody[RolesUpdate],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountsService],
+    ) -> UserOut:
+        """Admins grant and revoke ``chief``, ``organizer`` and ``admin`` (every user stays a member)."""
+        user = await accounts.set_roles(actor=principal, user_id=user_id, roles=frozenset(Role(r) for r in data.roles))
+        return UserOut.of(user)

@@ -1,0 +1,121 @@
+"""The one map from errors to HTTP responses: ``{status, code, detail[, errors]}``."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
+
+from app.core.shared.errors import (
+    DomainError,
+    InvalidInputError,
+    NotAllowedError,
+    NotAuthenticatedError,
+    NotFoundError,
+    RateLimitedError,
+    RuleViolationError,
+    TooLargeError,
+)
+
+logger = logging.getLogger("app.api")
+
+FAMILY_STATUS: dict[type[DomainError], int] = {
+    InvalidInputError: 400,
+    NotAuthenticatedError: 401,
+    NotAllowedError: 403,
+    NotFoundError: 404,
+    RuleViolationError: 409,
+    TooLargeError: 413,
+    RateLimitedError: 429,
+}
+
+STATUS_CODES: dict[int, str] = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+_JSON_PATH = re.compile(r"at `\$\.?([^`]*)`|unknown field `([^`]*)`|missing required field `([^`]*)`")
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a domain error's family."""
+    for cls in type(error).__mro__:
+        if cls in FAMILY_STATUS:
+            return FAMILY_STATUS[cls]
+    return 400
+
+
+def error_body(error: DomainError) -> dict[str, Any]:
+    """The JSON body of a domain error, with its extra facts and field errors."""
+    body: dict[str, Any] = {"status": status_for(error), "code": error.code, "detail": error.detail}
+    body.update(error.extras())
+    if isinstance(error, InvalidInputError) and error.errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
+    return body
+
+
+def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[dict[str, Any]]:
+    return Response(body, status_code=body["status"], media_type=MediaType.JSON, headers=headers)
+
+
+def domain_error_handler(_: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimitedError) else None
+    return _response(error_body(error), headers)
+
+
+def validation_error_handler(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
+    errors = [_field_error(item) for item in error.extra or []] if isinstance(error.extra, list) else []
+    detail = "The input is invalid." if errors else (error.detail or "The input is invalid.")
+    body: dict[str, Any] = {"status": 400, "code": "validation_error", "detail": detail, "errors": errors}
+    return _response(body)
+
+
+def http_error_handler(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    status = error.status_code
+    if status >= 500:
+        logger.error("HTTP %s: %s", status, error.detail)
+    code = STATUS_CODES.get(status, "error")
+    if status == 400 and str(error.detail).startswith("JSON is malformed"):
+        code = "invalid_json"
+    body = {"status": status, "code": code, "detail": error.detail}
+    return _response(body, dict(error.headers or {}) or None)
+
+
+def internal_error_handler(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    body = {"status": 500, "code": "internal_error", "detail": "Internal server error."}
+    return Response(body, status_code=HTTP_500_INTERNAL_SERVER_ERROR, media_type=MediaType.JSON)
+
+
+def _field_error(item: Any) -> dict[str, str]:
+    if not isinstance(item, dict):
+        return {"field": "", "message": str(item)}
+    message = str(item.get("message", "Invalid value."))
+    field = str(item.get("key") or "")
+    if not field or field == "data":
+        match = _JSON_PATH.search(message)
+        field = next((group for group in match.groups() if group), field) if match else field
+    return {"field": field, "message": message}
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}

@@ -1,0 +1,80 @@
+"""Request and response bodies of the accounts endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from app.core.accounts.model import TokenPair, User
+
+Email = Annotated[str, Meta(min_length=3, max_length=254, examples=["chief@example.com"])]
+Password = Annotated[str, Meta(min_length=1, max_length=128)]
+Name = Annotated[str, Meta(min_length=1, max_length=150)]
+Username = Annotated[str, Meta(max_length=150)]
+Phone = Annotated[str, Meta(max_length=32, examples=["+48123456789"])]
+Token = Annotated[str, Meta(min_length=1, max_length=2048)]
+RoleName = Literal["member", "chief", "organizer", "admin"]
+
+
+class UserCreate(Struct, forbid_unknown_fields=True):
+    email: Email
+    password: Password
+    name: Name
+    username: Username | None = None
+    phone: Phone | None = None
+    role: Literal["member", "chief"] = "member"
+
+
+class ProfileUpdate(Struct, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    username: Username | None | UnsetType = UNSET
+    phone: Phone | None | UnsetType = UNSET
+    password: Password | UnsetType = UNSET
+
+
+class UserOut(Struct):
+    id: int
+    email: str
+    name: str
+    username: str | None
+    phone: str | None
+    roles: list[str]
+    is_active: bool
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            username=user.username,
+            phone=user.phone,
+            roles=sorted(role.value for role in user.roles),
+            is_active=user.is_active,
+            created_at=user.created_at,
+        )
+
+
+class TokenObtain(Struct, forbid_unknown_fields=True):
+    email: Email
+    password: Password
+
+
+class TokenRefresh(Struct, forbid_unknown_fields=True):
+    refresh: Token
+
+
+class TokenPairOut(Struct):
+    access: str
+    refresh: str
+
+    @classmethod
+    def of(cls, pair: TokenPair) -> TokenPairOut:
+        return cls(access=pair.access, refresh=pair.refresh)
+
+
+class RolesUpdate(Struct, forbid_unknown_fields=True):
+    roles: Annotated[list[RoleName], Meta(max_length=4)]

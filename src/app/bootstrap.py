@@ -1,0 +1,228 @@
+"""The composition root: the one place that knows every concrete class and wires them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.adapters.db.engine import create_engine, create_session_factory
+from app.adapters.db.health import SqlReadinessProbe
+from app.adapters.db.uow import SqlUnitOfWorkFactory
+from app.adapters.mail.background import BackgroundMailer
+from app.adapters.mail.console import LoggingMailer
+from app.adapters.mail.smtp import SmtpMailer
+from app.adapters.memory.rate_limit import MemoryRateLimiter
+from app.adapters.realtime.channels_notifier import ChannelsNotifier
+from app.adapters.redis.health import RedisReadinessProbe
+from app.adapters.redis.rate_limit import RedisRateLimiter
+from app.adapters.security.argon2_hasher import Argon2PasswordHasher
+from app.adapters.security.jwt_tokens import JwtTokenSigner
+from app.adapters.system_clock import SystemClock
+from app.api import accounts as accounts_api
+from app.api import health as health_api
+from app.api.auth import provide_optional_principal, provide_principal
+from app.api.errors import EXCEPTION_HANDLERS
+from app.api.hosts import AllowedHosts
+from app.core.accounts.service import AccountPolicy, AccountsService
+from app.ports.clock import Clock
+from app.ports.health import ReadinessProbe
+from app.ports.mailer import Mailer
+from app.ports.notifier import Notifier
+from app.settings import Settings
+from app.ws.channels import SYSTEM_CHANNEL, channels_for
+from app.ws.frames import encode_event
+
+logger = logging.getLogger("app")
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Services:
+    """Every app-scoped service, built once per app."""
+
+    settings: Settings
+    engine: AsyncEngine
+    redis: Redis | None
+    channels: ChannelsPlugin
+    notifier: Notifier
+    accounts: AccountsService
+    mailer: Mailer
+    clock: Clock
+    probes: list[ReadinessProbe]
+    closers: list[Callable[[], Any]] = field(default_factory=list)
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Services:
+    """Build adapters and services for ``settings``; tests may hand in a clock or a mailer."""
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    uow = SqlUnitOfWorkFactory(create_session_factory(engine))
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    backend = RedisChannelsPubSubBackend(redis=redis) if redis else MemoryChannelsBackend(history=0)
+    # A fixed channel makes the plugin open its subscription at startup, before any socket races for it.
+    channels = ChannelsPlugin(backend=backend, channels=[SYSTEM_CHANNEL], arbitrary_channels_allowed=True)
+    notifier = ChannelsNotifier(channels, encode=encode_event, route=channels_for)
+    mailer = mailer or _mailer(settings)
+    hasher = Argon2PasswordHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_kib=settings.password_hash_memory_kib,
+        parallelism=settings.password_hash_parallelism,
+    )
+    rate_limiter = RedisRateLimiter(redis) if redis else MemoryRateLimiter()
+    accounts = AccountsService(
+        uow=uow,
+        hasher=hasher,
+        signer=JwtTokenSigner(settings.secret_key),
+        mailer=mailer,
+        clock=clock,
+        rate_limiter=rate_limiter,
+        policy=AccountPolicy(
+            require_activation=settings.require_email_activation,
+            access_ttl=timedelta(seconds=settings.access_token_ttl_s),
+            refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_s),
+            activation_url=settings.public_base_url.rstrip("/") + "/api/users/activate/{token}/",
+            login_limit=settings.login_rate_limit,
+            login_window_s=settings.login_rate_window_s,
+        ),
+    )
+    probes: list[ReadinessProbe] = [SqlReadinessProbe(engine)]
+    if redis is not None:
+        probes.append(RedisReadinessProbe(redis))
+    services = Services(
+        settings=settings,
+        engine=engine,
+        redis=redis,
+        channels=channels,
+        notifier=notifier,
+        accounts=accounts,
+        mailer=mailer,
+        clock=clock,
+        probes=probes,
+    )
+    services.closers.append(hasher.close)
+    return services
+
+
+def _mailer(settings: Settings) -> Mailer:
+    if not settings.smtp_host:
+        return LoggingMailer()
+    smtp = SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.mail_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        use_tls=settings.smtp_use_tls,
+        start_tls=settings.smtp_starttls,
+        timeout_s=settings.smtp_timeout_s,
+    )
+    return BackgroundMailer(smtp)
+
+
+def _constant(value: T) -> Provide:
+    def provide() -> T:
+        return value
+
+    return Provide(provide, use_cache=True, sync_to_thread=False)
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
+    """Assemble the Litestar app for ``settings`` (default: read from the environment)."""
+    settings = settings or (services.settings if services else Settings.from_env())
+    services = services or build_services(settings)
+    _init_sentry(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if isinstance(services.mailer, BackgroundMailer):
+                await services.mailer.drain()
+            for close in services.closers:
+                close()
+            await services.engine.dispose()
+            if services.redis is not None:
+                await services.redis.aclose()
+
+    return Litestar(
+        route_handlers=[
+            health_api.health,
+            health_api.ready,
+            accounts_api.UserController,
+            accounts_api.TokenController,
+            accounts_api.AdminUserController,
+        ],
+        dependencies={
+            "accounts": _constant(services.accounts),
+            "probes": _constant(services.probes),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+            "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[services.channels],
+        lifespan=[lifespan],
+        openapi_config=_openapi(),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins)) if settings.cors_allowed_origins else None,
+        middleware=[DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)],
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            log_exceptions="debug",
+            disable_stack_trace={400, 401, 403, 404, 405, 409, 413, 429},
+        ),
+        debug=False,
+        state={"services": services},
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Muster",
+        version="0.1.0",
+        description="Expeditions, ticketed events, organizations and chat, live over WebSockets.",
+        path="/api/schema",
+        render_plugins=[
+            SwaggerRenderPlugin(path="/swagger-ui"),
+            RedocRenderPlugin(path="/redoc"),
+            JsonRenderPlugin(path="/openapi.json"),
+            YamlRenderPlugin(path="/openapi.yaml"),
+        ],
+        components=Components(
+            security_schemes={"BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+        ),
+        security=[{"BearerAuth": []}],
+    )
+
+
+def _init_sentry(settings: Settings) -> None:
+    if not settings.sentry_dsn:
+        return
+    try:
+        import sentry_sdk  # noqa: PLC0415 - optional dependency
+    except ImportError:
+        logger.warning("SENTRY_DSN is set but sentry-sdk is not installed; pip install 'muster[sentry]'.")
+        return
+    sentry_sdk.init(dsn=settings.sentry_dsn, traces_sample_rate=0.0)
+
+
+def app_from_env() -> Litestar:
+    """Factory for ``uvicorn --factory``: settings from the environment."""
+    return create_app(Settings.from_env())

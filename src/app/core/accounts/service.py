@@ -1,0 +1,334 @@
+"""Account use cases: registration, activation, tokens, profile and role management."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from app.core.accounts.errors import (
+    ActivationInvalidError,
+    AdminOnlyError,
+    InactiveAccountError,
+    InvalidCredentialsError,
+    InvalidRoleError,
+    TokenExpiredError,
+    TokenInvalidError,
+    TokenReusedError,
+    TokenRevokedError,
+    UserNotFoundError,
+)
+from app.core.accounts.model import (
+    GRANTABLE_ROLES,
+    SELF_SERVICE_ROLES,
+    RefreshToken,
+    TokenClaims,
+    TokenKind,
+    TokenPair,
+    User,
+    check_password_strength,
+    normalize_email,
+    normalize_phone,
+)
+from app.core.shared.errors import RateLimitedError
+from app.core.shared.paging import Page, PageRequest
+from app.core.shared.principal import Principal, Role
+from app.ports.clock import Clock
+from app.ports.mailer import Mail, Mailer
+from app.ports.rate_limit import RateLimiter
+from app.ports.security import PasswordHasher, TokenSigner
+from app.ports.uow import UnitOfWork, UnitOfWorkFactory
+
+_UNSET = object()  # "not given" for PATCH fields where None means "clear"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountPolicy:
+    """Settings of the accounts context."""
+
+    require_activation: bool = False
+    access_ttl: timedelta = timedelta(minutes=15)
+    refresh_ttl: timedelta = timedelta(days=7)
+    activation_ttl: timedelta = timedelta(days=3)
+    activation_url: str = "http://localhost:8000/api/users/activate/{token}/"
+    login_limit: int = 10
+    login_window_s: int = 60
+
+
+class AccountsService:
+    """Accounts use cases. One public method, one transaction."""
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        signer: TokenSigner,
+        mailer: Mailer,
+        clock: Clock,
+        rate_limiter: RateLimiter,
+        policy: AccountPolicy,
+    ) -> None:
+        self._uow, self._hasher, self._signer = uow, hasher, signer
+        self._mailer, self._clock, self._limiter, self._policy = mailer, clock, rate_limiter, policy
+        self._decoy_hash: str | None = None
+
+    async def register(
+        self,
+        *,
+        email: str,
+        password: str,
+        name: str,
+        username: str | None = None,
+        phone: str | None = None,
+        role: Role = Role.MEMBER,
+    ) -> User:
+        """Create an account.
+
+        Rules: e-mail unique case-insensitively; phone in E.164; password of 8+ characters; the
+        role is member or chief. With activation required, the account stays inactive until the
+        e-mailed link is opened.
+        """
+        if role not in SELF_SERVICE_ROLES:
+            raise InvalidRoleError("A new account may be a member or a chief.")
+        check_password_strength(password)
+        user = User(
+            email=normalize_email(email),
+            name=name.strip(),
+            username=(username or "").strip() or None,
+            phone=normalize_phone(phone),
+            password_hash=await self._hasher.hash(password),
+            roles=frozenset({role}),
+            is_active=not self._policy.require_activation,
+            created_at=self._clock.now(),
+        )
+        async with self._uow() as uow:
+            user = await uow.users.add(user)
+            await uow.commit()
+        if not user.is_active:
+            await self._mailer.send(self._activation_mail(user))
+        return user
+
+    async def activate(self, *, token: str) -> User:
+        """Activate the account named by an activation link. Opening the link twice is harmless."""
+        try:
+            claims = self._signer.verify(token, kind=TokenKind.ACTIVATION)
+        except (TokenInvalidError, TokenExpiredError) as error:
+            raise ActivationInvalidError() from error
+        async with self._uow() as uow:
+            user = await uow.users.get(claims.user_id)
+            if user is None:
+                raise ActivationInvalidError()
+            if not user.is_active:
+                user.is_active = True
+                user = await uow.users.update(user)
+                await uow.commit()
+        return user
+
+    async def obtain_tokens(self, *, email: str, password: str, client: str) -> TokenPair:
+        """Log in: trade e-mail and password for an access and a refresh token.
+
+        Rules: at most ``login_limit`` attempts per client per window (429 beyond); a wrong e-mail
+        or password is ``invalid_credentials``; an inactive account is ``inactive_account``.
+        """
+        retry_after = await self._limiter.hit(
+            f"login:{client}", limit=self._policy.login_limit, window_s=self._policy.login_window_s
+        )
+        if retry_after:
+            raise RateLimitedError(retry_after)
+        async with self._uow() as uow:
+            user = await uow.users.get_by_email(email.strip())
+            if user is None:
+                await self._hasher.verify(await self._decoy(), password)
+                raise InvalidCredentialsError()
+            if not await self._hasher.verify(user.password_hash, password):
+                raise InvalidCredentialsError()
+            if not user.is_active:
+                raise InactiveAccountError()
+            if self._hasher.needs_rehash(user.password_hash):
+                user.password_hash = await self._hasher.hash(password)
+                await uow.users.update(user)
+            pair = await self._issue_pair(uow, user, family=secrets.token_urlsafe(16))
+            await uow.commit()
+        return pair
+
+    async def refresh(self, *, refresh_token: str) -> TokenPair:
+        """Trade a refresh token for a new pair; the old one stops working (rotation).
+
+        Rules: a refresh token works once. Presenting a used one again means it leaked, so every
+        token of its family is revoked (``token_reused``); a revoked one is ``token_revoked``.
+        """
+        claims = self._signer.verify(refresh_token, kind=TokenKind.REFRESH)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            record = await uow.refresh_tokens.get_for_update(claims.jti)
+            if record is None:
+                raise TokenInvalidError()
+            if record.revoked_at is not None:
+                raise TokenRevokedError()
+            if record.used_at is not None:
+                await uow.refresh_tokens.revoke_family(record.family, now)
+                await uow.commit()
+                raise TokenReusedError()
+            user = await uow.users.get(record.user_id)
+            if user is None or not user.is_active:
+                raise TokenRevokedError()
+            await uow.refresh_tokens.mark_used(record.jti, now)
+            pair = await self._issue_pair(uow, user, family=record.family)
+            await uow.commit()
+        return pair
+
+    async def revoke(self, *, refresh_token: str, actor: Principal | None = None) -> None:
+        """Log out: revoke the refresh token and every token of its family.
+
+        Rules: a user may revoke only their own tokens.
+        """
+        claims = self._signer.verify(refresh_token, kind=TokenKind.REFRESH)
+        if actor is not None and claims.user_id != actor.user_id:
+            raise TokenInvalidError()
+        async with self._uow() as uow:
+            record = await uow.refresh_tokens.get_for_update(claims.jti)
+            if record is None:
+                raise TokenInvalidError()
+            await uow.refresh_tokens.revoke_family(record.family, self._clock.now())
+            await uow.commit()
+
+    def authenticate(self, access_token: str) -> Principal:
+        """Turn an access token into the caller. Raises a ``NotAuthenticatedError``."""
+        claims = self._signer.verify(access_token, kind=TokenKind.ACCESS)
+        return Principal(user_id=claims.user_id, roles=claims.roles)
+
+    async def get_profile(self, *, actor: Principal) -> User:
+        """The caller's own profile."""
+        async with self._uow() as uow:
+            user = await uow.users.get(actor.user_id)
+        if user is None:
+            raise TokenRevokedError("The account behind this token no longer exists.")
+        return user
+
+    async def update_profile(
+        self,
+        *,
+        actor: Principal,
+        name: str | None = None,
+        username: str | None | object = _UNSET,
+        phone: str | None | object = _UNSET,
+        password: str | None = None,
+    ) -> User:
+        """Change the caller's own name, username, phone or password."""
+        if password is not None:
+            check_password_strength(password)
+        async with self._uow() as uow:
+            user = await uow.users.get(actor.user_id)
+            if user is None:
+                raise TokenRevokedError("The account behind this token no longer exists.")
+            if name is not None:
+                user.name = name.strip()
+            if username is not _UNSET:
+                user.username = (str(username or "")).strip() or None
+            if phone is not _UNSET:
+                user.phone = normalize_phone(phone if isinstance(phone, str) else None)
+            if password is not None:
+                user.password_hash = await self._hasher.hash(password)
+            user = await uow.users.update(user)
+            await uow.commit()
+        return user
+
+    async def list_users(
+        self, *, actor: Principal, search: str | None, role: Role | None, page: PageRequest
+    ) -> Page[User]:
+        """Admins list users, searching e-mail and name and filtering by role."""
+        _ensure_admin(actor)
+        async with self._uow() as uow:
+            return await uow.users.list(search=(search or "").strip() or None, role=role, page=page)
+
+    async def set_roles(self, *, actor: Principal, user_id: int, roles: frozenset[Role]) -> User:
+        """Admins grant and revoke chief, organizer and admin. Takes effect at the next token refresh."""
+        _ensure_admin(actor)
+        if not roles <= GRANTABLE_ROLES | {Role.MEMBER}:
+            raise InvalidRoleError()
+        async with self._uow() as uow:
+            user = await uow.users.get(user_id)
+            if user is None:
+                raise UserNotFoundError()
+            user.grant_roles(roles)
+            user = await uow.users.update(user)
+            await uow.commit()
+        return user
+
+    async def create_superuser(self, *, email: str, password: str, name: str) -> User:
+        """Create an active admin (command line), or promote an existing account to admin."""
+        check_password_strength(password)
+        email = normalize_email(email)
+        async with self._uow() as uow:
+            user = await uow.users.get_by_email(email)
+            if user is None:
+                user = await uow.users.add(
+                    User(
+                        email=email,
+                        name=name.strip() or email,
+                        password_hash=await self._hasher.hash(password),
+                        roles=frozenset(GRANTABLE_ROLES),
+                        created_at=self._clock.now(),
+                    )
+                )
+            else:
+                user.grant_roles(user.roles | GRANTABLE_ROLES)
+                user.is_active = True
+                user.password_hash = await self._hasher.hash(password)
+                user = await uow.users.update(user)
+            await uow.commit()
+        return user
+
+    async def get_users(self, user_ids: list[int]) -> list[User]:
+        """Users by id, for other contexts that show people."""
+        async with self._uow() as uow:
+            return await uow.users.get_many(user_ids)
+
+    async def _issue_pair(self, uow: UnitOfWork, user: User, *, family: str) -> TokenPair:
+        now = self._clock.now()
+        jti = secrets.token_urlsafe(16)
+        refresh = TokenClaims(
+            kind=TokenKind.REFRESH,
+            user_id=user.id,
+            expires_at=now + self._policy.refresh_ttl,
+            jti=jti,
+            family=family,
+        )
+        access = TokenClaims(
+            kind=TokenKind.ACCESS,
+            user_id=user.id,
+            expires_at=now + self._policy.access_ttl,
+            jti=secrets.token_urlsafe(8),
+            roles=user.roles,
+        )
+        record = RefreshToken(jti=jti, family=family, user_id=user.id, expires_at=refresh.expires_at)
+        await uow.refresh_tokens.add(record)
+        return TokenPair(access=self._signer.issue(access), refresh=self._signer.issue(refresh))
+
+    def _activation_mail(self, user: User) -> Mail:
+        token = self._signer.issue(
+            TokenClaims(
+                kind=TokenKind.ACTIVATION,
+                user_id=user.id,
+                expires_at=self._clock.now() + self._policy.activation_ttl,
+            )
+        )
+        link = self._policy.activation_url.format(token=token)
+        body = (
+            f"Hello {user.name},\n\n"
+            f"Open this link to activate your Muster account:\n{link}\n\n"
+            "If you did not register, ignore this message.\n"
+        )
+        return Mail(to=user.email, subject="Activate your Muster account", body=body)
+
+    async def _decoy(self) -> str:
+        """A hash to verify against when the e-mail is unknown, so both failures take the same time."""
+        if self._decoy_hash is None:
+            self._decoy_hash = await self._hasher.hash(secrets.token_urlsafe(16))
+        return self._decoy_hash
+
+
+def _ensure_admin(actor: Principal) -> None:
+    if not actor.is_admin:
+        raise AdminOnlyError()

@@ -1,0 +1,23 @@
+"""Interfaces the core needs from the outside world; adapters implement them."""
+
+from app.ports.accounts import RefreshTokenRepository, UserRepository
+from app.ports.clock import Clock
+from app.ports.mailer import Mail, Mailer
+from app.ports.notifier import Notifier
+from app.ports.rate_limit import RateLimiter
+from app.ports.security import PasswordHasher, TokenSigner
+from app.ports.uow import UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "Clock",
+    "Mail",
+    "Mailer",
+    "Notifier",
+    "PasswordHasher",
+    "RateLimiter",
+    "RefreshTokenRepository",
+    "TokenSigner",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UserRepository",
+]

@@ -1,0 +1,42 @@
+"""Storage of users and refresh tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from app.core.accounts.model import RefreshToken, User
+from app.core.shared.paging import Page, PageRequest
+from app.core.shared.principal import Role
+
+
+class UserRepository(Protocol):
+    """Users by id and e-mail. ``add`` raises ``EmailTakenError``/``UsernameTakenError`` on duplicates."""
+
+    async def add(self, user: User) -> User: ...
+
+    async def get(self, user_id: int) -> User | None: ...
+
+    async def get_many(self, user_ids: list[int]) -> list[User]: ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """Find a user by e-mail, case-insensitively."""
+        ...
+
+    async def update(self, user: User) -> User: ...
+
+    async def list(self, *, search: str | None, role: Role | None, page: PageRequest) -> Page[User]: ...
+
+
+class RefreshTokenRepository(Protocol):
+    """Server-side records of issued refresh tokens."""
+
+    async def add(self, token: RefreshToken) -> None: ...
+
+    async def get_for_update(self, jti: str) -> RefreshToken | None:
+        """Load a token and lock it until the unit of work ends."""
+        ...
+
+    async def mark_used(self, jti: str, at: datetime) -> None: ...
+
+    async def revoke_family(self, family: str, at: datetime) -> None: ...

@@ -1,0 +1,13 @@
+"""Counting requests per client."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class RateLimiter(Protocol):
+    """A fixed-window counter shared by every server process that shares its store."""
+
+    async def hit(self, key: str, *, limit: int, window_s: int) -> int:
+        """Count one request for ``key``; return 0 when allowed, else the seconds until it would be."""
+        ...

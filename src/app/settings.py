@@ -1,0 +1,114 @@
+"""Settings, read once from the environment (and an optional ``.env`` file) and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from dotenv import dotenv_values
+
+INSECURE_SECRET_KEY = "insecure-dev-key-change-me-in-production-0000"
+
+
+class SettingsError(ValueError):
+    """The configuration is unusable; the message says how to fix it."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Every setting, with the embedded default: SQLite, in-memory channels, in-process jobs."""
+
+    secret_key: str = INSECURE_SECRET_KEY
+    debug: bool = True
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
+    database_url: str = "sqlite+aiosqlite:///./muster.db"
+    database_pool_size: int = 10
+    redis_url: str | None = None
+    cors_allowed_origins: tuple[str, ...] = ()
+    public_base_url: str = "http://localhost:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    web_concurrency: int = 1
+    migrate_on_start: bool | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_use_tls: bool = False
+    smtp_starttls: bool = False
+    smtp_timeout_s: float = 10.0
+    mail_from: str = "Muster <noreply@localhost>"
+    require_email_activation: bool = False
+    access_token_ttl_s: int = 900
+    refresh_token_ttl_s: int = 7 * 24 * 3600
+    login_rate_limit: int = 10
+    login_rate_window_s: int = 60
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
+    password_hash_parallelism: int = 4
+    sentry_dsn: str | None = None
+    log_level: str = "INFO"
+    access_log: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.debug and self.secret_key == INSECURE_SECRET_KEY:
+            raise SettingsError(
+                "Refusing to start: DEBUG is false but SECRET_KEY is the insecure default. "
+                "Set SECRET_KEY to a long random value (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        object.__setattr__(self, "log_level", self.log_level.upper())
+        if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise SettingsError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
+        if len(self.secret_key) < 32:
+            raise SettingsError("SECRET_KEY must be at least 32 characters long.")
+
+    @property
+    def should_migrate_on_start(self) -> bool:
+        """Apply pending migrations when serving: on by default for the embedded SQLite database."""
+        if self.migrate_on_start is not None:
+            return self.migrate_on_start
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env") -> Settings:
+        """Read settings from ``environ`` (default: ``os.environ``) over the values in ``env_file``."""
+        values: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        hints = get_type_hints(cls)
+        kwargs: dict[str, Any] = {}
+        for spec in fields(cls):
+            raw = values.get(spec.name.upper())
+            if raw is None:
+                continue
+            try:
+                kwargs[spec.name] = _parse(raw, hints[spec.name])
+            except ValueError as error:
+                raise SettingsError(f"{spec.name.upper()}: {error}") from error
+        return cls(**kwargs)
+
+
+def _parse(raw: str, hint: Any) -> Any:
+    text = raw.strip()
+    if hint in (bool, bool | None):
+        if text == "" and hint == bool | None:
+            return None
+        lowered = text.lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"expected true or false, got {raw!r}")
+    if hint is int:
+        return int(text)
+    if hint is float:
+        return float(text)
+    if hint == tuple[str, ...]:
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    if hint == str | None:
+        return text or None
+    return text

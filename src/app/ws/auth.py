@@ -1,0 +1,38 @@
+"""Authenticating a WebSocket: ``?token=`` or ``Authorization: Bearer``; close 4401 when missing or bad."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import WebSocket
+
+from app.core.accounts.service import AccountsService
+from app.core.shared.errors import NotAuthenticatedError
+from app.core.shared.principal import Principal
+
+UNAUTHENTICATED_CLOSE_CODE = 4401
+
+
+def socket_token(socket: WebSocket[Any, Any, Any]) -> str | None:
+    """The access token of a socket: the ``token`` query parameter, else a bearer header."""
+    token = socket.query_params.get("token")
+    if token:
+        return str(token)
+    scheme, _, value = (socket.headers.get("authorization") or "").partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def authenticate_socket(socket: WebSocket[Any, Any, Any], accounts: AccountsService) -> Principal | None:
+    """The caller of a socket, or None after closing it with 4401 (it never joins a channel).
+
+    The socket is accepted first so the client sees the 4401 close code, not a bare HTTP 403.
+    """
+    token = socket_token(socket)
+    try:
+        if token is None:
+            raise NotAuthenticatedError("Send the access token as ?token= or an Authorization header.")
+        return accounts.authenticate(token)
+    except NotAuthenticatedError as error:
+        await socket.accept()
+        await socket.close(code=UNAUTHENTICATED_CLOSE_CODE, reason=error.code)
+        return None

@@ -1,0 +1,43 @@
+"""Dependencies point inward: the import-linter contracts of pyproject.toml, checked on every run."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "app"
+FORBIDDEN_IN_CORE = ("litestar", "sqlalchemy", "advanced_alchemy", "redis", "msgspec", "app.adapters", "app.api", "app.ws")
+
+
+def test_import_contracts_hold() -> None:
+    assert lint_imports(config_filename=str(SRC.parents[1] / "pyproject.toml"), no_cache=True) == 0
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_models_and_rules_never_import_ports() -> None:
+    offenders = [
+        str(path.relative_to(SRC))
+        for path in (SRC / "core").rglob("*.py")
+        if path.name != "service.py" and any(name.startswith("app.ports") for name in _imports(path))
+    ]
+    assert offenders == []
+
+
+def test_core_and_ports_import_no_framework_even_lazily() -> None:
+    offenders = {
+        str(path.relative_to(SRC)): sorted(n for n in _imports(path) if n.startswith(FORBIDDEN_IN_CORE))
+        for folder in ("core", "ports")
+        for path in (SRC / folder).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

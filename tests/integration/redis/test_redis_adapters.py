@@ -1,0 +1,88 @@
+"""Redis adapters shared by several server processes: the rate limiter and the notifier."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+
+import pytest
+from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from redis.asyncio import Redis
+
+from app.adapters.realtime.channels_notifier import ChannelsNotifier
+from app.adapters.redis.health import RedisReadinessProbe
+from app.adapters.redis.rate_limit import RedisRateLimiter
+from app.core.shared.domain_events import DomainEvent
+from tests.conftest import app_lifespan
+
+pytestmark = pytest.mark.redis
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pinged(DomainEvent):
+    room: int
+
+
+async def test_rate_limit_is_shared_by_every_process(redis_url: str) -> None:
+    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
+    try:
+        a, b = RedisRateLimiter(first, namespace="t1"), RedisRateLimiter(second, namespace="t1")
+        results = [await limiter.hit("client", limit=3, window_s=30) for limiter in (a, b, a, b)]
+        assert results[:3] == [0, 0, 0]
+        assert 1 <= results[3] <= 30
+        assert await a.hit("other-client", limit=3, window_s=30) == 0
+    finally:
+        await first.aclose()
+        await second.aclose()
+
+
+async def test_rate_limit_window_expires(redis_url: str) -> None:
+    client = Redis.from_url(redis_url)
+    try:
+        limiter = RedisRateLimiter(client, namespace="t2")
+        assert await limiter.hit("c", limit=1, window_s=1) == 0
+        assert await limiter.hit("c", limit=1, window_s=1) == 1
+        await asyncio.sleep(1.1)
+        assert await limiter.hit("c", limit=1, window_s=1) == 0
+    finally:
+        await client.aclose()
+
+
+def _plugin(redis: Redis) -> ChannelsPlugin:
+    return ChannelsPlugin(RedisChannelsPubSubBackend(redis=redis), channels=["_system"], arbitrary_channels_allowed=True)
+
+
+async def test_notifier_reaches_a_subscriber_of_another_process(redis_url: str) -> None:
+    redis_a, redis_b = Redis.from_url(redis_url), Redis.from_url(redis_url)
+    plugin_a, plugin_b = _plugin(redis_a), _plugin(redis_b)
+    app_a, app_b = Litestar(plugins=[plugin_a]), Litestar(plugins=[plugin_b])
+    notifier = ChannelsNotifier(
+        plugin_a,
+        encode=lambda e: json.dumps({"type": "pinged", "room": e.room}).encode(),  # type: ignore[attr-defined]
+        route=lambda e: [f"room:{e.room}"],  # type: ignore[attr-defined]
+    )
+    try:
+        async with app_lifespan(app_a), app_lifespan(app_b):
+            subscriber = await plugin_b.subscribe(["room:7"])
+            await asyncio.sleep(0.1)
+            await notifier.publish(Pinged(room=8), Pinged(room=7))
+            events = subscriber.iter_events()
+            received = await asyncio.wait_for(anext(events), timeout=5)
+            await plugin_b.unsubscribe(subscriber)
+    finally:
+        await redis_a.aclose()
+        await redis_b.aclose()
+    assert json.loads(received) == {"type": "pinged", "room": 7}
+
+
+async def test_readiness_probe_answers_for_a_live_and_a_dead_server(redis_url: str) -> None:
+    live, dead = Redis.from_url(redis_url), Redis.from_url("redis://127.0.0.1:1/0")
+    try:
+        assert await RedisReadinessProbe(live).ready() is True
+        assert await RedisReadinessProbe(dead, timeout_s=1).ready() is False
+    finally:
+        await live.aclose()
+        await dead.aclose()
