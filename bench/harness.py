@@ -56,7 +56,9 @@ def app_env(**extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def server(args: list[str], port: int, env: dict[str, str], health: str = "/health/") -> Iterator[subprocess.Popen[bytes]]:
+def server(
+    args: list[str], port: int, env: dict[str, str], health: str = "/health/"
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server process until the block ends."""
     process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -109,11 +111,11 @@ def wrk_load(port: int, path: str, headers: dict[str, str], *, connections: int,
     args = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
     requests = int(next(line for line in output.splitlines() if "requests in" in line).split()[0])
-    errors = sum(
-        int(part.split()[-1]) for line in output.splitlines() if "Non-2xx" in line for part in [line]
-    )
+    errors = sum(int(part.split()[-1]) for line in output.splitlines() if "Non-2xx" in line for part in [line])
     return LoadResult(requests=requests, errors=errors, seconds=float(seconds), latencies_ms=[])
 
 
@@ -125,7 +127,11 @@ async def _keepalive_client(port: int, request: bytes, deadline: float, result: 
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             length = next(
-                (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")),
+                (
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                ),
                 0,
             )
             await reader.readexactly(length)
@@ -164,4 +170,5 @@ def load(port: int, path: str, headers: dict[str, str], *, connections: int = 50
 def summary(values: list[float]) -> str:
     if not values:
         return "n/a"
-    return f"p50 {percentile(values, 50):.1f} ms, p99 {percentile(values, 99):.1f} ms, mean {statistics.fmean(values):.1f} ms"
+    p50, p99, mean = percentile(values, 50), percentile(values, 99), statistics.fmean(values)
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, mean {mean:.1f} ms"

@@ -11,6 +11,7 @@ from tests.fakes import (
     FakeTokenSigner,
     FakeUnitOfWorkFactory,
     FixedClock,
+    InMemoryUserCache,
     RecordingMailer,
     RecordingNotifier,
 )
@@ -26,6 +27,7 @@ class World:
     notifier: RecordingNotifier
     signer: FakeTokenSigner
     limiter: FakeRateLimiter
+    cache: InMemoryUserCache
 
 
 def a_world() -> World:
@@ -37,6 +39,7 @@ def a_world() -> World:
         notifier=RecordingNotifier(),
         signer=FakeTokenSigner(clock),
         limiter=FakeRateLimiter(),
+        cache=InMemoryUserCache(),
     )
 
 
@@ -48,5 +51,6 @@ def an_accounts_service(world: World, **policy: object) -> AccountsService:
         mailer=world.mailer,
         clock=world.clock,
         rate_limiter=world.limiter,
+        cache=world.cache,
         policy=AccountPolicy(**policy),  # type: ignore[arg-type]
     )

@@ -51,9 +51,9 @@ def in_thread(fn: Any, *args: Any) -> Any:
 
 def _docker_container(kind: str) -> Any:
     try:
-        from docker.errors import DockerException  # noqa: PLC0415
-        from testcontainers.postgres import PostgresContainer  # noqa: PLC0415
-        from testcontainers.redis import RedisContainer  # noqa: PLC0415
+        from docker.errors import DockerException
+        from testcontainers.postgres import PostgresContainer
+        from testcontainers.redis import RedisContainer
     except ImportError:
         return None
     try:
@@ -69,7 +69,7 @@ async def _reachable_postgres(url: str) -> str | None:
     try:
         async with asyncio.timeout(5), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"{type(error).__name__}: {error}"
     finally:
         await engine.dispose()
@@ -111,13 +111,13 @@ def postgres_url() -> Iterator[str]:
 
 
 async def _flush_redis(url: str) -> str | None:
-    from redis.asyncio import Redis  # noqa: PLC0415
+    from redis.asyncio import Redis
 
     client = Redis.from_url(url)
     try:
         async with asyncio.timeout(5):
             await client.flushdb()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"{type(error).__name__}: {error}"
     finally:
         await client.aclose()
@@ -198,9 +198,12 @@ class Api:
     settings: Settings
     clock: FixedClock | None
 
-    async def register(self, email: str, *, role: str = "member", name: str = "", password: str = "s3cret-pass") -> dict[str, Any]:
+    async def register(
+        self, email: str, *, role: str = "member", name: str = "", password: str = "s3cret-pass"
+    ) -> dict[str, Any]:
         response = await self.client.post(
-            "/api/users/", json={"email": email, "password": password, "name": name or email.split("@")[0], "role": role}
+            "/api/users/",
+            json={"email": email, "password": password, "name": name or email.split("@")[0], "role": role},
         )
         assert response.status_code == 201, response.text
         return dict(response.json())
@@ -218,7 +221,9 @@ class Api:
 
 
 @contextlib.asynccontextmanager
-async def running_api(settings: Settings, *, mailer: Mailer | None = None, clock: FixedClock | None = None) -> AsyncIterator[Api]:
+async def running_api(
+    settings: Settings, *, mailer: Mailer | None = None, clock: FixedClock | None = None
+) -> AsyncIterator[Api]:
     services = build_services(settings, mailer=mailer, clock=clock)
     app = create_app(settings, services=services)
     async with app_lifespan(app):

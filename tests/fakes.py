@@ -10,7 +10,13 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
-from app.core.accounts.errors import EmailTakenError, TokenExpiredError, TokenInvalidError, TokenWrongKindError, UsernameTakenError
+from app.core.accounts.errors import (
+    EmailTakenError,
+    TokenExpiredError,
+    TokenInvalidError,
+    TokenWrongKindError,
+    UsernameTakenError,
+)
 from app.core.accounts.model import RefreshToken, TokenClaims, TokenKind, User
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.paging import Page, PageRequest
@@ -191,6 +197,23 @@ class RecordingNotifier:
 
     async def publish(self, *events: DomainEvent) -> None:
         self.published.extend(events)
+
+
+class InMemoryUserCache:
+    """Records what was cached; entries never expire (tests invalidate explicitly)."""
+
+    def __init__(self) -> None:
+        self.users: dict[int, User] = {}
+
+    async def get(self, user_id: int) -> User | None:
+        user = self.users.get(user_id)
+        return replace(user) if user else None
+
+    async def put(self, user: User) -> None:
+        self.users[user.id] = replace(user, password_hash="")
+
+    async def invalidate(self, user_id: int) -> None:
+        self.users.pop(user_id, None)
 
 
 class FakeRateLimiter:

@@ -40,13 +40,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _migrate(settings: Settings) -> None:
-    from app.adapters.db.migrations import upgrade  # noqa: PLC0415
+    from app.adapters.db.migrations import upgrade
 
     upgrade(settings.database_url)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
     if settings.should_migrate_on_start:
         _migrate(settings)
@@ -69,8 +69,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _create_superuser(settings: Settings, args: argparse.Namespace) -> int:
-    from app.bootstrap import build_services  # noqa: PLC0415
-    from app.core.shared.errors import DomainError  # noqa: PLC0415
+    from app.bootstrap import build_services
+    from app.core.shared.errors import DomainError
 
     password = args.password or os.environ.get("MUSTER_ADMIN_PASSWORD") or getpass.getpass("Password: ")
 

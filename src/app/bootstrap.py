@@ -15,8 +15,8 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -30,9 +30,11 @@ from app.adapters.mail.background import BackgroundMailer
 from app.adapters.mail.console import LoggingMailer
 from app.adapters.mail.smtp import SmtpMailer
 from app.adapters.memory.rate_limit import MemoryRateLimiter
+from app.adapters.memory.user_cache import MemoryUserCache
 from app.adapters.realtime.channels_notifier import ChannelsNotifier
 from app.adapters.redis.health import RedisReadinessProbe
 from app.adapters.redis.rate_limit import RedisRateLimiter
+from app.adapters.redis.user_cache import RedisUserCache
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
 from app.adapters.security.jwt_tokens import JwtTokenSigner
 from app.adapters.system_clock import SystemClock
@@ -94,6 +96,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         mailer=mailer,
         clock=clock,
         rate_limiter=rate_limiter,
+        cache=RedisUserCache(redis) if redis else MemoryUserCache(),
         policy=AccountPolicy(
             require_activation=settings.require_email_activation,
             access_ttl=timedelta(seconds=settings.access_token_ttl_s),
@@ -181,7 +184,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         plugins=[services.channels],
         lifespan=[lifespan],
         openapi_config=_openapi(),
-        cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins)) if settings.cors_allowed_origins else None,
+        cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
+        if settings.cors_allowed_origins
+        else None,
         middleware=[DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)],
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
@@ -216,7 +221,7 @@ def _init_sentry(settings: Settings) -> None:
     if not settings.sentry_dsn:
         return
     try:
-        import sentry_sdk  # noqa: PLC0415 - optional dependency
+        import sentry_sdk
     except ImportError:
         logger.warning("SENTRY_DSN is set but sentry-sdk is not installed; pip install 'muster[sentry]'.")
         return

@@ -57,7 +57,8 @@ class Settings:
         if not self.debug and self.secret_key == INSECURE_SECRET_KEY:
             raise SettingsError(
                 "Refusing to start: DEBUG is false but SECRET_KEY is the insecure default. "
-                "Set SECRET_KEY to a long random value (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+                "Set SECRET_KEY to a long random value, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
         object.__setattr__(self, "log_level", self.log_level.upper())
         if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

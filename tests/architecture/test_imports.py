@@ -8,7 +8,16 @@ from pathlib import Path
 from importlinter.cli import lint_imports
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "app"
-FORBIDDEN_IN_CORE = ("litestar", "sqlalchemy", "advanced_alchemy", "redis", "msgspec", "app.adapters", "app.api", "app.ws")
+FORBIDDEN_IN_CORE = (
+    "litestar",
+    "sqlalchemy",
+    "advanced_alchemy",
+    "redis",
+    "msgspec",
+    "app.adapters",
+    "app.api",
+    "app.ws",
+)
 
 
 def test_import_contracts_hold() -> None:

@@ -77,7 +77,9 @@ async def test_uncommitted_work_is_rolled_back(uow: Factory) -> None:
 async def test_list_filters_by_role_and_search_and_pages(uow: Factory) -> None:
     async with uow() as unit:
         for i in range(5):
-            await unit.users.add(a_user(f"user{i}@example.com", roles=frozenset({Role.ORGANIZER}) if i % 2 else frozenset()))
+            await unit.users.add(
+                a_user(f"user{i}@example.com", roles=frozenset({Role.ORGANIZER}) if i % 2 else frozenset())
+            )
         await unit.commit()
     async with uow() as unit:
         organizers = await unit.users.list(search=None, role=Role.ORGANIZER, page=PageRequest(limit=1, offset=1))

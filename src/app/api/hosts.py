@@ -28,9 +28,9 @@ class AllowedHosts:
 
     def allows(self, host: str) -> bool:
         name = host_without_port(host.strip().lower())
-        return self._all or name in self._exact or name.endswith(self._suffixes) or name in {
-            s[1:] for s in self._suffixes
-        }
+        return (
+            self._all or name in self._exact or name.endswith(self._suffixes) or name in {s[1:] for s in self._suffixes}
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or self._all:

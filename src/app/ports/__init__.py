@@ -1,6 +1,7 @@
 """Interfaces the core needs from the outside world; adapters implement them."""
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
+from app.ports.cache import UserCache
 from app.ports.clock import Clock
 from app.ports.mailer import Mail, Mailer
 from app.ports.notifier import Notifier
@@ -19,5 +20,6 @@ __all__ = [
     "TokenSigner",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "UserCache",
     "UserRepository",
 ]

@@ -11,7 +11,13 @@ from tests.conftest import Api, running_api, settings_for
 async def test_register_token_me_walkthrough(api: Api) -> None:
     created = await api.client.post(
         "/api/users/",
-        json={"email": "Chief@Example.com", "password": "s3cret-pass", "name": "John", "role": "chief", "phone": "+48123456789"},
+        json={
+            "email": "Chief@Example.com",
+            "password": "s3cret-pass",
+            "name": "John",
+            "role": "chief",
+            "phone": "+48123456789",
+        },
     )
     assert created.status_code == 201
     body = created.json()
@@ -19,7 +25,9 @@ async def test_register_token_me_walkthrough(api: Api) -> None:
     assert body["roles"] == ["chief", "member"]
     assert "password" not in str(body) and "hash" not in str(body)
 
-    tokens = (await api.client.post("/api/token/", json={"email": "chief@EXAMPLE.com", "password": "s3cret-pass"})).json()
+    tokens = (
+        await api.client.post("/api/token/", json={"email": "chief@EXAMPLE.com", "password": "s3cret-pass"})
+    ).json()
     me = await api.client.get("/api/users/me/", headers={"Authorization": f"Bearer {tokens['access']}"})
 
     assert me.status_code == 200
@@ -42,7 +50,9 @@ async def test_paths_work_with_and_without_trailing_slash(api: Api) -> None:
 
 async def test_register_refuses_duplicate_email_case_insensitively(api: Api) -> None:
     await api.register("ann@example.com")
-    again = await api.client.post("/api/users/", json={"email": "ANN@example.com", "password": "s3cret-pass", "name": "A"})
+    again = await api.client.post(
+        "/api/users/", json={"email": "ANN@example.com", "password": "s3cret-pass", "name": "A"}
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "email_taken"
 
@@ -90,7 +100,9 @@ async def test_revoke_logs_out(api: Api) -> None:
 
 async def test_patch_me_updates_profile(api: Api) -> None:
     _, headers = await api.user("ann@example.com")
-    patched = await api.client.patch("/api/users/me/", json={"name": "Annie", "phone": "+44 20 7946 0958"}, headers=headers)
+    patched = await api.client.patch(
+        "/api/users/me/", json={"name": "Annie", "phone": "+44 20 7946 0958"}, headers=headers
+    )
     assert patched.status_code == 200
     assert (patched.json()["name"], patched.json()["phone"]) == ("Annie", "+442079460958")
     bad = await api.client.patch("/api/users/me/", json={"phone": "call me"}, headers=headers)

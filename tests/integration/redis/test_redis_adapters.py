@@ -52,7 +52,9 @@ async def test_rate_limit_window_expires(redis_url: str) -> None:
 
 
 def _plugin(redis: Redis) -> ChannelsPlugin:
-    return ChannelsPlugin(RedisChannelsPubSubBackend(redis=redis), channels=["_system"], arbitrary_channels_allowed=True)
+    return ChannelsPlugin(
+        RedisChannelsPubSubBackend(redis=redis), channels=["_system"], arbitrary_channels_allowed=True
+    )
 
 
 async def test_notifier_reaches_a_subscriber_of_another_process(redis_url: str) -> None:

@@ -8,6 +8,7 @@ from litestar import Litestar, WebSocket, post, websocket
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.testing import TestClient
 
 from app.core.shared.errors import NotAllowedError
@@ -34,7 +35,7 @@ def _app(rate: float = 1000, burst: int = 1000) -> Litestar:
         await live.serve(handle, max_frame_bytes=100, rate_limit=FrameRateLimiter(rate, burst))
 
     @post("/publish/{channel:str}")
-    async def publish(channel: str, channels: NamedDependency[ChannelsPlugin]) -> None:
+    async def publish(channel: FromPath[str], channels: NamedDependency[ChannelsPlugin]) -> None:
         await channels.wait_published({"type": "event", "channel": channel}, [channel])
 
     plugin = ChannelsPlugin(MemoryChannelsBackend(), arbitrary_channels_allowed=True)

@@ -53,7 +53,10 @@ def test_token_in_query_or_header_authenticates(accounts_and_token: tuple[Accoun
 @pytest.mark.parametrize("query", ["", "?token=garbage", "?token="])
 def test_missing_or_bad_token_closes_with_4401(accounts_and_token: tuple[AccountsService, str], query: str) -> None:
     accounts, _ = accounts_and_token
-    with TestClient(_app(accounts)) as client, client.websocket_connect(f"/ws/whoami/{query}") as ws:
-        with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_json(timeout=3)
+    with (
+        TestClient(_app(accounts)) as client,
+        client.websocket_connect(f"/ws/whoami/{query}") as ws,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
+        ws.receive_json(timeout=3)
     assert closed.value.code == UNAUTHENTICATED_CLOSE_CODE

@@ -20,6 +20,6 @@ class SqlReadinessProbe:
         try:
             async with asyncio.timeout(self._timeout), self._engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
+        except Exception:
             return False
         return True

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,10 +25,17 @@ def derive_key(secret_key: str, purpose: str) -> bytes:
 
 
 class JwtTokenSigner:
-    """Issues and verifies access, refresh and activation tokens; the kind is checked on every use."""
+    """Issues and verifies access, refresh and activation tokens; the kind is checked on every use.
 
-    def __init__(self, secret_key: str) -> None:
+    Verified tokens are remembered (bounded, oldest first out), so a client that sends
+    the same access token on every request pays for signature checking once; expiry and kind are
+    still checked on every use.
+    """
+
+    def __init__(self, secret_key: str, *, remember: int = 8192) -> None:
         self._key = derive_key(secret_key, "muster.jwt")
+        self._verified: OrderedDict[str, TokenClaims] = OrderedDict()
+        self._remember = remember
 
     def issue(self, claims: TokenClaims) -> str:
         payload: dict[str, Any] = {
@@ -45,6 +54,20 @@ class JwtTokenSigner:
         return jwt.encode(payload, self._key, algorithm=_ALGORITHM)
 
     def verify(self, token: str, *, kind: TokenKind) -> TokenClaims:
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._decode(token)
+            self._verified[token] = claims
+            if len(self._verified) > self._remember:
+                self._verified.popitem(last=False)
+        if claims.expires_at.timestamp() <= time.time():
+            self._verified.pop(token, None)
+            raise TokenExpiredError()
+        if claims.kind.value != kind.value:
+            raise TokenWrongKindError(f"Expected an {kind.value} token.")
+        return claims
+
+    def _decode(self, token: str) -> TokenClaims:
         try:
             payload = jwt.decode(
                 token,
@@ -57,11 +80,9 @@ class JwtTokenSigner:
             raise TokenExpiredError() from error
         except jwt.PyJWTError as error:
             raise TokenInvalidError() from error
-        if payload.get("typ") != kind.value:
-            raise TokenWrongKindError(f"Expected an {kind.value} token.")
         try:
             return TokenClaims(
-                kind=kind,
+                kind=TokenKind(payload["typ"]),
                 user_id=int(payload["sub"]),
                 expires_at=datetime.fromtimestamp(payload["exp"], UTC),
                 jti=str(payload.get("jti", "")),

@@ -29,8 +29,8 @@ class UserCreate(Struct, forbid_unknown_fields=True):
 
 class ProfileUpdate(Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
-    username: Username | None | UnsetType = UNSET
-    phone: Phone | None | UnsetType = UNSET
+    username: Username | UnsetType | None = UNSET
+    phone: Phone | UnsetType | None = UNSET
     password: Password | UnsetType = UNSET
 
 

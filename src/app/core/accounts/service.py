@@ -33,6 +33,7 @@ from app.core.accounts.model import (
 from app.core.shared.errors import RateLimitedError
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
+from app.ports.cache import UserCache
 from app.ports.clock import Clock
 from app.ports.mailer import Mail, Mailer
 from app.ports.rate_limit import RateLimiter
@@ -67,9 +68,10 @@ class AccountsService:
         mailer: Mailer,
         clock: Clock,
         rate_limiter: RateLimiter,
+        cache: UserCache,
         policy: AccountPolicy,
     ) -> None:
-        self._uow, self._hasher, self._signer = uow, hasher, signer
+        self._uow, self._hasher, self._signer, self._cache = uow, hasher, signer, cache
         self._mailer, self._clock, self._limiter, self._policy = mailer, clock, rate_limiter, policy
         self._decoy_hash: str | None = None
 
@@ -123,6 +125,7 @@ class AccountsService:
                 user.is_active = True
                 user = await uow.users.update(user)
                 await uow.commit()
+        await self._cache.invalidate(user.id)
         return user
 
     async def obtain_tokens(self, *, email: str, password: str, client: str) -> TokenPair:
@@ -199,11 +202,15 @@ class AccountsService:
         return Principal(user_id=claims.user_id, roles=claims.roles)
 
     async def get_profile(self, *, actor: Principal) -> User:
-        """The caller's own profile."""
+        """The caller's own profile (served from the user cache when it is there)."""
+        user = await self._cache.get(actor.user_id)
+        if user is not None:
+            return user
         async with self._uow() as uow:
             user = await uow.users.get(actor.user_id)
         if user is None:
             raise TokenRevokedError("The account behind this token no longer exists.")
+        await self._cache.put(user)
         return user
 
     async def update_profile(
@@ -211,8 +218,8 @@ class AccountsService:
         *,
         actor: Principal,
         name: str | None = None,
-        username: str | None | object = _UNSET,
-        phone: str | None | object = _UNSET,
+        username: str | object | None = _UNSET,
+        phone: str | object | None = _UNSET,
         password: str | None = None,
     ) -> User:
         """Change the caller's own name, username, phone or password."""
@@ -232,6 +239,7 @@ class AccountsService:
                 user.password_hash = await self._hasher.hash(password)
             user = await uow.users.update(user)
             await uow.commit()
+        await self._cache.invalidate(user.id)
         return user
 
     async def list_users(
@@ -254,6 +262,7 @@ class AccountsService:
             user.grant_roles(roles)
             user = await uow.users.update(user)
             await uow.commit()
+        await self._cache.invalidate(user.id)
         return user
 
     async def create_superuser(self, *, email: str, password: str, name: str) -> User:
@@ -278,6 +287,7 @@ class AccountsService:
                 user.password_hash = await self._hasher.hash(password)
                 user = await uow.users.update(user)
             await uow.commit()
+        await self._cache.invalidate(user.id)
         return user
 
     async def get_users(self, user_ids: list[int]) -> list[User]:

@@ -65,7 +65,9 @@ async def test_register_refuses_a_duplicate_email_when_case_differs() -> None:
         ({"role": Role.ORGANIZER}, InvalidRoleError),
     ],
 )
-async def test_register_refuses_bad_input_when_a_field_is_invalid(changes: dict[str, object], error: type[Exception]) -> None:
+async def test_register_refuses_bad_input_when_a_field_is_invalid(
+    changes: dict[str, object], error: type[Exception]
+) -> None:
     world = a_world()
     accounts = an_accounts_service(world)
     fields: dict[str, object] = {"email": "ann@example.com", "password": PASSWORD, "name": "Ann", **changes}
@@ -221,7 +223,9 @@ async def test_admin_manages_roles_and_others_may_not() -> None:
 
     granted = await accounts.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ORGANIZER}))
     assert granted.roles == {Role.MEMBER, Role.ORGANIZER}
-    organizers = await accounts.list_users(actor=admin.principal(), search=None, role=Role.ORGANIZER, page=PageRequest())
+    organizers = await accounts.list_users(
+        actor=admin.principal(), search=None, role=Role.ORGANIZER, page=PageRequest()
+    )
     assert [u.email for u in organizers.items] == ["root@example.com", "ann@example.com"]
     found = await accounts.list_users(actor=admin.principal(), search="ANN", role=None, page=PageRequest())
     assert found.total == 1
@@ -242,3 +246,19 @@ async def test_create_superuser_promotes_an_existing_account() -> None:
 
     assert admin.is_active
     assert admin.roles == {Role.MEMBER, Role.CHIEF, Role.ORGANIZER, Role.ADMIN}
+
+
+async def test_profile_is_cached_and_every_change_invalidates_it() -> None:
+    world = a_world()
+    accounts = an_accounts_service(world)
+    user = await accounts.register(email="ann@example.com", password=PASSWORD, name="Ann")
+
+    assert (await accounts.get_profile(actor=user.principal())).name == "Ann"
+    assert world.cache.users[user.id].password_hash == ""
+    await accounts.update_profile(actor=user.principal(), name="Annie")
+    assert user.id not in world.cache.users
+    assert (await accounts.get_profile(actor=user.principal())).name == "Annie"
+
+    admin = await accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
+    await accounts.set_roles(actor=admin.principal(), user_id=user.id, roles=frozenset({Role.CHIEF}))
+    assert (await accounts.get_profile(actor=user.principal())).roles == {Role.MEMBER, Role.CHIEF}

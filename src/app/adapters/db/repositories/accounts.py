@@ -134,9 +134,7 @@ class SqlRefreshTokenRepository:
         )
 
     async def mark_used(self, jti: str, at: datetime) -> None:
-        await self._session.execute(
-            update(RefreshTokenModel).where(RefreshTokenModel.jti == jti).values(used_at=at)
-        )
+        await self._session.execute(update(RefreshTokenModel).where(RefreshTokenModel.jti == jti).values(used_at=at))
 
     async def revoke_family(self, family: str, at: datetime) -> None:
         await self._session.execute(

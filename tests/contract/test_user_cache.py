@@ -1,0 +1,62 @@
+"""The same user-cache assertions on the in-process and the Redis adapter."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from app.adapters.memory.user_cache import MemoryUserCache
+from app.adapters.redis.user_cache import RedisUserCache
+from app.core.accounts.model import User
+from app.core.shared.principal import Role
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def make_cache(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    if request.param == "memory":
+        yield lambda ttl: MemoryUserCache(ttl_s=ttl)
+        return
+    client = Redis.from_url(request.getfixturevalue("redis_url"))
+    yield lambda ttl: RedisUserCache(client, ttl_s=ttl, namespace="test:user")
+    await client.aclose()
+
+
+USER = User(
+    id=7,
+    email="ann@example.com",
+    name="Ann",
+    password_hash="secret-hash",
+    phone="+48123456789",
+    roles=frozenset({Role.CHIEF}),
+    created_at=datetime(2026, 1, 1, tzinfo=UTC),
+)
+
+
+async def test_put_get_invalidate(make_cache: Any) -> None:
+    cache = make_cache(60)
+    await cache.invalidate(USER.id)
+    assert await cache.get(USER.id) is None
+    await cache.put(USER)
+    cached = await cache.get(USER.id)
+    assert cached is not None
+    assert (cached.email, cached.phone, cached.roles, cached.created_at) == (
+        USER.email,
+        USER.phone,
+        {Role.MEMBER, Role.CHIEF},
+        USER.created_at,
+    )
+    assert cached.password_hash == ""
+    await cache.invalidate(USER.id)
+    assert await cache.get(USER.id) is None
+
+
+async def test_entries_expire(make_cache: Any) -> None:
+    cache = make_cache(1)
+    await cache.put(USER)
+    await asyncio.sleep(1.2)
+    assert await cache.get(USER.id) is None
