@@ -7,6 +7,7 @@ expedition at once. Clients send ``subscribe``/``unsubscribe`` (with ``expeditio
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -90,13 +91,14 @@ class ExpeditionFeed:
 
     def __init__(self, live: LiveSocket, principal: Principal, expeditions: ExpeditionService) -> None:
         self._live, self._principal, self._expeditions = live, principal, expeditions
+        self._leaving: set[asyncio.Task[None]] = set()
 
     async def start(self) -> list[int]:
         """Follow the user's channel first, then every expedition they belong to (no invitation slips between)."""
         await self._live.join(user_channel(self._principal.user_id), on_event=self._on_personal_event)
         expedition_ids = await self._expeditions.expedition_ids_of(actor=self._principal)
         for expedition_id in expedition_ids:
-            await self._live.join(expedition_channel(expedition_id))
+            await self._follow(expedition_id)
         return expedition_ids
 
     async def handle(self, frame: dict[str, Any]) -> dict[str, Any] | None:
@@ -106,7 +108,7 @@ class ExpeditionFeed:
         if action == "subscribe":
             expedition_id = _expedition_id(frame)
             await self._expeditions.check_follow(actor=self._principal, expedition_id=expedition_id)
-            await self._live.join(expedition_channel(expedition_id))
+            await self._follow(expedition_id)
             return {"type": "subscribed", "expedition_id": expedition_id}
         if action == "unsubscribe":
             expedition_id = _expedition_id(frame)
@@ -114,18 +116,39 @@ class ExpeditionFeed:
             return {"type": "unsubscribed", "expedition_id": expedition_id}
         raise UnknownFrameError("Send an action: subscribe, unsubscribe or ping.")
 
+    async def _follow(self, expedition_id: int) -> None:
+        await self._live.join(expedition_channel(expedition_id), on_event=self._on_expedition_event)
+
     async def _on_personal_event(self, data: bytes) -> bool:
         """Only invitations of this user travel on its channel here: follow the expedition, then show it."""
+        expedition_id = self._own_event(data, "member_invited")
+        if expedition_id is None:
+            return False  # the user channel is shared with other contexts' sockets
+        await self._follow(expedition_id)
+        return True
+
+    async def _on_expedition_event(self, data: bytes) -> bool:
+        """Show every event; after showing the user's own decline, stop following that expedition."""
+        expedition_id = self._own_event(data, "member_declined")
+        if expedition_id is not None:  # leave from another task: this one is the channel's forwarder
+            task = asyncio.create_task(self._live.leave(expedition_channel(expedition_id)))
+            self._leaving.add(task)
+            task.add_done_callback(self._leaving.discard)
+        return True
+
+    def _own_event(self, data: bytes, kind: str) -> int | None:
+        """The expedition id of a ``kind`` event about this socket's user, else None."""
+        if kind.encode() not in data:
+            return None
         try:
             event = msgspec.json.decode(data)
         except msgspec.DecodeError:
-            return False
-        if not (isinstance(event, dict) and event.get("type") == "member_invited"):
-            return False  # the user channel is shared with other contexts' sockets
+            return None
+        if not isinstance(event, dict) or event.get("type") != kind:
+            return None
         if event.get("user", {}).get("id") != self._principal.user_id:
-            return False
-        await self._live.join(expedition_channel(int(event["expedition_id"])))
-        return True
+            return None
+        return int(event["expedition_id"])
 
 
 def _expedition_id(frame: dict[str, Any]) -> int:

@@ -120,6 +120,23 @@ async def test_an_invited_user_follows_the_expedition_at_once_without_reconnecti
             assert await _frame(chief_ws) == {**status, "previous_status": "draft"}
 
 
+async def test_a_user_who_declines_stops_hearing_the_expedition(fresh_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=fresh_server.base_url) as http:
+        chief, ann = await _person(http, "chief@example.com", "chief"), await _person(http, "ann@example.com")
+        expedition_id = await _create(http, chief)
+        path = f"/api/expeditions/{expedition_id}"
+        await http.post(f"{path}/invite/", json={"user_id": ann.id}, headers=chief.headers)
+        async with _socket(fresh_server, ann) as (ws, hello):
+            assert hello["expedition_ids"] == [expedition_id]
+            await http.post(f"{path}/decline/", headers=ann.headers)
+            assert (await _frame(ws))["type"] == "member_declined"
+            await http.post(f"{path}/status/", json={"status": "ready"}, headers=chief.headers)
+            await ws.send(json.dumps({"action": "ping"}))
+            assert await _frame(ws) == {"type": "pong"}  # the status change was not delivered
+            await ws.send(json.dumps({"action": "subscribe", "expedition_id": expedition_id}))
+            assert (await _frame(ws))["code"] == "forbidden"
+
+
 async def test_refused_changes_send_no_event(fresh_server: LiveServer) -> None:
     async with httpx.AsyncClient(base_url=fresh_server.base_url) as http:
         chief = await _person(http, "chief@example.com", "chief")
