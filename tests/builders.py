@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.accounts.model import User
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.expeditions.service import ExpeditionService
+from app.core.shared.principal import Principal, Role
 from tests.fakes import (
     FakePasswordHasher,
     FakeRateLimiter,
@@ -54,3 +57,21 @@ def an_accounts_service(world: World, **policy: object) -> AccountsService:
         cache=world.cache,
         policy=AccountPolicy(**policy),  # type: ignore[arg-type]
     )
+
+
+def an_expedition_service(world: World) -> ExpeditionService:
+    return ExpeditionService(uow=world.uow, notifier=world.notifier, clock=world.clock)
+
+
+def a_user(world: World, name: str, *, chief: bool = False, admin: bool = False) -> Principal:
+    """Store a user straight in the fake database and return them as a caller."""
+    roles = {Role.MEMBER}
+    if chief:
+        roles.add(Role.CHIEF)
+    if admin:
+        roles.add(Role.ADMIN)
+    user_id = next(world.uow.store.ids)
+    world.uow.store.users[user_id] = User(
+        id=user_id, email=f"{name}@example.com", name=name, password_hash="x", roles=frozenset(roles)
+    )
+    return Principal(user_id=user_id, roles=frozenset(roles))

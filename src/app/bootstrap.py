@@ -39,16 +39,19 @@ from app.adapters.security.argon2_hasher import Argon2PasswordHasher
 from app.adapters.security.jwt_tokens import JwtTokenSigner
 from app.adapters.system_clock import SystemClock
 from app.api import accounts as accounts_api
+from app.api import expeditions as expeditions_api
 from app.api import health as health_api
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.expeditions.service import ExpeditionService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
 from app.settings import Settings
+from app.ws import expeditions as expeditions_ws
 from app.ws.channels import SYSTEM_CHANNEL, channels_for
 from app.ws.frames import encode_event
 
@@ -69,6 +72,7 @@ class Services:
     mailer: Mailer
     clock: Clock
     probes: list[ReadinessProbe]
+    expeditions: ExpeditionService
     closers: list[Callable[[], Any]] = field(default_factory=list)
 
 
@@ -119,6 +123,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         mailer=mailer,
         clock=clock,
         probes=probes,
+        expeditions=ExpeditionService(uow=uow, notifier=notifier, clock=clock),
     )
     services.closers.append(hasher.close)
     return services
@@ -173,10 +178,13 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             accounts_api.UserController,
             accounts_api.TokenController,
             accounts_api.AdminUserController,
+            expeditions_api.ExpeditionController,
+            expeditions_ws.expeditions_socket,
         ],
         dependencies={
             "accounts": _constant(services.accounts),
             "probes": _constant(services.probes),
+            "expeditions": _constant(services.expeditions),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
         },

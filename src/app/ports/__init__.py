@@ -3,6 +3,7 @@
 from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.cache import UserCache
 from app.ports.clock import Clock
+from app.ports.expeditions import ExpeditionRepository
 from app.ports.mailer import Mail, Mailer
 from app.ports.notifier import Notifier
 from app.ports.rate_limit import RateLimiter
@@ -11,6 +12,7 @@ from app.ports.uow import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "Clock",
+    "ExpeditionRepository",
     "Mail",
     "Mailer",
     "Notifier",

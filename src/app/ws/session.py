@@ -20,6 +20,8 @@ from app.ws.frames import MAX_FRAME_BYTES, decode_client_frame, encode, error_fr
 logger = logging.getLogger("app.ws")
 
 FrameHandler = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
+# Sees each event of one joined channel before it is sent; returns whether to send it.
+EventHook = Callable[[bytes], Awaitable[bool]]
 
 
 class FrameRateLimiter:
@@ -61,12 +63,15 @@ class LiveSocket:
             if not self.closed:
                 await self.socket.send_text(data.decode())
 
-    async def join(self, channel: str) -> None:
-        """Start forwarding the events of ``channel`` to this socket (no-op when already joined)."""
+    async def join(self, channel: str, *, on_event: EventHook | None = None) -> None:
+        """Start forwarding the events of ``channel`` to this socket (no-op when already joined).
+
+        ``on_event`` sees each event first (it may join other channels) and decides whether it is sent.
+        """
         if channel in self._subscribers or self.closed:
             return
         subscriber = await self._channels.subscribe([channel])
-        task = asyncio.create_task(self._forward(subscriber))
+        task = asyncio.create_task(self._forward(subscriber, on_event))
         self._subscribers[channel] = (subscriber, task)
 
     async def leave(self, channel: str) -> None:
@@ -119,9 +124,10 @@ class LiveSocket:
             self.closed = True
             await self.leave_all()
 
-    async def _forward(self, subscriber: Subscriber) -> None:
+    async def _forward(self, subscriber: Subscriber, on_event: EventHook | None = None) -> None:
         try:
             async for data in subscriber.iter_events():
-                await self.send(data)
+                if on_event is None or await on_event(data):
+                    await self.send(data)
         except (WebSocketDisconnect, RuntimeError, OSError) as error:
             logger.debug("socket gone while forwarding: %s", error)
