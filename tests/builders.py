@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.ticketing.service import TicketingService
 from tests.fakes import (
     FakePasswordHasher,
     FakeRateLimiter,
+    FakeTicketSigner,
     FakeTokenSigner,
     FakeUnitOfWorkFactory,
     FixedClock,
     InMemoryUserCache,
     RecordingMailer,
     RecordingNotifier,
+    RecordingTicketRenderer,
 )
 
 
@@ -53,4 +56,15 @@ def an_accounts_service(world: World, **policy: object) -> AccountsService:
         rate_limiter=world.limiter,
         cache=world.cache,
         policy=AccountPolicy(**policy),  # type: ignore[arg-type]
+    )
+
+
+def a_ticketing_service(world: World, *, mailer: object | None = None) -> TicketingService:
+    return TicketingService(
+        uow=world.uow,
+        notifier=world.notifier,
+        mailer=mailer or world.mailer,  # type: ignore[arg-type]
+        clock=world.clock,
+        signer=FakeTicketSigner(),
+        renderer=RecordingTicketRenderer(),
     )

@@ -36,19 +36,28 @@ from app.adapters.redis.health import RedisReadinessProbe
 from app.adapters.redis.rate_limit import RedisRateLimiter
 from app.adapters.redis.user_cache import RedisUserCache
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
+from app.adapters.security.hmac_tickets import HmacTicketSigner
 from app.adapters.security.jwt_tokens import JwtTokenSigner
 from app.adapters.system_clock import SystemClock
+from app.adapters.tickets.pdf import FpdfTicketRenderer
 from app.api import accounts as accounts_api
+from app.api import checkin as checkin_api
+from app.api import events as events_api
 from app.api import health as health_api
+from app.api import organizer as organizer_api
+from app.api import reservations as reservations_api
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.ticketing.service import TicketingService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
 from app.settings import Settings
+from app.ws import event_metrics as event_metrics_ws
+from app.ws import ticketing as ticketing_ws  # noqa: F401  (registers ticketing frames and routes)
 from app.ws.channels import SYSTEM_CHANNEL, channels_for
 from app.ws.frames import encode_event
 
@@ -70,6 +79,7 @@ class Services:
     clock: Clock
     probes: list[ReadinessProbe]
     closers: list[Callable[[], Any]] = field(default_factory=list)
+    ticketing: TicketingService | None = None
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Services:
@@ -121,6 +131,16 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         probes=probes,
     )
     services.closers.append(hasher.close)
+    renderer = FpdfTicketRenderer(workers=settings.ticket_render_workers)
+    services.ticketing = TicketingService(
+        uow=uow,
+        notifier=notifier,
+        mailer=mailer,
+        clock=clock,
+        signer=HmacTicketSigner(settings.secret_key),
+        renderer=renderer,
+    )
+    services.closers.append(renderer.close)
     return services
 
 
@@ -173,10 +193,17 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             accounts_api.UserController,
             accounts_api.TokenController,
             accounts_api.AdminUserController,
+            events_api.EventController,
+            reservations_api.EventReservationController,
+            reservations_api.ReservationController,
+            checkin_api.CheckInController,
+            organizer_api.OrganizerController,
+            event_metrics_ws.event_metrics_socket,
         ],
         dependencies={
             "accounts": _constant(services.accounts),
             "probes": _constant(services.probes),
+            "ticketing": _constant(services.ticketing),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
         },

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
+from app.ports.ticketing import EventRepository, ReservationRepository
 
 
 class UnitOfWork(Protocol):
@@ -14,6 +15,8 @@ class UnitOfWork(Protocol):
 
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
+    events: EventRepository
+    reservations: ReservationRepository
 
     async def __aenter__(self) -> Self: ...
 
