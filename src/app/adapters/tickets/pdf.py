@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
@@ -37,9 +38,10 @@ class FpdfTicketRenderer:
 
     media_type = "application/pdf"
 
-    def __init__(self, *, workers: int = 2, font_path: Path | None = None) -> None:
+    def __init__(self, *, workers: int = 2, fonts: Sequence[Path] = UNICODE_FONTS) -> None:
+        """``workers`` bounds the threads rendering at once; the first of ``fonts`` found is used."""
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ticket-pdf")
-        self._font = font_path or next((path for path in UNICODE_FONTS if path.is_file()), None)
+        self._font = next((path for path in fonts if path.is_file()), None)
 
     async def render(self, ticket: TicketDocument) -> bytes:
         return await asyncio.get_running_loop().run_in_executor(self._pool, self.render_sync, ticket)
