@@ -8,15 +8,18 @@ from app.core.accounts.model import User
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.expeditions.service import ExpeditionService
 from app.core.shared.principal import Principal, Role
+from app.core.ticketing.service import TicketingService
 from tests.fakes import (
     FakePasswordHasher,
     FakeRateLimiter,
+    FakeTicketSigner,
     FakeTokenSigner,
     FakeUnitOfWorkFactory,
     FixedClock,
     InMemoryUserCache,
     RecordingMailer,
     RecordingNotifier,
+    RecordingTicketRenderer,
 )
 
 
@@ -75,3 +78,14 @@ def a_user(world: World, name: str, *, chief: bool = False, admin: bool = False)
         id=user_id, email=f"{name}@example.com", name=name, password_hash="x", roles=frozenset(roles)
     )
     return Principal(user_id=user_id, roles=frozenset(roles))
+
+
+def a_ticketing_service(world: World, *, mailer: object | None = None) -> TicketingService:
+    return TicketingService(
+        uow=world.uow,
+        notifier=world.notifier,
+        mailer=mailer or world.mailer,  # type: ignore[arg-type]
+        clock=world.clock,
+        signer=FakeTicketSigner(),
+        renderer=RecordingTicketRenderer(),
+    )

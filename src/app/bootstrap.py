@@ -36,22 +36,31 @@ from app.adapters.redis.health import RedisReadinessProbe
 from app.adapters.redis.rate_limit import RedisRateLimiter
 from app.adapters.redis.user_cache import RedisUserCache
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
+from app.adapters.security.hmac_tickets import HmacTicketSigner
 from app.adapters.security.jwt_tokens import JwtTokenSigner
 from app.adapters.system_clock import SystemClock
+from app.adapters.tickets.pdf import FpdfTicketRenderer
 from app.api import accounts as accounts_api
+from app.api import checkin as checkin_api
+from app.api import events as events_api
 from app.api import expeditions as expeditions_api
 from app.api import health as health_api
+from app.api import organizer as organizer_api
+from app.api import reservations as reservations_api
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.expeditions.service import ExpeditionService
+from app.core.ticketing.service import TicketingService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
 from app.settings import Settings
+from app.ws import event_metrics as event_metrics_ws
 from app.ws import expeditions as expeditions_ws
+from app.ws import ticketing as ticketing_ws  # noqa: F401  (registers ticketing frames and routes)
 from app.ws.channels import SYSTEM_CHANNEL, channels_for
 from app.ws.frames import encode_event
 
@@ -73,6 +82,7 @@ class Services:
     clock: Clock
     probes: list[ReadinessProbe]
     expeditions: ExpeditionService
+    ticketing: TicketingService
     closers: list[Callable[[], Any]] = field(default_factory=list)
 
 
@@ -113,6 +123,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     probes: list[ReadinessProbe] = [SqlReadinessProbe(engine)]
     if redis is not None:
         probes.append(RedisReadinessProbe(redis))
+    renderer = FpdfTicketRenderer(workers=settings.ticket_render_workers)
     services = Services(
         settings=settings,
         engine=engine,
@@ -124,8 +135,16 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         clock=clock,
         probes=probes,
         expeditions=ExpeditionService(uow=uow, notifier=notifier, clock=clock),
+        ticketing=TicketingService(
+            uow=uow,
+            notifier=notifier,
+            mailer=mailer,
+            clock=clock,
+            signer=HmacTicketSigner(settings.secret_key),
+            renderer=renderer,
+        ),
     )
-    services.closers.append(hasher.close)
+    services.closers += [hasher.close, renderer.close]
     return services
 
 
@@ -180,11 +199,18 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             accounts_api.AdminUserController,
             expeditions_api.ExpeditionController,
             expeditions_ws.expeditions_socket,
+            events_api.EventController,
+            reservations_api.EventReservationController,
+            reservations_api.ReservationController,
+            checkin_api.CheckInController,
+            organizer_api.OrganizerController,
+            event_metrics_ws.event_metrics_socket,
         ],
         dependencies={
             "accounts": _constant(services.accounts),
             "probes": _constant(services.probes),
             "expeditions": _constant(services.expeditions),
+            "ticketing": _constant(services.ticketing),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
         },

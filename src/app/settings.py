@@ -52,6 +52,7 @@ class Settings:
     sentry_dsn: str | None = None
     log_level: str = "INFO"
     access_log: bool = True
+    ticket_render_workers: int = 2
 
     def __post_init__(self) -> None:
         if not self.debug and self.secret_key == INSECURE_SECRET_KEY:

@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.expeditions import ExpeditionRepository
+from app.ports.ticketing import EventRepository, ReservationRepository
 
 
 class UnitOfWork(Protocol):
@@ -16,6 +17,8 @@ class UnitOfWork(Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     expeditions: ExpeditionRepository
+    events: EventRepository
+    reservations: ReservationRepository
 
     async def __aenter__(self) -> Self: ...
 

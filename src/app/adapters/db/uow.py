@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
+from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository
 
 
 class SqlUnitOfWork:
@@ -17,6 +18,8 @@ class SqlUnitOfWork:
     users: SqlUserRepository
     refresh_tokens: SqlRefreshTokenRepository
     expeditions: SqlExpeditionRepository
+    events: SqlEventRepository
+    reservations: SqlReservationRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -26,6 +29,8 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session)
         self.refresh_tokens = SqlRefreshTokenRepository(session)
         self.expeditions = SqlExpeditionRepository(session)
+        self.events = SqlEventRepository(session)
+        self.reservations = SqlReservationRepository(session)
         return self
 
     async def __aexit__(

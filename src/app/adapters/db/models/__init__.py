@@ -2,5 +2,13 @@
 
 from app.adapters.db.models.accounts import RefreshTokenModel, UserModel
 from app.adapters.db.models.expeditions import ExpeditionMemberModel, ExpeditionModel
+from app.adapters.db.models.ticketing import EventModel, ReservationModel
 
-__all__ = ["ExpeditionMemberModel", "ExpeditionModel", "RefreshTokenModel", "UserModel"]
+__all__ = [
+    "EventModel",
+    "ExpeditionMemberModel",
+    "ExpeditionModel",
+    "RefreshTokenModel",
+    "ReservationModel",
+    "UserModel",
+]

@@ -1,0 +1,85 @@
+"""Storage of events and reservations, ticket signing and ticket rendering."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from app.core.shared.paging import Page, PageRequest
+from app.core.ticketing.model import Event, EventFilter
+from app.core.ticketing.reservations import Reservation, ReservationStatus, Tally
+from app.core.ticketing.tickets import TicketClaim, TicketDocument
+
+
+class EventRepository(Protocol):
+    """Events by id; ``get_for_update`` locks the row until the unit of work ends."""
+
+    async def add(self, event: Event) -> Event: ...
+
+    async def get(self, event_id: int) -> Event | None: ...
+
+    async def get_for_update(self, event_id: int) -> Event | None:
+        """Load an event and lock it: every reservation change of one event goes through this lock."""
+        ...
+
+    async def update(self, event: Event) -> Event: ...
+
+    async def list(self, event_filter: EventFilter, page: PageRequest) -> Page[Event]:
+        """Events matching the filter, soonest first."""
+        ...
+
+
+class ReservationRepository(Protocol):
+    """Reservations. ``add`` raises ``AlreadyReservedError`` when the user already holds a live one."""
+
+    async def add(self, reservation: Reservation) -> Reservation: ...
+
+    async def get(self, reservation_id: int) -> Reservation | None: ...
+
+    async def get_for_update(self, reservation_id: int) -> Reservation | None: ...
+
+    async def get_live(self, event_id: int, user_id: int) -> Reservation | None:
+        """The user's pending, confirmed or waitlisted reservation of the event, if any."""
+        ...
+
+    async def update(self, reservation: Reservation) -> Reservation: ...
+
+    async def tally(self, event_id: int) -> Tally: ...
+
+    async def tallies(self, event_ids: list[int]) -> dict[int, Tally]: ...
+
+    async def waitlist_head(self, event_id: int, count: int) -> list[Reservation]:
+        """The first ``count`` waitlisted reservations, by position (call under the event lock)."""
+        ...
+
+    async def shift_waitlist(self, event_id: int, *, after_position: int, by: int) -> None:
+        """Move every waitlisted reservation behind ``after_position`` forward by ``by`` places."""
+        ...
+
+    async def cancel_live(self, event_id: int, now: datetime) -> list[Reservation]:
+        """Cancel every live reservation of the event; returns them as they are now."""
+        ...
+
+    async def list_for_event(
+        self, event_id: int, status: ReservationStatus | None, page: PageRequest
+    ) -> Page[Reservation]: ...
+
+    async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Reservation]: ...
+
+
+class TicketSigner(Protocol):
+    """Signs ticket secrets so that a guessed or altered one is refused before any lookup."""
+
+    def sign(self, reservation_id: int, nonce: str) -> str: ...
+
+    def verify(self, secret: str) -> TicketClaim:
+        """The claim of a well-signed secret; raises ``InvalidTicketError`` otherwise."""
+        ...
+
+
+class TicketRenderer(Protocol):
+    """Renders a ticket document (PDF with a QR code of the secret)."""
+
+    media_type: str
+
+    async def render(self, ticket: TicketDocument) -> bytes: ...

@@ -1,0 +1,57 @@
+"""``/ws/events/{id}/``: an event's live metrics, a snapshot on connect and one after every change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import WebSocket, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from app.core.accounts.service import AccountsService
+from app.core.shared.errors import DomainError
+from app.core.ticketing.service import TicketingService
+from app.ws.auth import authenticate_socket
+from app.ws.frames import UnknownFrameError, error_frame
+from app.ws.session import FrameRateLimiter, LiveSocket
+from app.ws.ticketing import metrics_channel, metrics_frame
+
+NOT_FOUND_CLOSE_CODE = 4404
+
+
+@websocket("/ws/events/{event_id:int}/")
+async def event_metrics_socket(
+    socket: WebSocket[Any, Any, Any],
+    event_id: FromPath[int],
+    accounts: NamedDependency[AccountsService],
+    ticketing: NamedDependency[TicketingService],
+    channels: NamedDependency[ChannelsPlugin],
+) -> None:
+    """Send ``{"type": "metrics", ...}`` on connect and after every reservation, cancellation,
+    decision and check-in. Client frames: ``{"action": "ping"}`` and ``{"action": "refresh"}``.
+    An event the caller may not see gets an ``event_not_found`` error frame and close code 4404."""
+    principal = await authenticate_socket(socket, accounts)
+    if principal is None:
+        return
+    await socket.accept()
+    live = LiveSocket(socket, channels)
+    await live.join(metrics_channel(event_id))  # before the snapshot, so no change falls between
+    try:
+        snapshot = await ticketing.metrics(actor=principal, event_id=event_id)
+    except DomainError as error:
+        await live.send(error_frame(error))
+        await live.leave_all()
+        await socket.close(code=NOT_FOUND_CLOSE_CODE, reason=error.code)
+        return
+    await live.send(metrics_frame(snapshot))
+
+    async def handle(frame: dict[str, Any]) -> dict[str, Any] | None:
+        action = frame.get("action", frame.get("type"))
+        if action == "ping":
+            return {"type": "pong"}
+        if action == "refresh":
+            return metrics_frame(await ticketing.metrics(actor=principal, event_id=event_id))
+        raise UnknownFrameError()
+
+    await live.serve(handle, rate_limit=FrameRateLimiter(rate=20, burst=40))

@@ -1,0 +1,54 @@
+"""Shared steps of the ticketing end-to-end tests: organizers, events, decoding a PDF ticket's QR code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pypdfium2
+import zxingcpp
+
+from app.bootstrap import build_services
+from tests.conftest import Api
+
+STARTS_AT = "2099-05-01T18:00:00Z"
+
+
+async def make_organizer(api: Api, email: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Register ``email`` and have an admin (created as on the command line) grant it ``organizer``."""
+    services = build_services(api.settings)
+    try:
+        await services.accounts.create_superuser(email="root@example.com", password="s3cret-pass", name="Root")
+    finally:
+        for close in services.closers:
+            close()
+        await services.engine.dispose()
+    root = await api.login("root@example.com")
+    user = await api.register(email)
+    granted = await api.client.put(
+        f"/api/admin/users/{user['id']}/roles/",
+        json={"roles": ["organizer"]},
+        headers={"Authorization": f"Bearer {root['access']}"},
+    )
+    assert granted.status_code == 200, granted.text
+    tokens = await api.login(email)
+    return user, {"Authorization": f"Bearer {tokens['access']}"}
+
+
+async def published_event(api: Api, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
+    body = {"title": "Night hike", "starts_at": STARTS_AT, "capacity": 1, **fields}
+    created = await api.client.post("/api/events/", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    published = await api.client.post(f"/api/events/{created.json()['id']}/publish/", headers=headers)
+    assert published.status_code == 200, published.text
+    return dict(published.json())
+
+
+def qr_text_of_pdf(pdf: bytes) -> str:
+    """Render the PDF's first page and read its QR code back, as a door scanner would."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=2).to_pil()
+    finally:
+        document.close()
+    [barcode] = [b for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
+    return str(barcode.text)

@@ -1,0 +1,94 @@
+"""``/ws/events/{id}/`` against a real server process: a snapshot on connect and one after every
+reservation, cancellation (with promotion), decision and check-in."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import Api, live_server, settings_for, truncate_all
+from tests.e2e.ticketing_flow import make_organizer, published_event
+
+pytestmark = pytest.mark.slow
+FIELDS = ("confirmed_count", "pending_count", "waitlist_count", "checked_in_count", "spots_left")
+
+
+async def _recv(ws: Any, timeout_s: float = 5) -> str:
+    async with asyncio.timeout(timeout_s):
+        return str(await ws.recv())
+
+
+def _counts(frame: dict[str, Any]) -> tuple[int, ...]:
+    assert frame["type"] == "metrics"
+    return tuple(frame[name] for name in FIELDS)
+
+
+async def test_metrics_socket_follows_every_step_of_a_reservation(database_url: str) -> None:
+    settings = settings_for(database_url)
+    with live_server(settings) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+            api = Api(client=client, settings=settings, clock=None)
+            _, organizer = await make_organizer(api, "org@example.com")
+            event = await published_event(api, organizer, capacity=1)
+            watcher = (await api.login("org@example.com"))["access"]
+            _, ann = await api.user("ann@example.com")
+            _, bob = await api.user("bob@example.com")
+            url = f"{server.ws_url}/ws/events/{event['id']}/?token={watcher}"
+
+            async with websockets.connect(url) as ws:
+                snapshot = json.loads(await _recv(ws))
+                assert snapshot["event_id"] == event["id"]
+                assert _counts(snapshot) == (0, 0, 0, 0, 1)
+
+                first = (await client.post(f"/api/events/{event['id']}/reservations/", headers=ann)).json()
+                assert _counts(json.loads(await _recv(ws))) == (1, 0, 0, 0, 0)
+                await client.post(f"/api/events/{event['id']}/reservations/", headers=bob)
+                assert _counts(json.loads(await _recv(ws))) == (1, 0, 1, 0, 0)
+
+                await client.delete(f"/api/reservations/{first['id']}/", headers=ann)
+                assert _counts(json.loads(await _recv(ws))) == (1, 0, 0, 0, 0)  # bob promoted at once
+
+                [promoted] = (await client.get("/api/reservations/", headers=bob)).json()["results"]
+                checked = await client.post(
+                    "/api/check-in/", json={"secret": promoted["ticket_secret"]}, headers=organizer
+                )
+                assert checked.status_code == 200
+                assert _counts(json.loads(await _recv(ws))) == (1, 0, 0, 1, 0)
+
+                await ws.send(json.dumps({"action": "ping"}))
+                assert json.loads(await _recv(ws)) == {"type": "pong"}
+                await ws.send(json.dumps({"action": "dance"}))
+                assert json.loads(await _recv(ws))["code"] == "unknown_frame"
+
+
+async def test_metrics_socket_refuses_missing_tokens_and_hidden_events(sqlite_url: str) -> None:
+    await truncate_all(sqlite_url)
+    settings = settings_for(sqlite_url)
+    with live_server(settings) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+            api = Api(client=client, settings=settings, clock=None)
+            _, organizer = await make_organizer(api, "org@example.com")
+            draft = await client.post(
+                "/api/events/",
+                json={"title": "Secret", "starts_at": "2099-01-01T10:00:00Z", "capacity": 3},
+                headers=organizer,
+            )
+            _, ann = await api.user("ann@example.com")
+            token = ann["Authorization"].split()[1]
+
+            async with websockets.connect(f"{server.ws_url}/ws/events/{draft.json()['id']}/") as ws:
+                with pytest.raises(ConnectionClosed) as closed:
+                    await _recv(ws)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+            async with websockets.connect(f"{server.ws_url}/ws/events/{draft.json()['id']}/?token={token}") as ws:
+                assert json.loads(await _recv(ws))["code"] == "event_not_found"
+                with pytest.raises(ConnectionClosed) as closed:
+                    await _recv(ws)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404

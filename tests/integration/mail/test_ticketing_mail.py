@@ -1,0 +1,54 @@
+"""Ticketing e-mails: sent after the commit over real SMTP; a failing mailer never loses a reservation."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.conftest import running_api, settings_for
+from tests.e2e.ticketing_flow import make_organizer, published_event
+from tests.fakes import FailingMailer
+from tests.integration.mail.test_activation_mail import Inbox, smtp  # noqa: F401  (the SMTP server fixture)
+
+
+async def test_holders_are_mailed_on_confirmation_promotion_and_event_cancellation(
+    database_url: str,
+    smtp: tuple[Inbox, int],  # noqa: F811
+) -> None:
+    inbox, port = smtp
+    settings = settings_for(database_url, smtp_host="127.0.0.1", smtp_port=port)
+    async with running_api(settings) as api:
+        _, organizer = await make_organizer(api, "org@example.com")
+        event = await published_event(api, organizer, capacity=1, title="Night hike")
+        _, ann = await api.user("ann@example.com")
+        _, bob = await api.user("bob@example.com")
+        first = (await api.client.post(f"/api/events/{event['id']}/reservations/", headers=ann)).json()
+        await api.client.post(f"/api/events/{event['id']}/reservations/", headers=bob)
+        [confirmed] = await inbox.wait(1)
+        assert (confirmed["To"], confirmed["Subject"]) == ("ann@example.com", "Confirmed: Night hike")
+
+        await api.client.delete(f"/api/reservations/{first['id']}/", headers=ann)
+        promoted = (await inbox.wait(2))[1]
+        assert (promoted["To"], promoted["Subject"]) == ("bob@example.com", "Confirmed: Night hike")
+
+        await api.client.post(f"/api/events/{event['id']}/cancel/", headers=organizer)
+        cancelled = (await inbox.wait(3))[2]
+        assert (cancelled["To"], cancelled["Subject"]) == ("bob@example.com", "Cancelled: Night hike")
+        await asyncio.sleep(0.2)
+        assert len(inbox.messages) == 3  # ann's cancelled reservation is not mailed again
+
+
+async def test_a_failing_mailer_never_loses_or_blocks_a_reservation(database_url: str) -> None:
+    mailer = FailingMailer()
+    async with running_api(settings_for(database_url), mailer=mailer) as api:
+        _, organizer = await make_organizer(api, "org@example.com")
+        event = await published_event(api, organizer, capacity=1)
+        _, ann = await api.user("ann@example.com")
+
+        reserved = await api.client.post(f"/api/events/{event['id']}/reservations/", headers=ann)
+        assert (reserved.status_code, reserved.json()["status"]) == (201, "confirmed")
+        cancelled = await api.client.post(f"/api/events/{event['id']}/cancel/", headers=organizer)
+        assert cancelled.status_code == 200
+
+        assert mailer.attempts == 2
+        [held] = (await api.client.get("/api/reservations/", headers=ann)).json()["results"]
+        assert (held["id"], held["status"]) == (reserved.json()["id"], "cancelled")

@@ -1,0 +1,53 @@
+"""Helpers for ticketing use-case tests: a world of fakes with users already registered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from app.core.accounts.model import User
+from app.core.shared.principal import Principal, Role
+from app.core.ticketing.model import Event
+from app.core.ticketing.service import TicketingService
+from tests.builders import World, a_ticketing_service, a_world
+
+
+@dataclass
+class Desk:
+    """A ticketing service on fakes, an organizer and a few users."""
+
+    world: World
+    ticketing: TicketingService
+    organizer: Principal
+    users: list[Principal]
+
+    async def published_event(self, *, capacity: int = 2, requires_approval: bool = False) -> Event:
+        event = await self.ticketing.create_event(
+            actor=self.organizer,
+            title="Night hike",
+            starts_at=self.world.clock.now() + timedelta(days=30),
+            capacity=capacity,
+            requires_approval=requires_approval,
+        )
+        return await self.ticketing.publish_event(actor=self.organizer, event_id=event.id)
+
+
+def a_desk(world: World | None = None, *, users: int = 6, mailer: object | None = None) -> Desk:
+    world = world or a_world()
+    store = world.uow.store
+    people = []
+    for index in range(users + 1):
+        user_id = next(store.ids)
+        roles = frozenset({Role.ORGANIZER}) if index == 0 else frozenset()
+        store.users[user_id] = User(
+            id=user_id, email=f"user{index}@example.com", name=f"User {index}", password_hash="x", roles=roles
+        )
+        people.append(store.users[user_id].principal())
+    return Desk(world=world, ticketing=a_ticketing_service(world, mailer=mailer), organizer=people[0], users=people[1:])
+
+
+@pytest.fixture
+def desk() -> Desk:
+    return a_desk()

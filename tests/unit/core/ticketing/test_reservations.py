@@ -1,0 +1,146 @@
+"""Reservation rules through the ticketing service: confirm, waitlist, approval, cancel, promote."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.core.shared.paging import PageRequest
+from app.core.ticketing.domain_events import EventMetricsChanged, ReservationPromoted
+from app.core.ticketing.errors import (
+    AlreadyCheckedInError,
+    AlreadyReservedError,
+    EventFullError,
+    EventNotOpenError,
+    NotPendingError,
+    ReservationClosedError,
+    ReservationNotFoundError,
+)
+from app.core.ticketing.reservations import ReservationStatus
+from tests.fakes import FailingMailer
+from tests.unit.core.ticketing.conftest import Desk, a_desk
+
+
+async def test_reservations_are_confirmed_while_spots_are_left_then_waitlisted_in_order(desk: Desk) -> None:
+    event = await desk.published_event(capacity=2)
+    held = [await desk.ticketing.reserve(actor=user, event_id=event.id) for user in desk.users[:5]]
+    assert [(r.status, r.position) for r in held] == [
+        ("confirmed", None),
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+        ("waitlisted", 3),
+    ]
+    assert held[0].ticket_secret and held[2].ticket_secret is None
+
+
+async def test_reserving_twice_is_refused_while_the_first_is_live(desk: Desk) -> None:
+    event = await desk.published_event()
+    first = await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id)
+    with pytest.raises(AlreadyReservedError):
+        await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id)
+    await desk.ticketing.cancel_reservation(actor=desk.users[0], reservation_id=first.id)
+    again = await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id)
+    assert again.status is ReservationStatus.CONFIRMED
+
+
+async def test_reserving_is_refused_when_the_event_is_not_open(desk: Desk) -> None:
+    draft = await desk.ticketing.create_event(
+        actor=desk.organizer, title="Draft", starts_at=desk.world.clock.now() + timedelta(days=1), capacity=1
+    )
+    with pytest.raises(EventNotOpenError):
+        await desk.ticketing.reserve(actor=desk.organizer, event_id=draft.id)
+    event = await desk.published_event()
+    desk.world.clock.advance(days=31)
+    with pytest.raises(EventNotOpenError):
+        await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id)
+
+
+async def test_cancelling_a_confirmed_reservation_promotes_the_first_waitlisted_at_once(desk: Desk) -> None:
+    event = await desk.published_event(capacity=1)
+    first, second, third = [await desk.ticketing.reserve(actor=u, event_id=event.id) for u in desk.users[:3]]
+    desk.world.mailer.sent.clear()
+    desk.world.notifier.published.clear()
+
+    cancelled = await desk.ticketing.cancel_reservation(actor=desk.users[0], reservation_id=first.id)
+
+    store = desk.world.uow.store.reservations
+    assert cancelled.status is ReservationStatus.CANCELLED
+    assert (store[second.id].status, store[second.id].position) == ("confirmed", None)
+    assert (store[third.id].status, store[third.id].position) == ("waitlisted", 1)
+    assert [m.to for m in desk.world.mailer.sent] == ["user2@example.com"]
+    promoted = [e for e in desk.world.notifier.published if isinstance(e, ReservationPromoted)]
+    assert [p.reservation_id for p in promoted] == [second.id]
+    [metrics] = [e.metrics for e in desk.world.notifier.published if isinstance(e, EventMetricsChanged)]
+    assert (metrics.confirmed_count, metrics.waitlist_count, metrics.spots_left) == (1, 1, 0)
+
+
+async def test_cancelling_a_waitlisted_reservation_closes_up_the_waiting_list(desk: Desk) -> None:
+    event = await desk.published_event(capacity=1)
+    held = [await desk.ticketing.reserve(actor=u, event_id=event.id) for u in desk.users[:4]]
+    await desk.ticketing.cancel_reservation(actor=desk.users[1], reservation_id=held[1].id)
+    store = desk.world.uow.store.reservations
+    assert [store[r.id].position for r in held[2:]] == [1, 2]
+
+
+async def test_only_the_holder_cancels_and_only_once(desk: Desk) -> None:
+    event = await desk.published_event()
+    held = await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id)
+    with pytest.raises(ReservationNotFoundError):
+        await desk.ticketing.cancel_reservation(actor=desk.users[1], reservation_id=held.id)
+    await desk.ticketing.cancel_reservation(actor=desk.users[0], reservation_id=held.id)
+    with pytest.raises(ReservationClosedError):
+        await desk.ticketing.cancel_reservation(actor=desk.users[0], reservation_id=held.id)
+
+
+async def test_a_checked_in_reservation_cannot_be_cancelled(desk: Desk) -> None:
+    event = await desk.published_event()
+    held = await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id)
+    assert held.ticket_secret is not None
+    await desk.ticketing.check_in(actor=desk.organizer, secret=held.ticket_secret)
+    with pytest.raises(AlreadyCheckedInError):
+        await desk.ticketing.cancel_reservation(actor=desk.users[0], reservation_id=held.id)
+
+
+async def test_approval_events_keep_reservations_pending_until_the_organizer_decides(desk: Desk) -> None:
+    event = await desk.published_event(capacity=1, requires_approval=True)
+    first, second, third = [await desk.ticketing.reserve(actor=u, event_id=event.id) for u in desk.users[:3]]
+    assert {first.status, second.status, third.status} == {ReservationStatus.PENDING}
+    assert desk.world.mailer.sent == []
+
+    confirmed = await desk.ticketing.decide(actor=desk.organizer, reservation_id=first.id, approve=True)
+    assert confirmed.status is ReservationStatus.CONFIRMED
+    assert [m.to for m in desk.world.mailer.sent] == ["user1@example.com"]
+    with pytest.raises(EventFullError):
+        await desk.ticketing.decide(actor=desk.organizer, reservation_id=second.id, approve=True)
+    rejected = await desk.ticketing.decide(actor=desk.organizer, reservation_id=second.id, approve=False)
+    assert rejected.status is ReservationStatus.REJECTED
+    with pytest.raises(NotPendingError):
+        await desk.ticketing.decide(actor=desk.organizer, reservation_id=second.id, approve=True)
+    with pytest.raises(ReservationNotFoundError):
+        await desk.ticketing.decide(actor=desk.users[0], reservation_id=third.id, approve=True)
+
+
+async def test_the_organizer_lists_reservations_by_status_with_counts(desk: Desk) -> None:
+    event = await desk.published_event(capacity=1)
+    for user in desk.users[:3]:
+        await desk.ticketing.reserve(actor=user, event_id=event.id)
+    waitlisted = await desk.ticketing.event_reservations(
+        actor=desk.organizer, event_id=event.id, status=ReservationStatus.WAITLISTED, page=PageRequest()
+    )
+    assert [r.position for r in waitlisted.items] == [1, 2]
+    [overview] = (await desk.ticketing.list_own_events(actor=desk.organizer, page=PageRequest())).items
+    assert (overview.metrics.confirmed_count, overview.metrics.waitlist_count) == (1, 2)
+
+
+async def test_a_failing_mailer_never_loses_the_reservation() -> None:
+    mailer = FailingMailer()
+    desk = a_desk(mailer=mailer)
+    event = await desk.published_event(capacity=1)
+
+    held = await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id)
+
+    assert held.status is ReservationStatus.CONFIRMED
+    assert mailer.attempts == 1
+    assert desk.world.uow.store.reservations[held.id].status is ReservationStatus.CONFIRMED
