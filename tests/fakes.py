@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from app.core.accounts.errors import (
     EmailTakenError,
@@ -18,6 +18,9 @@ from app.core.accounts.errors import (
     UsernameTakenError,
 )
 from app.core.accounts.model import RefreshToken, TokenClaims, TokenKind, User
+from app.core.jobs.model import Job, JobStatus
+from app.core.organizations.errors import AlreadyMemberError
+from app.core.organizations.model import MemberCard, Organization, OrganizationCard
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Role
@@ -44,6 +47,7 @@ class Store:
     users: dict[int, User] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    organizations: dict[int, Organization] = field(default_factory=dict)
 
 
 class InMemoryUserRepository:
@@ -119,6 +123,7 @@ class FakeUnitOfWork:
         self._working.ids = self._committed_store.ids
         self.users = InMemoryUserRepository(self._working)
         self.refresh_tokens = InMemoryRefreshTokenRepository(self._working)
+        self.organizations = InMemoryOrganizationRepository(self._working)
         return self
 
     async def __aexit__(
@@ -225,3 +230,86 @@ class FakeRateLimiter:
     async def hit(self, key: str, *, limit: int, window_s: int) -> int:
         self.hits[key] = self.hits.get(key, 0) + 1
         return window_s if self.hits[key] > limit else 0
+
+
+class InMemoryOrganizationRepository:
+    """Organizations in the fake store; cards show the store's active users."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def add(self, organization: Organization) -> Organization:
+        stored = replace(organization, id=next(self._store.ids))
+        self._store.organizations[stored.id] = stored
+        return replace(stored)
+
+    async def get(self, organization_id: int) -> Organization | None:
+        organization = self._store.organizations.get(organization_id)
+        return replace(organization) if organization else None
+
+    get_for_update = get
+
+    async def add_member(self, organization_id: int, user_id: int) -> None:
+        organization = self._store.organizations[organization_id]
+        if user_id in organization.member_ids:
+            raise AlreadyMemberError()
+        organization.member_ids = organization.member_ids | {user_id}
+
+    async def remove_member(self, organization_id: int, user_id: int) -> bool:
+        organization = self._store.organizations[organization_id]
+        if user_id not in organization.member_ids:
+            return False
+        organization.member_ids = organization.member_ids - {user_id}
+        return True
+
+    async def cards(self, organization_ids: list[int]) -> list[OrganizationCard]:
+        cards = []
+        for organization_id in dict.fromkeys(organization_ids):
+            organization = self._store.organizations.get(organization_id)
+            if organization is None:
+                continue
+            users = [self._store.users[i] for i in sorted(organization.member_ids) if i in self._store.users]
+            members = [MemberCard(id=u.id, name=u.name, email=u.email) for u in users if u.is_active]
+            cards.append(OrganizationCard(organization=replace(organization), members=members))
+        return cards
+
+    async def list_cards(self, *, search: str | None, page: PageRequest) -> Page[OrganizationCard]:
+        matching = [
+            o.id
+            for o in sorted(self._store.organizations.values(), key=lambda o: o.id)
+            if not search or search.lower() in o.title.lower()
+        ]
+        window = matching[page.offset : page.offset + page.limit]
+        return Page(items=await self.cards(window), total=len(matching), request=page)
+
+
+class InMemoryJobQueue:
+    """Records enqueued jobs; ``run_all`` runs the due ones through the given handlers, once each."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self._clock = clock
+        self.jobs: dict[int, Job] = {}
+        self._ids = itertools.count(1)
+
+    async def enqueue(self, kind: str, payload: Any, *, created_by: int | None = None, delay_s: float = 0) -> Job:
+        job = Job(
+            id=next(self._ids),
+            kind=kind,
+            payload=dict(payload),
+            created_by=created_by,
+            run_at=self._clock.now() + timedelta(seconds=delay_s),
+            created_at=self._clock.now(),
+        )
+        self.jobs[job.id] = job
+        return replace(job)
+
+    async def get(self, job_id: int) -> Job | None:
+        job = self.jobs.get(job_id)
+        return replace(job) if job else None
+
+    async def run_all(self, handlers: dict[str, Any]) -> None:
+        for job in self.jobs.values():
+            if job.status is JobStatus.QUEUED and job.run_at is not None and job.run_at <= self._clock.now():
+                job.attempts += 1
+                job.result = dict(await handlers[job.kind](job.payload) or {})
+                job.status = JobStatus.DONE

@@ -1,4 +1,4 @@
-"""The command line: ``python -m app serve | migrate | createsuperuser``."""
+"""The command line: ``python -m app serve | migrate | createsuperuser | worker``."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     superuser.add_argument("--email", required=True)
     superuser.add_argument("--name", default="")
     superuser.add_argument("--password", help="default: MUSTER_ADMIN_PASSWORD, else asked for")
+    commands.add_parser("worker", help="run background jobs (set JOBS_IN_PROCESS=false on the servers then)")
     args = parser.parse_args(argv)
 
     try:
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "createsuperuser":
         return _create_superuser(settings, args)
+    if args.command == "worker":
+        return _worker(settings)
     return _serve(settings, args)
 
 
@@ -87,6 +90,39 @@ def _create_superuser(settings: Settings, args: argparse.Namespace) -> int:
     except DomainError as error:
         print(f"muster: {error.detail}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _worker(settings: Settings) -> int:
+    """Run the job worker until SIGINT or SIGTERM; running jobs get a grace period to finish."""
+    import logging
+    import signal
+
+    from app.bootstrap import build_services
+
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def run() -> None:
+        services = build_services(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        services.job_worker.start()
+        logging.getLogger("app.jobs").info("Job worker started (%d slots).", settings.jobs_concurrency)
+        try:
+            await stop.wait()
+        finally:
+            await services.job_worker.stop()
+            for close in services.closers:
+                close()
+            await services.engine.dispose()
+            if services.redis is not None:
+                await services.redis.aclose()
+
+    if settings.should_migrate_on_start:
+        _migrate(settings)
+    asyncio.run(run())
     return 0
 
 

@@ -26,8 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.adapters.db.engine import create_engine, create_session_factory
 from app.adapters.db.health import SqlReadinessProbe
 from app.adapters.db.uow import SqlUnitOfWorkFactory
+from app.adapters.jobs.sql import SqlJobQueue
+from app.adapters.jobs.worker import JobWorker
 from app.adapters.mail.background import BackgroundMailer
 from app.adapters.mail.console import LoggingMailer
+from app.adapters.mail.queued import SEND_MAIL_JOB, QueuedMailer, send_mail_handler
 from app.adapters.mail.smtp import SmtpMailer
 from app.adapters.memory.rate_limit import MemoryRateLimiter
 from app.adapters.memory.user_cache import MemoryUserCache
@@ -40,12 +43,17 @@ from app.adapters.security.jwt_tokens import JwtTokenSigner
 from app.adapters.system_clock import SystemClock
 from app.api import accounts as accounts_api
 from app.api import health as health_api
+from app.api import jobs as jobs_api
+from app.api import organizations as organizations_api
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.jobs.service import JobsService
+from app.core.organizations.service import CREATE_ORGANIZATION_JOB, OrganizationsService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
+from app.ports.jobs import JobHandler
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
 from app.settings import Settings
@@ -70,6 +78,11 @@ class Services:
     clock: Clock
     probes: list[ReadinessProbe]
     closers: list[Callable[[], Any]] = field(default_factory=list)
+    job_queue: SqlJobQueue = field(init=False)
+    job_handlers: dict[str, JobHandler] = field(default_factory=dict)  # job kind → handler, for every worker
+    job_worker: JobWorker = field(init=False)
+    jobs: JobsService = field(init=False)
+    organizations: OrganizationsService = field(init=False)
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Services:
@@ -77,12 +90,14 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     uow = SqlUnitOfWorkFactory(create_session_factory(engine))
+    job_queue = SqlJobQueue(create_session_factory(engine), clock, max_attempts=settings.job_max_attempts)
+    job_handlers: dict[str, JobHandler] = {}
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     backend = RedisChannelsPubSubBackend(redis=redis) if redis else MemoryChannelsBackend(history=0)
     # A fixed channel makes the plugin open its subscription at startup, before any socket races for it.
     channels = ChannelsPlugin(backend=backend, channels=[SYSTEM_CHANNEL], arbitrary_channels_allowed=True)
     notifier = ChannelsNotifier(channels, encode=encode_event, route=channels_for)
-    mailer = mailer or _mailer(settings)
+    mailer = mailer or _queued_mailer(settings, job_queue, job_handlers) or _mailer(settings)
     hasher = Argon2PasswordHasher(
         time_cost=settings.password_hash_time_cost,
         memory_kib=settings.password_hash_memory_kib,
@@ -121,14 +136,43 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         probes=probes,
     )
     services.closers.append(hasher.close)
+    _wire_jobs_and_organizations(services, uow, job_queue, job_handlers)
     return services
 
 
-def _mailer(settings: Settings) -> Mailer:
+def _wire_jobs_and_organizations(
+    services: Services, uow: SqlUnitOfWorkFactory, job_queue: SqlJobQueue, job_handlers: dict[str, JobHandler]
+) -> None:
+    settings = services.settings
+    services.job_queue = job_queue
+    services.job_handlers = job_handlers
+    services.jobs = JobsService(job_queue)
+    services.organizations = OrganizationsService(uow=uow, clock=services.clock, jobs=job_queue)
+    job_handlers[CREATE_ORGANIZATION_JOB] = services.organizations.run_creation_job
+    services.job_worker = JobWorker(
+        job_queue,
+        job_handlers,
+        services.clock,
+        concurrency=settings.jobs_concurrency,
+        poll_interval_s=settings.job_poll_interval_s,
+        timeout_s=settings.job_timeout_s,
+        retry_base_s=settings.job_retry_base_s,
+    )
+    if settings.jobs_in_process:
+        job_queue.on_enqueue(services.job_worker.wake)
+
+
+def _queued_mailer(settings: Settings, jobs: SqlJobQueue, handlers: dict[str, JobHandler]) -> Mailer | None:
+    """With SMTP configured, every mail is a durable ``send_mail`` job delivered by the SMTP mailer."""
     if not settings.smtp_host:
-        return LoggingMailer()
-    smtp = SmtpMailer(
-        host=settings.smtp_host,
+        return None
+    handlers[SEND_MAIL_JOB] = send_mail_handler(_smtp_mailer(settings))
+    return QueuedMailer(jobs)
+
+
+def _smtp_mailer(settings: Settings) -> SmtpMailer:
+    return SmtpMailer(
+        host=settings.smtp_host or "localhost",
         port=settings.smtp_port,
         sender=settings.mail_from,
         username=settings.smtp_username,
@@ -137,7 +181,12 @@ def _mailer(settings: Settings) -> Mailer:
         start_tls=settings.smtp_starttls,
         timeout_s=settings.smtp_timeout_s,
     )
-    return BackgroundMailer(smtp)
+
+
+def _mailer(settings: Settings) -> Mailer:
+    if not settings.smtp_host:
+        return LoggingMailer()
+    return BackgroundMailer(_smtp_mailer(settings))
 
 
 def _constant(value: T) -> Provide:
@@ -155,9 +204,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        if settings.jobs_in_process:
+            services.job_worker.start()
         try:
             yield
         finally:
+            await services.job_worker.stop()
             if isinstance(services.mailer, BackgroundMailer):
                 await services.mailer.drain()
             for close in services.closers:
@@ -173,10 +225,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             accounts_api.UserController,
             accounts_api.TokenController,
             accounts_api.AdminUserController,
+            organizations_api.OrganizationController,
+            jobs_api.JobController,
         ],
         dependencies={
             "accounts": _constant(services.accounts),
             "probes": _constant(services.probes),
+            "organizations": _constant(services.organizations),
+            "jobs": _constant(services.jobs),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
         },

@@ -52,6 +52,17 @@ class Settings:
     sentry_dsn: str | None = None
     log_level: str = "INFO"
     access_log: bool = True
+    jobs_in_process: bool = True
+    jobs_concurrency: int = 2
+    job_max_attempts: int = 5
+    job_retry_base_s: float = 2.0
+    job_timeout_s: float = 120.0
+    job_poll_interval_s: float = 0.5
+    event_create_delay_s: float = 60.0
+    media_root: str = "./media"
+    media_url: str = "/media"
+    image_max_bytes: int = 5 * 1024 * 1024
+    thumbnail_size: int = 320
 
     def __post_init__(self) -> None:
         if not self.debug and self.secret_key == INSECURE_SECRET_KEY:
