@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.organizations.service import OrganizationsService
 from tests.fakes import (
     FakePasswordHasher,
     FakeRateLimiter,
     FakeTokenSigner,
     FakeUnitOfWorkFactory,
     FixedClock,
+    InMemoryJobQueue,
     InMemoryUserCache,
     RecordingMailer,
     RecordingNotifier,
@@ -54,3 +56,7 @@ def an_accounts_service(world: World, **policy: object) -> AccountsService:
         cache=world.cache,
         policy=AccountPolicy(**policy),  # type: ignore[arg-type]
     )
+
+
+def an_organizations_service(world: World, jobs: InMemoryJobQueue | None = None) -> OrganizationsService:
+    return OrganizationsService(uow=world.uow, clock=world.clock, jobs=jobs)
