@@ -18,6 +18,7 @@ from app.core.accounts.errors import (
     UsernameTakenError,
 )
 from app.core.accounts.model import RefreshToken, TokenClaims, TokenKind, User
+from app.core.images.model import InspectedImage, NotAnImageError
 from app.core.jobs.model import Job, JobStatus
 from app.core.organizations.errors import AlreadyMemberError
 from app.core.organizations.model import MemberCard, Organization, OrganizationCard
@@ -313,3 +314,32 @@ class InMemoryJobQueue:
                 job.attempts += 1
                 job.result = dict(await handlers[job.kind](job.payload) or {})
                 job.status = JobStatus.DONE
+
+
+class InMemoryFileStorage:
+    """Keeps saved files in a dict; URLs are ``/media/<key>``."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    async def save(self, key: str, data: bytes) -> None:
+        self.files[key] = data
+
+    async def delete(self, key: str) -> None:
+        self.files.pop(key, None)
+
+    def url(self, key: str) -> str:
+        return f"/media/{key}"
+
+
+class FakeImageInspector:
+    """Accepts bytes starting with ``IMG`` as a 640x480 PNG; refuses anything else."""
+
+    def __init__(self) -> None:
+        self.inspected = 0
+
+    async def inspect(self, data: bytes) -> InspectedImage:
+        self.inspected += 1
+        if not data.startswith(b"IMG"):
+            raise NotAnImageError()
+        return InspectedImage(extension="png", width=640, height=480, thumbnail=b"THUMB", thumbnail_extension="jpg")

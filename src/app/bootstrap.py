@@ -20,12 +20,14 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.adapters.db.engine import create_engine, create_session_factory
 from app.adapters.db.health import SqlReadinessProbe
 from app.adapters.db.uow import SqlUnitOfWorkFactory
+from app.adapters.images.pillow import PillowImageInspector
 from app.adapters.jobs.sql import SqlJobQueue
 from app.adapters.jobs.worker import JobWorker
 from app.adapters.mail.background import BackgroundMailer
@@ -40,6 +42,7 @@ from app.adapters.redis.rate_limit import RedisRateLimiter
 from app.adapters.redis.user_cache import RedisUserCache
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
 from app.adapters.security.jwt_tokens import JwtTokenSigner
+from app.adapters.storage.local import LocalFileStorage
 from app.adapters.system_clock import SystemClock
 from app.api import accounts as accounts_api
 from app.api import health as health_api
@@ -49,6 +52,7 @@ from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.images.service import ImageService
 from app.core.jobs.service import JobsService
 from app.core.organizations.service import CREATE_ORGANIZATION_JOB, OrganizationsService
 from app.ports.clock import Clock
@@ -83,6 +87,7 @@ class Services:
     job_worker: JobWorker = field(init=False)
     jobs: JobsService = field(init=False)
     organizations: OrganizationsService = field(init=False)
+    images: ImageService = field(init=False)
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Services:
@@ -160,6 +165,13 @@ def _wire_jobs_and_organizations(
     )
     if settings.jobs_in_process:
         job_queue.on_enqueue(services.job_worker.wake)
+    inspector = PillowImageInspector(thumbnail_size=settings.thumbnail_size)
+    services.closers.append(inspector.close)
+    services.images = ImageService(
+        inspector=inspector,
+        storage=LocalFileStorage(settings.media_root, base_url=settings.media_url),
+        max_bytes=settings.image_max_bytes,
+    )
 
 
 def _queued_mailer(settings: Settings, jobs: SqlJobQueue, handlers: dict[str, JobHandler]) -> Mailer | None:
@@ -227,12 +239,16 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             accounts_api.AdminUserController,
             organizations_api.OrganizationController,
             jobs_api.JobController,
+            create_static_files_router(
+                path=settings.media_url, directories=[settings.media_root], name="media", include_in_schema=False
+            ),
         ],
         dependencies={
             "accounts": _constant(services.accounts),
             "probes": _constant(services.probes),
             "organizations": _constant(services.organizations),
             "jobs": _constant(services.jobs),
+            "images": _constant(services.images),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
         },
