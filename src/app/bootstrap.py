@@ -28,6 +28,7 @@ from app.adapters.db.engine import create_engine, create_session_factory
 from app.adapters.db.health import SqlReadinessProbe
 from app.adapters.db.uow import SqlUnitOfWorkFactory
 from app.adapters.images.pillow import PillowImageInspector
+from app.adapters.jobs.saq_queue import SaqJobQueue
 from app.adapters.jobs.sql import SqlJobQueue
 from app.adapters.jobs.worker import JobWorker
 from app.adapters.mail.background import BackgroundMailer
@@ -57,7 +58,7 @@ from app.core.jobs.service import JobsService
 from app.core.organizations.service import CREATE_ORGANIZATION_JOB, OrganizationsService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
-from app.ports.jobs import JobHandler
+from app.ports.jobs import JobHandler, JobQueue
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
 from app.settings import Settings
@@ -82,7 +83,8 @@ class Services:
     clock: Clock
     probes: list[ReadinessProbe]
     closers: list[Callable[[], Any]] = field(default_factory=list)
-    job_queue: SqlJobQueue = field(init=False)
+    job_queue: JobQueue = field(init=False)  # what services enqueue on
+    job_records: SqlJobQueue = field(init=False)  # the jobs table: every job's record, and the embedded queue
     job_handlers: dict[str, JobHandler] = field(default_factory=dict)  # job kind → handler, for every worker
     job_worker: JobWorker = field(init=False)
     jobs: JobsService = field(init=False)
@@ -95,7 +97,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     uow = SqlUnitOfWorkFactory(create_session_factory(engine))
-    job_queue = SqlJobQueue(create_session_factory(engine), clock, max_attempts=settings.job_max_attempts)
+    job_records = SqlJobQueue(create_session_factory(engine), clock, max_attempts=settings.job_max_attempts)
+    job_queue = _job_queue(settings, job_records)
     job_handlers: dict[str, JobHandler] = {}
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     backend = RedisChannelsPubSubBackend(redis=redis) if redis else MemoryChannelsBackend(history=0)
@@ -141,21 +144,25 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         probes=probes,
     )
     services.closers.append(hasher.close)
-    _wire_jobs_and_organizations(services, uow, job_queue, job_handlers)
+    _wire_jobs_and_organizations(services, uow, job_records, job_queue, job_handlers)
     return services
 
 
 def _wire_jobs_and_organizations(
-    services: Services, uow: SqlUnitOfWorkFactory, job_queue: SqlJobQueue, job_handlers: dict[str, JobHandler]
+    services: Services,
+    uow: SqlUnitOfWorkFactory,
+    job_records: SqlJobQueue,
+    job_queue: JobQueue,
+    job_handlers: dict[str, JobHandler],
 ) -> None:
     settings = services.settings
-    services.job_queue = job_queue
+    services.job_queue, services.job_records = job_queue, job_records
     services.job_handlers = job_handlers
     services.jobs = JobsService(job_queue)
     services.organizations = OrganizationsService(uow=uow, clock=services.clock, jobs=job_queue)
     job_handlers[CREATE_ORGANIZATION_JOB] = services.organizations.run_creation_job
     services.job_worker = JobWorker(
-        job_queue,
+        job_records,
         job_handlers,
         services.clock,
         concurrency=settings.jobs_concurrency,
@@ -163,8 +170,8 @@ def _wire_jobs_and_organizations(
         timeout_s=settings.job_timeout_s,
         retry_base_s=settings.job_retry_base_s,
     )
-    if settings.jobs_in_process:
-        job_queue.on_enqueue(services.job_worker.wake)
+    if settings.runs_jobs_in_process:
+        job_records.on_enqueue(services.job_worker.wake)
     inspector = PillowImageInspector(thumbnail_size=settings.thumbnail_size)
     services.closers.append(inspector.close)
     services.images = ImageService(
@@ -174,7 +181,20 @@ def _wire_jobs_and_organizations(
     )
 
 
-def _queued_mailer(settings: Settings, jobs: SqlJobQueue, handlers: dict[str, JobHandler]) -> Mailer | None:
+def _job_queue(settings: Settings, records: SqlJobQueue) -> JobQueue:
+    """The jobs table itself (embedded default), or SAQ dispatching with the table as the record."""
+    if settings.jobs_backend != "saq":
+        return records
+    return SaqJobQueue.from_url(
+        records,
+        settings.saq_url or settings.database_url,
+        max_attempts=settings.job_max_attempts,
+        retry_base_s=settings.job_retry_base_s,
+        timeout_s=settings.job_timeout_s,
+    )
+
+
+def _queued_mailer(settings: Settings, jobs: JobQueue, handlers: dict[str, JobHandler]) -> Mailer | None:
     """With SMTP configured, every mail is a durable ``send_mail`` job delivered by the SMTP mailer."""
     if not settings.smtp_host:
         return None
@@ -216,12 +236,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        if settings.jobs_in_process:
+        if settings.runs_jobs_in_process:
             services.job_worker.start()
         try:
             yield
         finally:
             await services.job_worker.stop()
+            if isinstance(services.job_queue, SaqJobQueue):
+                await services.job_queue.close()
             if isinstance(services.mailer, BackgroundMailer):
                 await services.mailer.drain()
             for close in services.closers:

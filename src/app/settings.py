@@ -63,6 +63,8 @@ class Settings:
     media_url: str = "/media"
     image_max_bytes: int = 5 * 1024 * 1024
     thumbnail_size: int = 320
+    jobs_backend: str = "sql"
+    saq_url: str | None = None
 
     def __post_init__(self) -> None:
         if not self.debug and self.secret_key == INSECURE_SECRET_KEY:
@@ -76,6 +78,8 @@ class Settings:
             raise SettingsError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
         if len(self.secret_key) < 32:
             raise SettingsError("SECRET_KEY must be at least 32 characters long.")
+        if self.jobs_backend not in {"sql", "saq"}:
+            raise SettingsError("JOBS_BACKEND must be sql (the jobs table, default) or saq.")
 
     @property
     def should_migrate_on_start(self) -> bool:
@@ -83,6 +87,11 @@ class Settings:
         if self.migrate_on_start is not None:
             return self.migrate_on_start
         return self.database_url.startswith("sqlite")
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        """The server runs the job worker itself (embedded default); with SAQ, ``python -m app worker`` does."""
+        return self.jobs_in_process and self.jobs_backend != "saq"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env") -> Settings:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.models.jobs import JobModel
@@ -84,7 +84,6 @@ class SqlJobQueue:
     async def claim(self, *, lease_s: float) -> tuple[Job, str] | None:
         """Atomically take the next due job (or one whose lease expired); returns it and its claim token."""
         now = self._clock.now()
-        token = secrets.token_hex(16)
         due = (
             select(JobModel.id)
             .where(
@@ -98,9 +97,21 @@ class SqlJobQueue:
             .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
+        return await self._claim(JobModel.id == due, now=now, lease_s=lease_s)
+
+    async def claim_by_id(self, job_id: int, *, lease_s: float) -> tuple[Job, str] | None:
+        """Take one named job that is queued or running (its runner died); None when it is finished.
+
+        Used when another queue (SAQ) decides which job runs and when.
+        """
+        unfinished = JobModel.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
+        return await self._claim((JobModel.id == job_id) & unfinished, now=self._clock.now(), lease_s=lease_s)
+
+    async def _claim(self, condition: ColumnElement[bool], *, now: datetime, lease_s: float) -> tuple[Job, str] | None:
+        token = secrets.token_hex(16)
         statement = (
             update(JobModel)
-            .where(JobModel.id == due)
+            .where(condition)
             .values(
                 status=JobStatus.RUNNING.value,
                 attempts=JobModel.attempts + 1,
@@ -116,6 +127,17 @@ class SqlJobQueue:
             job = job_from_row(row) if row is not None else None
             await session.commit()
         return (job, token) if job is not None else None
+
+    async def queued_ids(self, *, limit: int = 1000) -> list[tuple[int, datetime]]:
+        """Ids and due times of queued jobs, oldest first (to hand them to another queue after a crash)."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(JobModel.id, JobModel.run_at)
+                .where(JobModel.status == JobStatus.QUEUED.value)
+                .order_by(JobModel.run_at, JobModel.id)
+                .limit(limit)
+            )
+            return [(row.id, row.run_at) for row in rows]
 
     async def complete(self, job: Job, token: str, result: dict[str, Any] | None) -> bool:
         """Mark a claimed job done; False when the claim was lost (its lease expired and another took it)."""

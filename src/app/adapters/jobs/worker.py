@@ -15,12 +15,13 @@ import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
+from enum import Enum
 from typing import Any, Protocol
 
 from app.core.jobs.model import Job, retry_delay_s
 from app.core.shared.errors import DomainError
 from app.ports.clock import Clock
-from app.ports.jobs import JobHandler
+from app.ports.jobs import JobHandler, JobResult
 
 logger = logging.getLogger("app.jobs")
 
@@ -35,6 +36,18 @@ class ClaimingQueue(Protocol):
     async def complete(self, job: Job, token: str, result: dict[str, Any] | None) -> bool: ...
 
     async def fail(self, job: Job, token: str, error: str, *, retry_at: Any) -> bool: ...
+
+    async def claim_by_id(self, job_id: int, *, lease_s: float) -> tuple[Job, str] | None: ...
+
+
+class RetryLater(Exception):
+    """The attempt failed and the job is queued again; the dispatching queue should retry it."""
+
+
+class _Outcome(Enum):
+    DONE = "done"
+    FAILED = "failed"
+    RETRY = "retry"
 
 
 class JobWorker:
@@ -77,6 +90,18 @@ class JobWorker:
         await self._run(job, token)
         return True
 
+    async def run_job_id(self, job_id: int) -> JobResult:
+        """Run one named job now (another queue, SAQ, chose it). Raises ``RetryLater`` when the attempt
+        failed and may be retried, so that queue retries it with its own backoff."""
+        claimed = await self._queue.claim_by_id(job_id, lease_s=self.lease_s)
+        if claimed is None:
+            return None  # finished already: a duplicate delivery
+        job, token = claimed
+        outcome = await self._run(job, token)
+        if outcome is _Outcome.RETRY:
+            raise RetryLater(f"job {job_id} attempt {job.attempts} failed")
+        return None
+
     async def run_until_idle(self) -> int:
         """Run due jobs until none is left (tests and one-shot runs); returns how many ran."""
         count = 0
@@ -117,15 +142,15 @@ class JobWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
 
-    async def _run(self, job: Job, token: str) -> None:
+    async def _run(self, job: Job, token: str) -> _Outcome:
         handler = self._handlers.get(job.kind)
         if handler is None:
             await self._queue.fail(job, token, f"no handler for job kind {job.kind!r}", retry_at=None)
             logger.error("Job %s: no handler for %r", job.id, job.kind)
-            return
+            return _Outcome.FAILED
         if job.attempts > job.max_attempts:
             await self._queue.fail(job, token, "its worker stopped mid-run too many times", retry_at=None)
-            return
+            return _Outcome.FAILED
         try:
             async with asyncio.timeout(self._timeout):
                 result = await handler(job.payload)
@@ -133,21 +158,22 @@ class JobWorker:
             # A refusal of the domain (bad input, a broken rule) would only be refused again.
             logger.warning("Job %s (%s) refused: %s", job.id, job.kind, error.detail)
             await self._queue.fail(job, token, f"{error.code}: {error.detail}", retry_at=None)
-            return
+            return _Outcome.FAILED
         except Exception as error:
-            await self._retry_or_fail(job, token, error)
-            return
+            return await self._retry_or_fail(job, token, error)
         if not await self._queue.complete(job, token, dict(result) if result is not None else None):
             logger.warning("Job %s finished after its lease was taken over", job.id)
+        return _Outcome.DONE
 
-    async def _retry_or_fail(self, job: Job, token: str, error: BaseException) -> None:
+    async def _retry_or_fail(self, job: Job, token: str, error: BaseException) -> _Outcome:
         message = f"{type(error).__name__}: {error}"
         if job.attempts >= job.max_attempts:
             logger.error("Job %s (%s) failed for good after %d attempts: %s", job.id, job.kind, job.attempts, message)
             await self._queue.fail(job, token, message, retry_at=None)
-            return
+            return _Outcome.FAILED
         delay = retry_delay_s(job.attempts, base_s=self._retry_base, max_s=self._retry_max)
         logger.warning(
             "Job %s (%s) attempt %d failed, retrying in %.1fs: %s", job.id, job.kind, job.attempts, delay, message
         )
         await self._queue.fail(job, token, message, retry_at=self._clock.now() + timedelta(seconds=delay))
+        return _Outcome.RETRY
