@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.core.accounts.model import User
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.expeditions.service import ExpeditionService
+from app.core.organizations.service import OrganizationsService
 from app.core.shared.principal import Principal, Role
 from app.core.ticketing.service import TicketingService
 from tests.fakes import (
@@ -16,6 +17,7 @@ from tests.fakes import (
     FakeTokenSigner,
     FakeUnitOfWorkFactory,
     FixedClock,
+    InMemoryJobQueue,
     InMemoryUserCache,
     RecordingMailer,
     RecordingNotifier,
@@ -89,3 +91,7 @@ def a_ticketing_service(world: World, *, mailer: object | None = None) -> Ticket
         signer=FakeTicketSigner(),
         renderer=RecordingTicketRenderer(),
     )
+
+
+def an_organizations_service(world: World, jobs: InMemoryJobQueue | None = None) -> OrganizationsService:
+    return OrganizationsService(uow=world.uow, clock=world.clock, jobs=jobs)

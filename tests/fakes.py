@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from app.core.accounts.errors import (
     EmailTakenError,
@@ -21,6 +21,10 @@ from app.core.accounts.errors import (
 from app.core.accounts.model import RefreshToken, TokenClaims, TokenKind, User
 from app.core.expeditions.errors import AlreadyInvitedError
 from app.core.expeditions.model import Expedition, ExpeditionStatus
+from app.core.images.model import InspectedImage, NotAnImageError
+from app.core.jobs.model import Job, JobStatus
+from app.core.organizations.errors import AlreadyMemberError
+from app.core.organizations.model import MemberCard, Organization, OrganizationCard
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Role
@@ -54,6 +58,7 @@ class Store:
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     events: dict[int, Event] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
+    organizations: dict[int, Organization] = field(default_factory=dict)
 
 
 class InMemoryUserRepository:
@@ -175,6 +180,7 @@ class FakeUnitOfWork:
         self.expeditions = InMemoryExpeditionRepository(self._working)
         self.events = InMemoryEventRepository(self._working)
         self.reservations = InMemoryReservationRepository(self._working)
+        self.organizations = InMemoryOrganizationRepository(self._working)
         return self
 
     async def __aexit__(
@@ -424,3 +430,115 @@ class FailingMailer:
     async def send(self, mail: Mail) -> None:
         self.attempts += 1
         raise OSError("SMTP server unreachable")
+
+
+class InMemoryOrganizationRepository:
+    """Organizations in the fake store; cards show the store's active users."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def add(self, organization: Organization) -> Organization:
+        stored = replace(organization, id=next(self._store.ids))
+        self._store.organizations[stored.id] = stored
+        return replace(stored)
+
+    async def get(self, organization_id: int) -> Organization | None:
+        organization = self._store.organizations.get(organization_id)
+        return replace(organization) if organization else None
+
+    get_for_update = get
+
+    async def add_member(self, organization_id: int, user_id: int) -> None:
+        organization = self._store.organizations[organization_id]
+        if user_id in organization.member_ids:
+            raise AlreadyMemberError()
+        organization.member_ids = organization.member_ids | {user_id}
+
+    async def remove_member(self, organization_id: int, user_id: int) -> bool:
+        organization = self._store.organizations[organization_id]
+        if user_id not in organization.member_ids:
+            return False
+        organization.member_ids = organization.member_ids - {user_id}
+        return True
+
+    async def cards(self, organization_ids: list[int]) -> list[OrganizationCard]:
+        cards = []
+        for organization_id in dict.fromkeys(organization_ids):
+            organization = self._store.organizations.get(organization_id)
+            if organization is None:
+                continue
+            users = [self._store.users[i] for i in sorted(organization.member_ids) if i in self._store.users]
+            members = [MemberCard(id=u.id, name=u.name, email=u.email) for u in users if u.is_active]
+            cards.append(OrganizationCard(organization=replace(organization), members=members))
+        return cards
+
+    async def list_cards(self, *, search: str | None, page: PageRequest) -> Page[OrganizationCard]:
+        matching = [
+            o.id
+            for o in sorted(self._store.organizations.values(), key=lambda o: o.id)
+            if not search or search.lower() in o.title.lower()
+        ]
+        window = matching[page.offset : page.offset + page.limit]
+        return Page(items=await self.cards(window), total=len(matching), request=page)
+
+
+class InMemoryJobQueue:
+    """Records enqueued jobs; ``run_all`` runs the due ones through the given handlers, once each."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self._clock = clock
+        self.jobs: dict[int, Job] = {}
+        self._ids = itertools.count(1)
+
+    async def enqueue(self, kind: str, payload: Any, *, created_by: int | None = None, delay_s: float = 0) -> Job:
+        job = Job(
+            id=next(self._ids),
+            kind=kind,
+            payload=dict(payload),
+            created_by=created_by,
+            run_at=self._clock.now() + timedelta(seconds=delay_s),
+            created_at=self._clock.now(),
+        )
+        self.jobs[job.id] = job
+        return replace(job)
+
+    async def get(self, job_id: int) -> Job | None:
+        job = self.jobs.get(job_id)
+        return replace(job) if job else None
+
+    async def run_all(self, handlers: dict[str, Any]) -> None:
+        for job in self.jobs.values():
+            if job.status is JobStatus.QUEUED and job.run_at is not None and job.run_at <= self._clock.now():
+                job.attempts += 1
+                job.result = dict(await handlers[job.kind](job.payload) or {})
+                job.status = JobStatus.DONE
+
+
+class InMemoryFileStorage:
+    """Keeps saved files in a dict; URLs are ``/media/<key>``."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    async def save(self, key: str, data: bytes) -> None:
+        self.files[key] = data
+
+    async def delete(self, key: str) -> None:
+        self.files.pop(key, None)
+
+    def url(self, key: str) -> str:
+        return f"/media/{key}"
+
+
+class FakeImageInspector:
+    """Accepts bytes starting with ``IMG`` as a 640x480 PNG; refuses anything else."""
+
+    def __init__(self) -> None:
+        self.inspected = 0
+
+    async def inspect(self, data: bytes) -> InspectedImage:
+        self.inspected += 1
+        if not data.startswith(b"IMG"):
+            raise NotAnImageError()
+        return InspectedImage(extension="png", width=640, height=480, thumbnail=b"THUMB", thumbnail_extension="jpg")

@@ -1,4 +1,4 @@
-"""The command line: ``python -m app serve | migrate | createsuperuser``."""
+"""The command line: ``python -m app serve | migrate | createsuperuser | worker``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+from typing import Any
 
 from app.settings import Settings, SettingsError
 
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     superuser.add_argument("--email", required=True)
     superuser.add_argument("--name", default="")
     superuser.add_argument("--password", help="default: MUSTER_ADMIN_PASSWORD, else asked for")
+    commands.add_parser("worker", help="run background jobs (set JOBS_IN_PROCESS=false on the servers then)")
     args = parser.parse_args(argv)
 
     try:
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "createsuperuser":
         return _create_superuser(settings, args)
+    if args.command == "worker":
+        return _worker(settings)
     return _serve(settings, args)
 
 
@@ -43,6 +47,22 @@ def _migrate(settings: Settings) -> None:
     from app.adapters.db.migrations import upgrade
 
     upgrade(settings.database_url)
+    if settings.jobs_backend == "saq":
+        _create_saq_tables(settings)
+
+
+def _create_saq_tables(settings: Settings) -> None:
+    """SAQ keeps its queue in tables of its own, created on its first connection: make them now."""
+    from saq import Queue
+
+    from app.adapters.jobs.saq_queue import saq_url
+
+    async def run() -> None:
+        queue = Queue.from_url(saq_url(settings.saq_url or settings.database_url), name="muster")
+        await queue.connect()
+        await queue.disconnect()
+
+    asyncio.run(run())
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -87,6 +107,50 @@ def _create_superuser(settings: Settings, args: argparse.Namespace) -> int:
     except DomainError as error:
         print(f"muster: {error.detail}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _worker(settings: Settings) -> int:
+    """Run the job worker until SIGINT or SIGTERM; running jobs get a grace period to finish."""
+    import logging
+    import signal
+
+    from app.adapters.jobs.saq_queue import SaqJobQueue, saq_worker
+    from app.bootstrap import build_services
+
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def run() -> None:
+        services = build_services(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        if isinstance(services.job_queue, SaqJobQueue):
+            logging.getLogger("app.jobs").info("SAQ worker started (%d slots).", settings.jobs_concurrency)
+            worker = saq_worker(services.job_queue, services.job_worker, concurrency=settings.jobs_concurrency)
+            await worker.start()  # SAQ handles SIGINT and SIGTERM itself, then stops gracefully
+            await services.job_queue.close()
+            await _close(services)
+            return
+        services.job_worker.start()
+        logging.getLogger("app.jobs").info("Job worker started (%d slots).", settings.jobs_concurrency)
+        try:
+            await stop.wait()
+        finally:
+            await services.job_worker.stop()
+            await _close(services)
+
+    async def _close(services: Any) -> None:
+        for close in services.closers:
+            close()
+        await services.engine.dispose()
+        if services.redis is not None:
+            await services.redis.aclose()
+
+    if settings.should_migrate_on_start:
+        _migrate(settings)
+    asyncio.run(run())
     return 0
 
 

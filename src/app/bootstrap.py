@@ -20,14 +20,20 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.adapters.db.engine import create_engine, create_session_factory
 from app.adapters.db.health import SqlReadinessProbe
 from app.adapters.db.uow import SqlUnitOfWorkFactory
+from app.adapters.images.pillow import PillowImageInspector
+from app.adapters.jobs.saq_queue import SaqJobQueue
+from app.adapters.jobs.sql import SqlJobQueue
+from app.adapters.jobs.worker import JobWorker
 from app.adapters.mail.background import BackgroundMailer
 from app.adapters.mail.console import LoggingMailer
+from app.adapters.mail.queued import SEND_MAIL_JOB, QueuedMailer, send_mail_handler
 from app.adapters.mail.smtp import SmtpMailer
 from app.adapters.memory.rate_limit import MemoryRateLimiter
 from app.adapters.memory.user_cache import MemoryUserCache
@@ -38,6 +44,7 @@ from app.adapters.redis.user_cache import RedisUserCache
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
 from app.adapters.security.hmac_tickets import HmacTicketSigner
 from app.adapters.security.jwt_tokens import JwtTokenSigner
+from app.adapters.storage.local import LocalFileStorage
 from app.adapters.system_clock import SystemClock
 from app.adapters.tickets.pdf import FpdfTicketRenderer
 from app.api import accounts as accounts_api
@@ -45,6 +52,8 @@ from app.api import checkin as checkin_api
 from app.api import events as events_api
 from app.api import expeditions as expeditions_api
 from app.api import health as health_api
+from app.api import jobs as jobs_api
+from app.api import organizations as organizations_api
 from app.api import organizer as organizer_api
 from app.api import reservations as reservations_api
 from app.api.auth import provide_optional_principal, provide_principal
@@ -52,9 +61,13 @@ from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.expeditions.service import ExpeditionService
+from app.core.images.service import ImageService
+from app.core.jobs.service import JobsService
+from app.core.organizations.service import CREATE_ORGANIZATION_JOB, OrganizationsService
 from app.core.ticketing.service import TicketingService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
+from app.ports.jobs import JobHandler, JobQueue
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
 from app.settings import Settings
@@ -84,6 +97,13 @@ class Services:
     expeditions: ExpeditionService
     ticketing: TicketingService
     closers: list[Callable[[], Any]] = field(default_factory=list)
+    job_queue: JobQueue = field(init=False)  # what services enqueue on
+    job_records: SqlJobQueue = field(init=False)  # the jobs table: every job's record, and the embedded queue
+    job_handlers: dict[str, JobHandler] = field(default_factory=dict)  # job kind → handler, for every worker
+    job_worker: JobWorker = field(init=False)
+    jobs: JobsService = field(init=False)
+    organizations: OrganizationsService = field(init=False)
+    images: ImageService = field(init=False)
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Services:
@@ -91,12 +111,15 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     uow = SqlUnitOfWorkFactory(create_session_factory(engine))
+    job_records = SqlJobQueue(create_session_factory(engine), clock, max_attempts=settings.job_max_attempts)
+    job_queue = _job_queue(settings, job_records)
+    job_handlers: dict[str, JobHandler] = {}
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     backend = RedisChannelsPubSubBackend(redis=redis) if redis else MemoryChannelsBackend(history=0)
     # A fixed channel makes the plugin open its subscription at startup, before any socket races for it.
     channels = ChannelsPlugin(backend=backend, channels=[SYSTEM_CHANNEL], arbitrary_channels_allowed=True)
     notifier = ChannelsNotifier(channels, encode=encode_event, route=channels_for)
-    mailer = mailer or _mailer(settings)
+    mailer = mailer or _queued_mailer(settings, job_queue, job_handlers) or _mailer(settings)
     hasher = Argon2PasswordHasher(
         time_cost=settings.password_hash_time_cost,
         memory_kib=settings.password_hash_memory_kib,
@@ -145,14 +168,67 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         ),
     )
     services.closers += [hasher.close, renderer.close]
+    _wire_jobs_and_organizations(services, uow, job_records, job_queue, job_handlers)
     return services
 
 
-def _mailer(settings: Settings) -> Mailer:
+def _wire_jobs_and_organizations(
+    services: Services,
+    uow: SqlUnitOfWorkFactory,
+    job_records: SqlJobQueue,
+    job_queue: JobQueue,
+    job_handlers: dict[str, JobHandler],
+) -> None:
+    settings = services.settings
+    services.job_queue, services.job_records = job_queue, job_records
+    services.job_handlers = job_handlers
+    services.jobs = JobsService(job_queue)
+    services.organizations = OrganizationsService(uow=uow, clock=services.clock, jobs=job_queue)
+    job_handlers[CREATE_ORGANIZATION_JOB] = services.organizations.run_creation_job
+    services.job_worker = JobWorker(
+        job_records,
+        job_handlers,
+        services.clock,
+        concurrency=settings.jobs_concurrency,
+        poll_interval_s=settings.job_poll_interval_s,
+        timeout_s=settings.job_timeout_s,
+        retry_base_s=settings.job_retry_base_s,
+    )
+    if settings.runs_jobs_in_process:
+        job_records.on_enqueue(services.job_worker.wake)
+    inspector = PillowImageInspector(thumbnail_size=settings.thumbnail_size)
+    services.closers.append(inspector.close)
+    services.images = ImageService(
+        inspector=inspector,
+        storage=LocalFileStorage(settings.media_root, base_url=settings.media_url),
+        max_bytes=settings.image_max_bytes,
+    )
+
+
+def _job_queue(settings: Settings, records: SqlJobQueue) -> JobQueue:
+    """The jobs table itself (embedded default), or SAQ dispatching with the table as the record."""
+    if settings.jobs_backend != "saq":
+        return records
+    return SaqJobQueue.from_url(
+        records,
+        settings.saq_url or settings.database_url,
+        max_attempts=settings.job_max_attempts,
+        retry_base_s=settings.job_retry_base_s,
+        timeout_s=settings.job_timeout_s,
+    )
+
+
+def _queued_mailer(settings: Settings, jobs: JobQueue, handlers: dict[str, JobHandler]) -> Mailer | None:
+    """With SMTP configured, every mail is a durable ``send_mail`` job delivered by the SMTP mailer."""
     if not settings.smtp_host:
-        return LoggingMailer()
-    smtp = SmtpMailer(
-        host=settings.smtp_host,
+        return None
+    handlers[SEND_MAIL_JOB] = send_mail_handler(_smtp_mailer(settings))
+    return QueuedMailer(jobs)
+
+
+def _smtp_mailer(settings: Settings) -> SmtpMailer:
+    return SmtpMailer(
+        host=settings.smtp_host or "localhost",
         port=settings.smtp_port,
         sender=settings.mail_from,
         username=settings.smtp_username,
@@ -161,7 +237,12 @@ def _mailer(settings: Settings) -> Mailer:
         start_tls=settings.smtp_starttls,
         timeout_s=settings.smtp_timeout_s,
     )
-    return BackgroundMailer(smtp)
+
+
+def _mailer(settings: Settings) -> Mailer:
+    if not settings.smtp_host:
+        return LoggingMailer()
+    return BackgroundMailer(_smtp_mailer(settings))
 
 
 def _constant(value: T) -> Provide:
@@ -179,9 +260,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        if settings.runs_jobs_in_process:
+            services.job_worker.start()
         try:
             yield
         finally:
+            await services.job_worker.stop()
+            if isinstance(services.job_queue, SaqJobQueue):
+                await services.job_queue.close()
             if isinstance(services.mailer, BackgroundMailer):
                 await services.mailer.drain()
             for close in services.closers:
@@ -205,12 +291,20 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             checkin_api.CheckInController,
             organizer_api.OrganizerController,
             event_metrics_ws.event_metrics_socket,
+            organizations_api.OrganizationController,
+            jobs_api.JobController,
+            create_static_files_router(
+                path=settings.media_url, directories=[settings.media_root], name="media", include_in_schema=False
+            ),
         ],
         dependencies={
             "accounts": _constant(services.accounts),
             "probes": _constant(services.probes),
             "expeditions": _constant(services.expeditions),
             "ticketing": _constant(services.ticketing),
+            "organizations": _constant(services.organizations),
+            "jobs": _constant(services.jobs),
+            "images": _constant(services.images),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
         },

@@ -53,6 +53,19 @@ class Settings:
     log_level: str = "INFO"
     access_log: bool = True
     ticket_render_workers: int = 2
+    jobs_in_process: bool = True
+    jobs_concurrency: int = 2
+    job_max_attempts: int = 5
+    job_retry_base_s: float = 2.0
+    job_timeout_s: float = 120.0
+    job_poll_interval_s: float = 0.5
+    event_create_delay_s: float = 60.0
+    media_root: str = "./media"
+    media_url: str = "/media"
+    image_max_bytes: int = 5 * 1024 * 1024
+    thumbnail_size: int = 320
+    jobs_backend: str = "sql"
+    saq_url: str | None = None
 
     def __post_init__(self) -> None:
         if not self.debug and self.secret_key == INSECURE_SECRET_KEY:
@@ -66,6 +79,8 @@ class Settings:
             raise SettingsError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
         if len(self.secret_key) < 32:
             raise SettingsError("SECRET_KEY must be at least 32 characters long.")
+        if self.jobs_backend not in {"sql", "saq"}:
+            raise SettingsError("JOBS_BACKEND must be sql (the jobs table, default) or saq.")
 
     @property
     def should_migrate_on_start(self) -> bool:
@@ -73,6 +88,11 @@ class Settings:
         if self.migrate_on_start is not None:
             return self.migrate_on_start
         return self.database_url.startswith("sqlite")
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        """The server runs the job worker itself (embedded default); with SAQ, ``python -m app worker`` does."""
+        return self.jobs_in_process and self.jobs_backend != "saq"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env") -> Settings:

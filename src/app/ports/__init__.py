@@ -1,5 +1,6 @@
 """Interfaces the core needs from the outside world; adapters implement them."""
 
+import app.core.accounts  # noqa: F401  (load the core first: its services import these ports back)
 from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.cache import UserCache
 from app.ports.clock import Clock

@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.expeditions import ExpeditionRepository
+from app.ports.organizations import OrganizationRepository
 from app.ports.ticketing import EventRepository, ReservationRepository
 
 
@@ -19,6 +20,7 @@ class UnitOfWork(Protocol):
     expeditions: ExpeditionRepository
     events: EventRepository
     reservations: ReservationRepository
+    organizations: OrganizationRepository
 
     async def __aenter__(self) -> Self: ...
 

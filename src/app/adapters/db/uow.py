@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
+from app.adapters.db.repositories.organizations import SqlOrganizationRepository
 from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository
 
 
@@ -20,6 +21,7 @@ class SqlUnitOfWork:
     expeditions: SqlExpeditionRepository
     events: SqlEventRepository
     reservations: SqlReservationRepository
+    organizations: SqlOrganizationRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -31,6 +33,7 @@ class SqlUnitOfWork:
         self.expeditions = SqlExpeditionRepository(session)
         self.events = SqlEventRepository(session)
         self.reservations = SqlReservationRepository(session)
+        self.organizations = SqlOrganizationRepository(session)
         return self
 
     async def __aexit__(

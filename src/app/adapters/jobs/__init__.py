@@ -1,0 +1,1 @@
+"""Durable background jobs: the SQL jobs table (embedded default) and SAQ (production option)."""

@@ -1,0 +1,179 @@
+"""The job worker: claims due jobs and runs the registered handler, retrying failures with backoff.
+
+A handler that raises a ``DomainError`` (the domain refused: bad input, a broken rule) fails the job at
+once; any other exception (a server down, a timeout) is retried until ``max_attempts``.
+
+The same ``JobHandlers`` run whichever queue feeds them (the SQL jobs table here; SAQ in
+``saq_queue.py``). In the embedded default the worker is a task inside the server process;
+``python -m app worker`` runs it on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from enum import Enum
+from typing import Any, Protocol
+
+from app.core.jobs.model import Job, retry_delay_s
+from app.core.shared.errors import DomainError
+from app.ports.clock import Clock
+from app.ports.jobs import JobHandler, JobResult
+
+logger = logging.getLogger("app.jobs")
+
+JobHandlers = Mapping[str, JobHandler]
+
+
+class ClaimingQueue(Protocol):
+    """The worker's side of a queue: claim one job, then complete or fail it."""
+
+    async def claim(self, *, lease_s: float) -> tuple[Job, str] | None: ...
+
+    async def complete(self, job: Job, token: str, result: dict[str, Any] | None) -> bool: ...
+
+    async def fail(self, job: Job, token: str, error: str, *, retry_at: Any) -> bool: ...
+
+    async def claim_by_id(self, job_id: int, *, lease_s: float) -> tuple[Job, str] | None: ...
+
+
+class RetryLater(Exception):
+    """The attempt failed and the job is queued again; the dispatching queue should retry it."""
+
+
+class _Outcome(Enum):
+    DONE = "done"
+    FAILED = "failed"
+    RETRY = "retry"
+
+
+class JobWorker:
+    """Runs jobs one at a time per slot (``concurrency`` slots), polling when idle and woken on enqueue."""
+
+    def __init__(
+        self,
+        queue: ClaimingQueue,
+        handlers: JobHandlers,
+        clock: Clock,
+        *,
+        concurrency: int = 2,
+        poll_interval_s: float = 0.5,
+        timeout_s: float = 120.0,
+        retry_base_s: float = 2.0,
+        retry_max_s: float = 300.0,
+    ) -> None:
+        self._queue, self._handlers, self._clock = queue, handlers, clock
+        self._concurrency, self._poll, self._timeout = concurrency, poll_interval_s, timeout_s
+        self._retry_base, self._retry_max = retry_base_s, retry_max_s
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def lease_s(self) -> float:
+        """How long a claim lasts: longer than any handler may run, so a live worker never loses it."""
+        return self._timeout + 30.0
+
+    def wake(self) -> None:
+        """Look for work now instead of at the next poll."""
+        self._wake.set()
+
+    async def run_once(self) -> bool:
+        """Claim and run one due job; False when none was due."""
+        claimed = await self._queue.claim(lease_s=self.lease_s)
+        if claimed is None:
+            return False
+        job, token = claimed
+        await self._run(job, token)
+        return True
+
+    async def run_job_id(self, job_id: int) -> JobResult:
+        """Run one named job now (another queue, SAQ, chose it). Raises ``RetryLater`` when the attempt
+        failed and may be retried, so that queue retries it with its own backoff."""
+        claimed = await self._queue.claim_by_id(job_id, lease_s=self.lease_s)
+        if claimed is None:
+            return None  # finished already: a duplicate delivery
+        job, token = claimed
+        outcome = await self._run(job, token)
+        if outcome is _Outcome.RETRY:
+            raise RetryLater(f"job {job_id} attempt {job.attempts} failed")
+        return None
+
+    async def run_until_idle(self) -> int:
+        """Run due jobs until none is left (tests and one-shot runs); returns how many ran."""
+        count = 0
+        while await self.run_once():
+            count += 1
+        return count
+
+    def start(self) -> None:
+        """Start the worker's slots as tasks of the running loop."""
+        self._stopping = False
+        self._tasks = [asyncio.create_task(self._loop(), name=f"job-worker-{i}") for i in range(self._concurrency)]
+
+    async def stop(self, *, grace_s: float = 10.0) -> None:
+        """Stop claiming; let running jobs finish within ``grace_s``, then cancel them (they will be
+        claimed again once their lease has passed)."""
+        self._stopping = True
+        self._wake.set()
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(self._tasks, timeout=grace_s)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            try:
+                ran = await self.run_once()
+            except Exception:
+                logger.exception("The job queue could not be read; retrying")
+                ran = False
+            if ran or self._stopping:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+
+    async def _run(self, job: Job, token: str) -> _Outcome:
+        handler = self._handlers.get(job.kind)
+        if handler is None:
+            await self._queue.fail(job, token, f"no handler for job kind {job.kind!r}", retry_at=None)
+            logger.error("Job %s: no handler for %r", job.id, job.kind)
+            return _Outcome.FAILED
+        if job.attempts > job.max_attempts:
+            await self._queue.fail(job, token, "its worker stopped mid-run too many times", retry_at=None)
+            return _Outcome.FAILED
+        try:
+            async with asyncio.timeout(self._timeout):
+                result = await handler(job.payload)
+        except DomainError as error:
+            # A refusal of the domain (bad input, a broken rule) would only be refused again.
+            logger.warning("Job %s (%s) refused: %s", job.id, job.kind, error.detail)
+            await self._queue.fail(job, token, f"{error.code}: {error.detail}", retry_at=None)
+            return _Outcome.FAILED
+        except Exception as error:
+            return await self._retry_or_fail(job, token, error)
+        if not await self._queue.complete(job, token, dict(result) if result is not None else None):
+            logger.warning("Job %s finished after its lease was taken over", job.id)
+        return _Outcome.DONE
+
+    async def _retry_or_fail(self, job: Job, token: str, error: BaseException) -> _Outcome:
+        message = f"{type(error).__name__}: {error}"
+        if job.attempts >= job.max_attempts:
+            logger.error("Job %s (%s) failed for good after %d attempts: %s", job.id, job.kind, job.attempts, message)
+            await self._queue.fail(job, token, message, retry_at=None)
+            return _Outcome.FAILED
+        delay = retry_delay_s(job.attempts, base_s=self._retry_base, max_s=self._retry_max)
+        logger.warning(
+            "Job %s (%s) attempt %d failed, retrying in %.1fs: %s", job.id, job.kind, job.attempts, delay, message
+        )
+        await self._queue.fail(job, token, message, retry_at=self._clock.now() + timedelta(seconds=delay))
+        return _Outcome.RETRY

@@ -1,0 +1,186 @@
+"""The durable jobs table: survives restarts, never runs a job twice, retries with backoff, gives up."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+
+from app.adapters.db.engine import create_engine, create_session_factory
+from app.adapters.jobs.sql import SqlJobQueue
+from app.adapters.jobs.worker import JobHandlers, JobWorker
+from app.adapters.system_clock import SystemClock
+from app.core.jobs.model import JobStatus
+from app.core.organizations.errors import UnknownUsersError
+
+
+@asynccontextmanager
+async def a_process(url: str, handlers: JobHandlers, **worker: Any) -> AsyncIterator[tuple[SqlJobQueue, JobWorker]]:
+    """A queue and a worker with their own engine, as one server or worker process has."""
+    engine = create_engine(url, pool_size=5)
+    clock = SystemClock()
+    queue = SqlJobQueue(create_session_factory(engine), clock, max_attempts=worker.pop("max_attempts", 5))
+    try:
+        yield queue, JobWorker(queue, handlers, clock, **{"poll_interval_s": 0.02, **worker})
+    finally:
+        await engine.dispose()
+
+
+async def wait_finished(queue: SqlJobQueue, job_ids: list[int], timeout_s: float = 20) -> None:
+    pending = list(job_ids)
+    async with asyncio.timeout(timeout_s):
+        while pending:
+            job = await queue.get(pending[0])
+            if job is not None and job.status in {JobStatus.DONE, JobStatus.FAILED}:
+                pending.pop(0)
+            else:
+                await asyncio.sleep(0.02)
+
+
+async def test_a_queued_job_survives_a_restart_and_runs_in_the_next_worker(database_url: str) -> None:
+    ran: list[dict[str, Any]] = []
+
+    async def record(payload: Any) -> dict[str, Any]:
+        ran.append(dict(payload))
+        return {"seen": payload["n"]}
+
+    async with a_process(database_url, {"record": record}) as (queue, _):
+        job = await queue.enqueue("record", {"n": 7}, created_by=None)
+    # that process is gone (its engine disposed) before any worker ran the job; a new one starts
+    async with a_process(database_url, {"record": record}) as (queue, worker):
+        assert await worker.run_until_idle() == 1
+        done = await queue.get(job.id)
+    assert ran == [{"n": 7}]
+    assert done is not None and (done.status, done.result, done.attempts) == (JobStatus.DONE, {"seen": 7}, 1)
+
+
+async def test_a_job_whose_worker_died_mid_run_is_claimed_again_after_its_lease(database_url: str) -> None:
+    calls = Counter[int]()
+
+    async def count(payload: Any) -> None:
+        calls[payload["n"]] += 1
+
+    async with a_process(database_url, {"count": count}) as (queue, _):
+        job = await queue.enqueue("count", {"n": 1})
+        claimed = await queue.claim(lease_s=0.05)  # a worker claims it, then its process is killed
+        assert claimed is not None and claimed[0].id == job.id
+        assert await queue.claim(lease_s=0.05) is None  # while the lease holds, nobody else takes it
+
+    await asyncio.sleep(0.1)
+    async with a_process(database_url, {"count": count}) as (queue, worker):
+        assert await worker.run_until_idle() == 1
+        done = await queue.get(job.id)
+        # the dead worker's late completion is refused: its claim token is no longer the job's
+        assert await queue.complete(claimed[0], claimed[1], {"late": True}) is False
+    assert calls == {1: 1}
+    assert done is not None and (done.status, done.attempts) == (JobStatus.DONE, 2)
+
+
+async def test_a_delayed_job_waits_for_its_time(database_url: str) -> None:
+    async def noop(_: Any) -> None:
+        return None
+
+    async with a_process(database_url, {"noop": noop}) as (queue, worker):
+        job = await queue.enqueue("noop", {}, delay_s=0.3)
+        assert await worker.run_until_idle() == 0
+        await asyncio.sleep(0.35)
+        assert await worker.run_until_idle() == 1
+        done = await queue.get(job.id)
+    assert done is not None and done.status is JobStatus.DONE
+
+
+async def test_a_failing_job_is_retried_with_backoff_then_succeeds(database_url: str) -> None:
+    attempts: list[float] = []
+
+    async def flaky(_: Any) -> dict[str, str]:
+        attempts.append(time.monotonic())
+        if len(attempts) < 3:
+            raise OSError("the mail server is down")
+        return {"ok": "yes"}
+
+    async with a_process(database_url, {"flaky": flaky}, retry_base_s=0.1) as (queue, worker):
+        job = await queue.enqueue("flaky", {})
+        worker.start()
+        await wait_finished(queue, [job.id])
+        await worker.stop()
+        done = await queue.get(job.id)
+
+    assert done is not None
+    assert (done.status, done.attempts, done.result) == (JobStatus.DONE, 3, {"ok": "yes"})
+    first_gap, second_gap = attempts[1] - attempts[0], attempts[2] - attempts[1]
+    assert first_gap >= 0.1 and second_gap >= 0.2  # base, then twice the base
+
+
+async def test_a_job_fails_for_good_after_max_attempts(database_url: str) -> None:
+    calls = 0
+
+    async def broken(_: Any) -> None:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("always broken")
+
+    async with a_process(database_url, {"broken": broken}, retry_base_s=0.01, max_attempts=3) as (queue, worker):
+        job = await queue.enqueue("broken", {})
+        worker.start()
+        await wait_finished(queue, [job.id])
+        await worker.stop()
+        failed = await queue.get(job.id)
+
+    assert calls == 3
+    assert failed is not None
+    assert (failed.status, failed.attempts, failed.error) == (JobStatus.FAILED, 3, "RuntimeError: always broken")
+    assert failed.finished_at is not None
+
+
+async def test_a_domain_refusal_fails_the_job_at_once_and_an_unknown_kind_too(database_url: str) -> None:
+    async def refuse(_: Any) -> None:
+        raise UnknownUsersError()
+
+    async with a_process(database_url, {"refuse": refuse}) as (queue, worker):
+        refused = await queue.enqueue("refuse", {})
+        unknown = await queue.enqueue("no-such-kind", {})
+        assert await worker.run_until_idle() == 2
+        refused_job, unknown_job = await queue.get(refused.id), await queue.get(unknown.id)
+
+    assert refused_job is not None and (refused_job.status, refused_job.attempts) == (JobStatus.FAILED, 1)
+    assert refused_job.error is not None and refused_job.error.startswith("unknown_users")
+    assert unknown_job is not None and unknown_job.status is JobStatus.FAILED
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+async def test_two_workers_on_postgres_never_run_the_same_job_twice(postgres_url: str) -> None:
+    from tests.conftest import truncate_all
+
+    await truncate_all(postgres_url)
+    executions = Counter[int]()
+    runners: dict[int, str] = {}
+
+    def handler_for(name: str) -> Any:
+        async def run(payload: Any) -> None:
+            executions[payload["n"]] += 1
+            runners[payload["n"]] = name
+            await asyncio.sleep(0.005)
+
+        return run
+
+    async with (
+        a_process(postgres_url, {"run": handler_for("a")}, concurrency=4) as (queue, first),
+        a_process(postgres_url, {"run": handler_for("b")}, concurrency=4) as (_, second),
+    ):
+        jobs = [await queue.enqueue("run", {"n": n}) for n in range(120)]
+        first.start()
+        second.start()
+        await wait_finished(queue, [j.id for j in jobs])
+        await asyncio.gather(first.stop(), second.stop())
+        statuses = {(await queue.get(j.id)).status for j in jobs}  # type: ignore[union-attr]
+
+    assert statuses == {JobStatus.DONE}
+    assert sorted(executions) == list(range(120))
+    assert set(executions.values()) == {1}
+    assert set(runners.values()) == {"a", "b"}  # both workers took part
