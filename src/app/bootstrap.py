@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,26 +30,31 @@ from app.adapters.db.uow import SqlUnitOfWorkFactory
 from app.adapters.mail.background import BackgroundMailer
 from app.adapters.mail.console import LoggingMailer
 from app.adapters.mail.smtp import SmtpMailer
+from app.adapters.memory.presence import MemoryPresenceTracker
 from app.adapters.memory.rate_limit import MemoryRateLimiter
 from app.adapters.memory.user_cache import MemoryUserCache
 from app.adapters.realtime.channels_notifier import ChannelsNotifier
 from app.adapters.redis.health import RedisReadinessProbe
+from app.adapters.redis.presence import RedisPresenceTracker
 from app.adapters.redis.rate_limit import RedisRateLimiter
 from app.adapters.redis.user_cache import RedisUserCache
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
 from app.adapters.security.jwt_tokens import JwtTokenSigner
 from app.adapters.system_clock import SystemClock
 from app.api import accounts as accounts_api
+from app.api import chat as chat_api
 from app.api import health as health_api
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.chat.service import ChatService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
 from app.settings import Settings
+from app.ws import chat as chat_ws
 from app.ws.channels import SYSTEM_CHANNEL, channels_for
 from app.ws.frames import encode_event
 
@@ -70,6 +76,9 @@ class Services:
     clock: Clock
     probes: list[ReadinessProbe]
     closers: list[Callable[[], Any]] = field(default_factory=list)
+    chat: ChatService | None = None
+    # Loops that run while the app is up (started and cancelled by the lifespan).
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Services:
@@ -121,7 +130,28 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         probes=probes,
     )
     services.closers.append(hasher.close)
+    presence = (
+        RedisPresenceTracker(redis, ttl_s=settings.presence_ttl_s)
+        if redis
+        else MemoryPresenceTracker(ttl_s=settings.presence_ttl_s)
+    )
+    services.chat = ChatService(uow=uow, notifier=notifier, clock=clock, hasher=hasher, presence=presence)
+    services.background.append(_presence_loop(services.chat, interval_s=settings.presence_ttl_s / 3))
     return services
+
+
+def _presence_loop(chat: ChatService, *, interval_s: float) -> Callable[[], Awaitable[None]]:
+    """Renew this process's socket leases and announce users whose sockets died elsewhere."""
+
+    async def run() -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await chat.keep_presence()
+            except Exception:
+                logger.exception("presence heartbeat failed")
+
+    return run
 
 
 def _mailer(settings: Settings) -> Mailer:
@@ -155,9 +185,13 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(loop()) for loop in services.background]
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if isinstance(services.mailer, BackgroundMailer):
                 await services.mailer.drain()
             for close in services.closers:
@@ -173,12 +207,20 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             accounts_api.UserController,
             accounts_api.TokenController,
             accounts_api.AdminUserController,
+            chat_api.ChatController,
+            chat_api.RoomController,
+            chat_api.MessageController,
+            chat_ws.chat_socket,
         ],
         dependencies={
             "accounts": _constant(services.accounts),
             "probes": _constant(services.probes),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
+            "chat": _constant(services.chat),
+            "chat_socket_limits": _constant(
+                chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst)
+            ),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[services.channels],

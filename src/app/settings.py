@@ -52,6 +52,9 @@ class Settings:
     sentry_dsn: str | None = None
     log_level: str = "INFO"
     access_log: bool = True
+    presence_ttl_s: float = 30.0
+    chat_frame_rate: float = 20.0
+    chat_frame_burst: int = 40
 
     def __post_init__(self) -> None:
         if not self.debug and self.secret_key == INSECURE_SECRET_KEY:

@@ -2,9 +2,11 @@
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.cache import UserCache
+from app.ports.chat import ChatRepository
 from app.ports.clock import Clock
 from app.ports.mailer import Mail, Mailer
 from app.ports.notifier import Notifier
+from app.ports.presence import PresenceTracker
 from app.ports.rate_limit import RateLimiter
 from app.ports.security import PasswordHasher, TokenSigner
 from app.ports.uow import UnitOfWork, UnitOfWorkFactory
@@ -23,3 +25,4 @@ __all__ = [
     "UserCache",
     "UserRepository",
 ]
+__all__ += ["ChatRepository", "PresenceTracker"]

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
+from app.ports.chat import ChatRepository
 
 
 class UnitOfWork(Protocol):
@@ -14,6 +15,7 @@ class UnitOfWork(Protocol):
 
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
+    chats: ChatRepository
 
     async def __aenter__(self) -> Self: ...
 

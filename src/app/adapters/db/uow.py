@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserRepository
+from app.adapters.db.repositories.chat import SqlChatRepository
 
 
 class SqlUnitOfWork:
@@ -15,6 +16,7 @@ class SqlUnitOfWork:
 
     users: SqlUserRepository
     refresh_tokens: SqlRefreshTokenRepository
+    chats: SqlChatRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -23,6 +25,7 @@ class SqlUnitOfWork:
         self.session = session = self._sessions()
         self.users = SqlUserRepository(session)
         self.refresh_tokens = SqlRefreshTokenRepository(session)
+        self.chats = SqlChatRepository(session)
         return self
 
     async def __aexit__(
