@@ -54,9 +54,9 @@ async def sign_up(server: LiveServer, name: str) -> Client:
     return Client(server, created.json(), tokens["access"])
 
 
-async def next_frame(ws: ClientConnection, kind: str, timeout: float = 5, **match: Any) -> Frame:
+async def next_frame(ws: ClientConnection, kind: str, within: float = 5, **match: Any) -> Frame:
     """The next frame of ``kind`` (with the given field values), skipping others."""
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(within):
         while True:
             frame = json.loads(await ws.recv())
             if frame.get("type") == kind and all(frame.get(k) == v for k, v in match.items()):
@@ -65,7 +65,7 @@ async def next_frame(ws: ClientConnection, kind: str, timeout: float = 5, **matc
 
 async def no_frame(ws: ClientConnection, kind: str, wait: float = 0.5, **match: Any) -> None:
     with pytest.raises(TimeoutError):
-        await next_frame(ws, kind, timeout=wait, **match)
+        await next_frame(ws, kind, within=wait, **match)
 
 
 async def private_chat(a: Client, b: Client) -> int:
@@ -246,7 +246,7 @@ async def test_presence_and_messages_cross_two_server_processes(postgres_url: st
                 await no_frame(ann_ws, "user_status", wait=2.5, user_id=bob.id)
                 two.process.send_signal(signal.SIGKILL)  # Bob's socket dies with its process
                 two.process.wait(timeout=10)
-                offline = await next_frame(ann_ws, "user_status", timeout=6, user_id=bob.id)
+                offline = await next_frame(ann_ws, "user_status", within=6, user_id=bob.id)
                 assert offline["is_online"] is False
     finally:
         del os.environ["PRESENCE_TTL_S"]
