@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from app.core.accounts.model import User
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.chat.service import ChatService
 from app.core.expeditions.service import ExpeditionService
 from app.core.organizations.service import OrganizationsService
 from app.core.shared.principal import Principal, Role
 from app.core.ticketing.service import TicketingService
 from tests.fakes import (
     FakePasswordHasher,
+    FakePresenceTracker,
     FakeRateLimiter,
     FakeTicketSigner,
     FakeTokenSigner,
@@ -68,7 +70,7 @@ def an_expedition_service(world: World) -> ExpeditionService:
     return ExpeditionService(uow=world.uow, notifier=world.notifier, clock=world.clock)
 
 
-def a_user(world: World, name: str, *, chief: bool = False, admin: bool = False) -> Principal:
+def a_user(world: World, name: str, *, chief: bool = False, admin: bool = False, active: bool = True) -> Principal:
     """Store a user straight in the fake database and return them as a caller."""
     roles = {Role.MEMBER}
     if chief:
@@ -77,7 +79,14 @@ def a_user(world: World, name: str, *, chief: bool = False, admin: bool = False)
         roles.add(Role.ADMIN)
     user_id = next(world.uow.store.ids)
     world.uow.store.users[user_id] = User(
-        id=user_id, email=f"{name}@example.com", name=name, password_hash="x", roles=frozenset(roles)
+        id=user_id,
+        email=f"{name}@example.com",
+        name=name,
+        username=name,
+        password_hash="x",
+        roles=frozenset(roles),
+        is_active=active,
+        created_at=world.clock.now(),
     )
     return Principal(user_id=user_id, roles=frozenset(roles))
 
@@ -95,3 +104,13 @@ def a_ticketing_service(world: World, *, mailer: object | None = None) -> Ticket
 
 def an_organizations_service(world: World, jobs: InMemoryJobQueue | None = None) -> OrganizationsService:
     return OrganizationsService(uow=world.uow, clock=world.clock, jobs=jobs)
+
+
+def a_chat_service(world: World, presence: FakePresenceTracker | None = None) -> ChatService:
+    return ChatService(
+        uow=world.uow,
+        notifier=world.notifier,
+        clock=world.clock,
+        hasher=FakePasswordHasher(),
+        presence=presence or FakePresenceTracker(),
+    )

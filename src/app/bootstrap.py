@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -35,10 +36,12 @@ from app.adapters.mail.background import BackgroundMailer
 from app.adapters.mail.console import LoggingMailer
 from app.adapters.mail.queued import SEND_MAIL_JOB, QueuedMailer, send_mail_handler
 from app.adapters.mail.smtp import SmtpMailer
+from app.adapters.memory.presence import MemoryPresenceTracker
 from app.adapters.memory.rate_limit import MemoryRateLimiter
 from app.adapters.memory.user_cache import MemoryUserCache
 from app.adapters.realtime.channels_notifier import ChannelsNotifier
 from app.adapters.redis.health import RedisReadinessProbe
+from app.adapters.redis.presence import RedisPresenceTracker
 from app.adapters.redis.rate_limit import RedisRateLimiter
 from app.adapters.redis.user_cache import RedisUserCache
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
@@ -48,6 +51,7 @@ from app.adapters.storage.local import LocalFileStorage
 from app.adapters.system_clock import SystemClock
 from app.adapters.tickets.pdf import FpdfTicketRenderer
 from app.api import accounts as accounts_api
+from app.api import chat as chat_api
 from app.api import checkin as checkin_api
 from app.api import events as events_api
 from app.api import expeditions as expeditions_api
@@ -60,6 +64,7 @@ from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.chat.service import ChatService
 from app.core.expeditions.service import ExpeditionService
 from app.core.images.service import ImageService
 from app.core.jobs.service import JobsService
@@ -71,6 +76,7 @@ from app.ports.jobs import JobHandler, JobQueue
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
 from app.settings import Settings
+from app.ws import chat as chat_ws
 from app.ws import event_metrics as event_metrics_ws
 from app.ws import expeditions as expeditions_ws
 from app.ws import ticketing as ticketing_ws  # noqa: F401  (registers ticketing frames and routes)
@@ -90,31 +96,48 @@ class Services:
     redis: Redis | None
     channels: ChannelsPlugin
     notifier: Notifier
-    accounts: AccountsService
     mailer: Mailer
     clock: Clock
     probes: list[ReadinessProbe]
+    job_queue: JobQueue  # what services enqueue on
+    job_records: SqlJobQueue  # the jobs table: every job's record, and the embedded queue
+    job_handlers: dict[str, JobHandler]  # job kind → handler, for every worker
+    job_worker: JobWorker
+    accounts: AccountsService
     expeditions: ExpeditionService
     ticketing: TicketingService
+    organizations: OrganizationsService
+    jobs: JobsService
+    images: ImageService
+    chat: ChatService
     closers: list[Callable[[], Any]] = field(default_factory=list)
-    job_queue: JobQueue = field(init=False)  # what services enqueue on
-    job_records: SqlJobQueue = field(init=False)  # the jobs table: every job's record, and the embedded queue
-    job_handlers: dict[str, JobHandler] = field(default_factory=dict)  # job kind → handler, for every worker
-    job_worker: JobWorker = field(init=False)
-    jobs: JobsService = field(init=False)
-    organizations: OrganizationsService = field(init=False)
-    images: ImageService = field(init=False)
+    # Loops that run while the app is up (started and cancelled by the lifespan).
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Services:
     """Build adapters and services for ``settings``; tests may hand in a clock or a mailer."""
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-    uow = SqlUnitOfWorkFactory(create_session_factory(engine))
-    job_records = SqlJobQueue(create_session_factory(engine), clock, max_attempts=settings.job_max_attempts)
+    sessions = create_session_factory(engine)
+    uow = SqlUnitOfWorkFactory(sessions)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+
+    job_records = SqlJobQueue(sessions, clock, max_attempts=settings.job_max_attempts)
     job_queue = _job_queue(settings, job_records)
     job_handlers: dict[str, JobHandler] = {}
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    job_worker = JobWorker(
+        job_records,
+        job_handlers,
+        clock,
+        concurrency=settings.jobs_concurrency,
+        poll_interval_s=settings.job_poll_interval_s,
+        timeout_s=settings.job_timeout_s,
+        retry_base_s=settings.job_retry_base_s,
+    )
+    if settings.runs_jobs_in_process:
+        job_records.on_enqueue(job_worker.wake)
+
     backend = RedisChannelsPubSubBackend(redis=redis) if redis else MemoryChannelsBackend(history=0)
     # A fixed channel makes the plugin open its subscription at startup, before any socket races for it.
     channels = ChannelsPlugin(backend=backend, channels=[SYSTEM_CHANNEL], arbitrary_channels_allowed=True)
@@ -125,14 +148,13 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         memory_kib=settings.password_hash_memory_kib,
         parallelism=settings.password_hash_parallelism,
     )
-    rate_limiter = RedisRateLimiter(redis) if redis else MemoryRateLimiter()
     accounts = AccountsService(
         uow=uow,
         hasher=hasher,
         signer=JwtTokenSigner(settings.secret_key),
         mailer=mailer,
         clock=clock,
-        rate_limiter=rate_limiter,
+        rate_limiter=RedisRateLimiter(redis) if redis else MemoryRateLimiter(),
         cache=RedisUserCache(redis) if redis else MemoryUserCache(),
         policy=AccountPolicy(
             require_activation=settings.require_email_activation,
@@ -143,65 +165,55 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
             login_window_s=settings.login_rate_window_s,
         ),
     )
+    renderer = FpdfTicketRenderer(workers=settings.ticket_render_workers)
+    ticketing = TicketingService(
+        uow=uow,
+        notifier=notifier,
+        mailer=mailer,
+        clock=clock,
+        signer=HmacTicketSigner(settings.secret_key),
+        renderer=renderer,
+    )
+    organizations = OrganizationsService(uow=uow, clock=clock, jobs=job_queue)
+    job_handlers[CREATE_ORGANIZATION_JOB] = organizations.run_creation_job
+    inspector = PillowImageInspector(thumbnail_size=settings.thumbnail_size)
+    images = ImageService(
+        inspector=inspector,
+        storage=LocalFileStorage(settings.media_root, base_url=settings.media_url),
+        max_bytes=settings.image_max_bytes,
+    )
+    presence = (
+        RedisPresenceTracker(redis, ttl_s=settings.presence_ttl_s)
+        if redis
+        else MemoryPresenceTracker(ttl_s=settings.presence_ttl_s)
+    )
+    chat = ChatService(uow=uow, notifier=notifier, clock=clock, hasher=hasher, presence=presence)
+
     probes: list[ReadinessProbe] = [SqlReadinessProbe(engine)]
     if redis is not None:
         probes.append(RedisReadinessProbe(redis))
-    renderer = FpdfTicketRenderer(workers=settings.ticket_render_workers)
-    services = Services(
+    return Services(
         settings=settings,
         engine=engine,
         redis=redis,
         channels=channels,
         notifier=notifier,
-        accounts=accounts,
         mailer=mailer,
         clock=clock,
         probes=probes,
+        job_queue=job_queue,
+        job_records=job_records,
+        job_handlers=job_handlers,
+        job_worker=job_worker,
+        accounts=accounts,
         expeditions=ExpeditionService(uow=uow, notifier=notifier, clock=clock),
-        ticketing=TicketingService(
-            uow=uow,
-            notifier=notifier,
-            mailer=mailer,
-            clock=clock,
-            signer=HmacTicketSigner(settings.secret_key),
-            renderer=renderer,
-        ),
-    )
-    services.closers += [hasher.close, renderer.close]
-    _wire_jobs_and_organizations(services, uow, job_records, job_queue, job_handlers)
-    return services
-
-
-def _wire_jobs_and_organizations(
-    services: Services,
-    uow: SqlUnitOfWorkFactory,
-    job_records: SqlJobQueue,
-    job_queue: JobQueue,
-    job_handlers: dict[str, JobHandler],
-) -> None:
-    settings = services.settings
-    services.job_queue, services.job_records = job_queue, job_records
-    services.job_handlers = job_handlers
-    services.jobs = JobsService(job_queue)
-    services.organizations = OrganizationsService(uow=uow, clock=services.clock, jobs=job_queue)
-    job_handlers[CREATE_ORGANIZATION_JOB] = services.organizations.run_creation_job
-    services.job_worker = JobWorker(
-        job_records,
-        job_handlers,
-        services.clock,
-        concurrency=settings.jobs_concurrency,
-        poll_interval_s=settings.job_poll_interval_s,
-        timeout_s=settings.job_timeout_s,
-        retry_base_s=settings.job_retry_base_s,
-    )
-    if settings.runs_jobs_in_process:
-        job_records.on_enqueue(services.job_worker.wake)
-    inspector = PillowImageInspector(thumbnail_size=settings.thumbnail_size)
-    services.closers.append(inspector.close)
-    services.images = ImageService(
-        inspector=inspector,
-        storage=LocalFileStorage(settings.media_root, base_url=settings.media_url),
-        max_bytes=settings.image_max_bytes,
+        ticketing=ticketing,
+        organizations=organizations,
+        jobs=JobsService(job_queue),
+        images=images,
+        chat=chat,
+        closers=[hasher.close, renderer.close, inspector.close],
+        background=[_presence_loop(chat, interval_s=settings.presence_ttl_s / 3)],
     )
 
 
@@ -224,6 +236,20 @@ def _queued_mailer(settings: Settings, jobs: JobQueue, handlers: dict[str, JobHa
         return None
     handlers[SEND_MAIL_JOB] = send_mail_handler(_smtp_mailer(settings))
     return QueuedMailer(jobs)
+
+
+def _presence_loop(chat: ChatService, *, interval_s: float) -> Callable[[], Awaitable[None]]:
+    """Renew this process's socket leases and announce users whose sockets died elsewhere."""
+
+    async def run() -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await chat.keep_presence()
+            except Exception:
+                logger.exception("presence heartbeat failed")
+
+    return run
 
 
 def _smtp_mailer(settings: Settings) -> SmtpMailer:
@@ -262,9 +288,13 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         if settings.runs_jobs_in_process:
             services.job_worker.start()
+        tasks = [asyncio.create_task(loop()) for loop in services.background]
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await services.job_worker.stop()
             if isinstance(services.job_queue, SaqJobQueue):
                 await services.job_queue.close()
@@ -296,6 +326,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             create_static_files_router(
                 path=settings.media_url, directories=[settings.media_root], name="media", include_in_schema=False
             ),
+            chat_api.ChatController,
+            chat_api.RoomController,
+            chat_api.MessageController,
+            chat_ws.chat_socket,
         ],
         dependencies={
             "accounts": _constant(services.accounts),
@@ -307,6 +341,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             "images": _constant(services.images),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
+            "chat": _constant(services.chat),
+            "chat_socket_limits": _constant(
+                chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst)
+            ),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[services.channels],

@@ -66,6 +66,9 @@ class Settings:
     thumbnail_size: int = 320
     jobs_backend: str = "sql"
     saq_url: str | None = None
+    presence_ttl_s: float = 30.0
+    chat_frame_rate: float = 20.0
+    chat_frame_burst: int = 40
 
     def __post_init__(self) -> None:
         if not self.debug and self.secret_key == INSECURE_SECRET_KEY:

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
+from app.ports.chat import ChatRepository
 from app.ports.expeditions import ExpeditionRepository
 from app.ports.organizations import OrganizationRepository
 from app.ports.ticketing import EventRepository, ReservationRepository
@@ -21,6 +22,7 @@ class UnitOfWork(Protocol):
     events: EventRepository
     reservations: ReservationRepository
     organizations: OrganizationRepository
+    chats: ChatRepository
 
     async def __aenter__(self) -> Self: ...
 

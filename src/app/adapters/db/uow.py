@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserRepository
+from app.adapters.db.repositories.chat import SqlChatRepository
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
 from app.adapters.db.repositories.organizations import SqlOrganizationRepository
 from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository
@@ -22,6 +23,7 @@ class SqlUnitOfWork:
     events: SqlEventRepository
     reservations: SqlReservationRepository
     organizations: SqlOrganizationRepository
+    chats: SqlChatRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -34,6 +36,7 @@ class SqlUnitOfWork:
         self.events = SqlEventRepository(session)
         self.reservations = SqlReservationRepository(session)
         self.organizations = SqlOrganizationRepository(session)
+        self.chats = SqlChatRepository(session)
         return self
 
     async def __aexit__(

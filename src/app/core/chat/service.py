@@ -1,0 +1,467 @@
+"""Chat use cases. One public method, one transaction; events are published after the commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.chat.domain_events import (
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessageDelivered,
+    MessageEdited,
+    MessagePinned,
+    MessagePosted,
+    MessagesRead,
+    UserStatusChanged,
+    UserTyping,
+)
+from app.core.chat.errors import (
+    AlreadyMemberError,
+    CannotLeavePrivateChatError,
+    ChatNotFoundError,
+    ChatUserNotFoundError,
+    ChatWithSelfError,
+    InvalidChatError,
+    InvalidReadMarkerError,
+    InvalidReplyError,
+    MessageNotFoundError,
+    NotAGroupError,
+    NotARoomError,
+    PrivateChatExistsError,
+    WrongPasswordError,
+)
+from app.core.chat.model import (
+    Chat,
+    ChatDetail,
+    ChatKind,
+    ChatMember,
+    ChatSummary,
+    HistoryPage,
+    Message,
+    ReadState,
+    RoomSummary,
+    pair_key,
+    room_key,
+)
+from app.core.chat.rules import (
+    MAX_TITLE_LENGTH,
+    clean_text,
+    ensure_admin,
+    ensure_can_delete,
+    ensure_can_edit,
+    ensure_can_pin,
+    ensure_member,
+    ensure_not_deleted,
+    successor_admin,
+)
+from app.core.shared.domain_events import DomainEvent
+from app.core.shared.paging import Page, PageRequest
+from app.core.shared.principal import Principal
+from app.ports.chat import ChatRepository
+from app.ports.clock import Clock
+from app.ports.notifier import Notifier
+from app.ports.presence import PresenceTracker
+from app.ports.security import PasswordHasher
+from app.ports.uow import UnitOfWork, UnitOfWorkFactory
+
+HISTORY_ON_CONNECT = 30
+MAX_HISTORY_PAGE = 100
+MAX_GROUP_MEMBERS = 500
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SocketWelcome:
+    """What a socket gets on connect: the chat, its last messages (oldest first) and who is online."""
+
+    chat: Chat
+    me: ChatMember
+    messages: list[Message]
+    online_user_ids: list[int]
+
+
+class ChatService:
+    """Chat use cases: chats, membership, messages, receipts, search and presence."""
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        notifier: Notifier,
+        clock: Clock,
+        hasher: PasswordHasher,
+        presence: PresenceTracker,
+    ) -> None:
+        self._uow, self._notifier, self._clock = uow, notifier, clock
+        self._hasher, self._presence = hasher, presence
+
+    # -- chats and membership -------------------------------------------------------------------
+
+    async def open_private(self, *, actor: Principal, user_id: int) -> tuple[Chat, bool]:
+        """The private chat of the caller and ``user_id``, created when missing (True when created).
+
+        Rules: not with oneself; the other user must exist; one chat per pair (a unique key on the
+        ordered pair, so two concurrent requests still make one chat).
+        """
+        if user_id == actor.user_id:
+            raise ChatWithSelfError()
+        key = pair_key(actor.user_id, user_id)
+        async with self._uow() as uow:
+            existing = await uow.chats.get_private(key)
+            if existing is not None:
+                return existing, False
+            await self._ensure_users_exist(uow, [user_id])
+            chat = Chat(kind=ChatKind.PRIVATE, created_by=actor.user_id, created_at=self._clock.now(), pair_key=key)
+            try:
+                chat = await uow.chats.add_chat(chat)
+            except PrivateChatExistsError:
+                pass  # a concurrent request made it first: return that one below
+            else:
+                for member_id in sorted({actor.user_id, user_id}):
+                    await uow.chats.add_member(self._seat(chat.id, member_id))
+                await uow.commit()
+                return chat, True
+        async with self._uow() as uow:
+            existing = await uow.chats.get_private(key)
+        if existing is None:  # pragma: no cover - the constraint fired, so the row exists
+            raise ChatNotFoundError()
+        return existing, False
+
+    async def create_group(self, *, actor: Principal, title: str, member_ids: list[int]) -> Chat:
+        """Create a group; the creator is its admin and the listed users its members (who must exist)."""
+        title = self._title(title)
+        others = sorted(set(member_ids) - {actor.user_id})
+        if len(others) > MAX_GROUP_MEMBERS:
+            raise InvalidChatError(f"A group has at most {MAX_GROUP_MEMBERS} members.")
+        async with self._uow() as uow:
+            await self._ensure_users_exist(uow, others)
+            chat = await uow.chats.add_chat(
+                Chat(kind=ChatKind.GROUP, title=title, created_by=actor.user_id, created_at=self._clock.now())
+            )
+            await uow.chats.add_member(self._seat(chat.id, actor.user_id, admin=True))
+            for user_id in others:
+                await uow.chats.add_member(self._seat(chat.id, user_id))
+            await uow.commit()
+        return chat
+
+    async def create_room(self, *, actor: Principal, name: str, password: str | None) -> Chat:
+        """Create a listed room (names are unique case-insensitively); an optional password is stored hashed."""
+        name = self._title(name)
+        password_hash = await self._hasher.hash(password) if password else None
+        async with self._uow() as uow:
+            chat = await uow.chats.add_chat(
+                Chat(
+                    kind=ChatKind.ROOM,
+                    title=name,
+                    created_by=actor.user_id,
+                    created_at=self._clock.now(),
+                    room_key=room_key(name),
+                    password_hash=password_hash,
+                )
+            )
+            await uow.chats.add_member(self._seat(chat.id, actor.user_id, admin=True))
+            await uow.commit()
+        return chat
+
+    async def list_chats(self, *, actor: Principal) -> list[ChatSummary]:
+        """The caller's chats with unread counters and last messages."""
+        async with self._uow() as uow:
+            return await uow.chats.summaries_of(actor.user_id)
+
+    async def get_chat(self, *, actor: Principal, chat_id: int) -> ChatDetail:
+        """A chat the caller is a member of, with its members."""
+        async with self._uow() as uow:
+            chat, me = await self._seat_of(uow, actor, chat_id)
+            members = await uow.chats.list_members(chat_id)
+        return ChatDetail(chat=chat, members=members, me=me)
+
+    async def add_member(self, *, actor: Principal, chat_id: int, user_id: int) -> ChatMember:
+        """A group admin adds a user to the group."""
+        async with self._uow() as uow:
+            chat, me = await self._seat_of(uow, actor, chat_id)
+            if not chat.is_group:
+                raise NotAGroupError()
+            ensure_admin(chat, me)
+            await self._ensure_users_exist(uow, [user_id])
+            if await uow.chats.get_member(chat_id, user_id) is not None:
+                raise AlreadyMemberError()
+            await uow.chats.add_member(self._seat(chat_id, user_id))
+            member = await uow.chats.get_member(chat_id, user_id)
+            await uow.commit()
+        await self._notifier.publish(MemberJoined(chat_id=chat_id, user_id=user_id))
+        assert member is not None
+        return member
+
+    async def remove_member(self, *, actor: Principal, chat_id: int, user_id: int) -> None:
+        """A member leaves a group or room; a group admin removes anyone from the group.
+
+        When the last admin leaves, the longest-standing remaining member becomes admin.
+        """
+        async with self._uow() as uow:
+            chat, me = await self._seat_of(uow, actor, chat_id)
+            if chat.kind is ChatKind.PRIVATE:
+                raise CannotLeavePrivateChatError()
+            if user_id != actor.user_id:
+                if not chat.is_group:
+                    raise NotAGroupError("Only group admins remove other members.")
+                ensure_admin(chat, me)
+            members = await uow.chats.list_members(chat_id)
+            if all(m.user_id != user_id for m in members):
+                raise ChatUserNotFoundError("The user is not a member of this chat.")
+            await uow.chats.remove_member(chat_id, user_id)
+            successor = successor_admin(members, user_id)
+            if successor is not None:
+                await uow.chats.set_admin(chat_id, successor.user_id, True)
+            await uow.commit()
+        await self._notifier.publish(MemberLeft(chat_id=chat_id, user_id=user_id))
+
+    async def list_rooms(self, *, actor: Principal, search: str | None, page: PageRequest) -> Page[RoomSummary]:
+        """Listed rooms, optionally those whose name contains ``search``."""
+        async with self._uow() as uow:
+            return await uow.chats.list_rooms(user_id=actor.user_id, search=search or None, page=page)
+
+    async def join_room(self, *, actor: Principal, chat_id: int, password: str | None) -> ChatDetail:
+        """Join a room, with its password when it has one (``wrong_password``). Joining twice is harmless."""
+        async with self._uow() as uow:
+            chat = await uow.chats.get_chat(chat_id)
+            me = await uow.chats.get_member(chat_id, actor.user_id) if chat else None
+            if chat is None or (chat.kind is not ChatKind.ROOM and me is None):
+                raise ChatNotFoundError()
+            if chat.kind is not ChatKind.ROOM:
+                raise NotARoomError()
+            joined = False
+            if me is None:
+                if chat.password_hash is not None and not (
+                    password and await self._hasher.verify(chat.password_hash, password)
+                ):
+                    raise WrongPasswordError()
+                try:
+                    await uow.chats.add_member(self._seat(chat_id, actor.user_id))
+                    joined = True
+                except AlreadyMemberError:
+                    pass  # a concurrent join of the same user won
+                me = await uow.chats.get_member(chat_id, actor.user_id)
+                await uow.commit()
+            members = await uow.chats.list_members(chat_id)
+        if joined:
+            await self._notifier.publish(MemberJoined(chat_id=chat_id, user_id=actor.user_id))
+        assert me is not None
+        return ChatDetail(chat=chat, members=members, me=me)
+
+    # -- messages -------------------------------------------------------------------------------
+
+    async def history(self, *, actor: Principal, chat_id: int, before: int | None, limit: int) -> HistoryPage:
+        """Messages newest first, ``limit`` at a time, older than the ``before`` cursor."""
+        limit = max(1, min(limit, MAX_HISTORY_PAGE))
+        async with self._uow() as uow:
+            await self._seat_of(uow, actor, chat_id)
+            rows = await uow.chats.history(chat_id, before=before, limit=limit + 1)
+        page = rows[:limit]
+        return HistoryPage(messages=page, next_before=page[-1].id if len(rows) > limit else None)
+
+    async def post_message(self, *, actor: Principal, chat_id: int, text: str, reply_to: int | None = None) -> Message:
+        """Members post; a reply answers a message of the same chat. Stored before it is broadcast."""
+        text = clean_text(text)
+        async with self._uow() as uow:
+            _, me = await self._seat_of(uow, actor, chat_id)
+            if reply_to is not None:
+                original = await uow.chats.get_message(reply_to)
+                if original is None or original.chat_id != chat_id:
+                    raise InvalidReplyError()
+            message = await uow.chats.add_message(
+                Message(
+                    chat_id=chat_id,
+                    sender_id=actor.user_id,
+                    text=text,
+                    reply_to_id=reply_to,
+                    created_at=self._clock.now(),
+                    sender_name=me.display_name,
+                )
+            )
+            await uow.chats.advance_read(chat_id, actor.user_id, message.id)
+            await uow.commit()
+        await self._notifier.publish(MessagePosted(message=message))
+        return message
+
+    async def edit_message(self, *, actor: Principal, message_id: int, text: str) -> Message:
+        """Only the author edits a live message; ``edited_at`` records when."""
+        text = clean_text(text)
+        async with self._uow() as uow:
+            message, _, _ = await self._message_of(uow, actor, message_id, lock=True)
+            ensure_can_edit(message, actor.user_id)
+            message.text, message.edited_at = text, self._clock.now()
+            await uow.chats.update_message(message)
+            await uow.commit()
+        await self._notifier.publish(MessageEdited(message=message))
+        return message
+
+    async def delete_message(self, *, actor: Principal, message_id: int) -> Message:
+        """The author, or an admin of the group or room, deletes a message; a tombstone stays.
+
+        Deleting a tombstone again changes nothing.
+        """
+        async with self._uow() as uow:
+            message, chat, me = await self._message_of(uow, actor, message_id, lock=True)
+            ensure_can_delete(chat, me, message)
+            if message.deleted:
+                return message
+            message.text, message.deleted_at = None, self._clock.now()
+            message.pinned_at = message.pinned_by = None
+            await uow.chats.update_message(message)
+            await uow.commit()
+        await self._notifier.publish(MessageDeleted(message=message, deleted_by=actor.user_id))
+        return message
+
+    async def forward_message(self, *, actor: Principal, message_id: int, target_chat_id: int) -> Message:
+        """Copy a message into another chat; the caller must be a member of both. The copy names its origin."""
+        async with self._uow() as uow:
+            original, _, _ = await self._message_of(uow, actor, message_id)
+            ensure_not_deleted(original)
+            _, me = await self._seat_of(uow, actor, target_chat_id)
+            copy = await uow.chats.add_message(
+                Message(
+                    chat_id=target_chat_id,
+                    sender_id=actor.user_id,
+                    text=original.text,
+                    forwarded_from_id=original.forwarded_from_id or original.id,
+                    created_at=self._clock.now(),
+                    sender_name=me.display_name,
+                )
+            )
+            await uow.chats.advance_read(target_chat_id, actor.user_id, copy.id)
+            await uow.commit()
+        await self._notifier.publish(MessagePosted(message=copy))
+        return copy
+
+    async def pin_message(self, *, actor: Principal, message_id: int, pinned: bool) -> Message:
+        """Pin or unpin: either user of a private chat, an admin of a group or room."""
+        async with self._uow() as uow:
+            message, chat, me = await self._message_of(uow, actor, message_id, lock=True)
+            if pinned:
+                ensure_can_pin(chat, me, message)
+            elif chat.has_admins:
+                ensure_admin(chat, me)
+            if message.pinned == pinned:
+                return message
+            message.pinned_at, message.pinned_by = (self._clock.now(), actor.user_id) if pinned else (None, None)
+            await uow.chats.update_message(message)
+            await uow.commit()
+        await self._notifier.publish(MessagePinned(message=message, pinned=pinned, by=actor.user_id))
+        return message
+
+    async def pins(self, *, actor: Principal, chat_id: int) -> list[Message]:
+        """Pinned messages of a chat, last pinned first."""
+        async with self._uow() as uow:
+            await self._seat_of(uow, actor, chat_id)
+            return await uow.chats.pinned(chat_id)
+
+    async def mark_read(self, *, actor: Principal, chat_id: int, last_read_message_id: int) -> ReadState:
+        """Move the caller's read marker forward (never back) to a message of this chat."""
+        events: list[DomainEvent] = []
+        async with self._uow() as uow:
+            _, me = await self._seat_of(uow, actor, chat_id)
+            message = await uow.chats.get_message(last_read_message_id)
+            if message is None or message.chat_id != chat_id:
+                raise InvalidReadMarkerError()
+            if await uow.chats.advance_read(chat_id, actor.user_id, last_read_message_id):
+                events.append(
+                    MessagesRead(chat_id=chat_id, user_id=actor.user_id, last_read_message_id=last_read_message_id)
+                )
+            marker = max(me.last_read_message_id, last_read_message_id)
+            unread = await uow.chats.unread_count(chat_id, actor.user_id, marker)
+            await uow.commit()
+        await self._notifier.publish(*events)
+        return ReadState(chat_id=chat_id, user_id=actor.user_id, last_read_message_id=marker, unread_count=unread)
+
+    async def mark_delivered(self, *, user_id: int, chat_id: int, message_id: int) -> None:
+        """Record that a message reached a socket of ``user_id``; announced once per user and message."""
+        async with self._uow() as uow:
+            advanced = await uow.chats.advance_delivered(chat_id, user_id, message_id)
+            await uow.commit()
+        if advanced:
+            await self._notifier.publish(MessageDelivered(chat_id=chat_id, user_id=user_id, message_id=message_id))
+
+    async def set_typing(self, *, actor: Principal, chat_id: int, is_typing: bool) -> None:
+        """Tell the chat the caller is (or stopped) typing; nothing is stored."""
+        async with self._uow() as uow:
+            await self._seat_of(uow, actor, chat_id)
+        await self._notifier.publish(UserTyping(chat_id=chat_id, user_id=actor.user_id, is_typing=is_typing))
+
+    async def search(self, *, actor: Principal, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
+        """Messages containing ``query``, only in the caller's chats (one of them with ``chat_id``)."""
+        async with self._uow() as uow:
+            if chat_id is not None:
+                await self._seat_of(uow, actor, chat_id)
+            return await uow.chats.search(user_id=actor.user_id, query=query.strip(), chat_id=chat_id, page=page)
+
+    # -- sockets and presence -------------------------------------------------------------------
+
+    async def open_socket(self, *, actor: Principal, chat_id: int, connection_id: str) -> SocketWelcome:
+        """A member's socket connects: the last messages, who is online, and the caller comes online."""
+        async with self._uow() as uow:
+            chat, me = await self._seat_of(uow, actor, chat_id)
+            recent = await uow.chats.history(chat_id, before=None, limit=HISTORY_ON_CONNECT)
+            member_ids = [m.user_id for m in await uow.chats.list_members(chat_id)]
+        if await self._presence.connect(actor.user_id, connection_id):
+            await self._announce(actor.user_id, is_online=True)
+        online = await self._presence.online(member_ids)
+        return SocketWelcome(chat=chat, me=me, messages=recent[::-1], online_user_ids=sorted(online))
+
+    async def close_socket(self, *, user_id: int, connection_id: str) -> None:
+        """A socket closed; the user goes offline when it was their last one."""
+        if await self._presence.disconnect(user_id, connection_id):
+            await self._announce(user_id, is_online=False)
+
+    async def keep_presence(self) -> list[int]:
+        """Renew this process's connections and announce users whose sockets died with their process."""
+        await self._presence.heartbeat()
+        gone = await self._presence.sweep()
+        for user_id in gone:
+            await self._announce(user_id, is_online=False)
+        return gone
+
+    async def is_member(self, *, user_id: int, chat_id: int) -> bool:
+        async with self._uow() as uow:
+            return await uow.chats.get_member(chat_id, user_id) is not None
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    async def _announce(self, user_id: int, *, is_online: bool) -> None:
+        async with self._uow() as uow:
+            chat_ids = await uow.chats.chat_ids_of(user_id)
+        await self._notifier.publish(UserStatusChanged(user_id=user_id, is_online=is_online, chat_ids=tuple(chat_ids)))
+
+    async def _seat_of(self, uow: UnitOfWork, actor: Principal, chat_id: int) -> tuple[Chat, ChatMember]:
+        chats: ChatRepository = uow.chats
+        chat = await chats.get_chat(chat_id)
+        member = await chats.get_member(chat_id, actor.user_id) if chat else None
+        return ensure_member(chat, member)
+
+    async def _message_of(
+        self, uow: UnitOfWork, actor: Principal, message_id: int, *, lock: bool = False
+    ) -> tuple[Message, Chat, ChatMember]:
+        load = uow.chats.get_message_for_update if lock else uow.chats.get_message
+        message = await load(message_id)
+        if message is None:
+            raise MessageNotFoundError()
+        try:
+            chat, me = await self._seat_of(uow, actor, message.chat_id)
+        except ChatNotFoundError as error:
+            raise MessageNotFoundError() from error
+        return message, chat, me
+
+    async def _ensure_users_exist(self, uow: UnitOfWork, user_ids: list[int]) -> None:
+        found = {user.id for user in await uow.users.get_many(user_ids) if user.is_active}
+        missing = [user_id for user_id in user_ids if user_id not in found]
+        if missing:
+            raise ChatUserNotFoundError(f"No such user: {', '.join(map(str, missing))}.")
+
+    def _seat(self, chat_id: int, user_id: int, *, admin: bool = False) -> ChatMember:
+        return ChatMember(chat_id=chat_id, user_id=user_id, is_admin=admin, joined_at=self._clock.now())
+
+    @staticmethod
+    def _title(title: str) -> str:
+        cleaned = title.strip()
+        if not cleaned or len(cleaned) > MAX_TITLE_LENGTH:
+            raise InvalidChatError(f"A title or room name needs 1 to {MAX_TITLE_LENGTH} characters.")
+        return cleaned

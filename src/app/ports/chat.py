@@ -1,0 +1,75 @@
+"""Storage of chats, members and messages."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from app.core.chat.model import Chat, ChatMember, ChatSummary, Message, RoomSummary
+from app.core.shared.paging import Page, PageRequest
+
+
+class ChatRepository(Protocol):
+    """Chats, memberships, messages and read markers.
+
+    ``add_chat`` raises ``PrivateChatExistsError`` when the pair already has a private chat and
+    ``RoomNameTakenError`` when the room name is taken (both enforced by unique constraints).
+    ``add_member`` raises ``AlreadyMemberError`` for an existing seat (a primary key).
+    """
+
+    async def add_chat(self, chat: Chat) -> Chat: ...
+
+    async def get_chat(self, chat_id: int) -> Chat | None: ...
+
+    async def get_private(self, pair_key: str) -> Chat | None: ...
+
+    async def add_member(self, member: ChatMember) -> None: ...
+
+    async def get_member(self, chat_id: int, user_id: int) -> ChatMember | None:
+        """The seat, with the user's display name."""
+        ...
+
+    async def list_members(self, chat_id: int) -> list[ChatMember]: ...
+
+    async def remove_member(self, chat_id: int, user_id: int) -> None: ...
+
+    async def set_admin(self, chat_id: int, user_id: int, is_admin: bool) -> None: ...
+
+    async def chat_ids_of(self, user_id: int) -> list[int]: ...
+
+    async def summaries_of(self, user_id: int) -> list[ChatSummary]:
+        """The user's chats, newest activity first, with unread counts and last messages."""
+        ...
+
+    async def list_rooms(self, *, user_id: int, search: str | None, page: PageRequest) -> Page[RoomSummary]: ...
+
+    async def add_message(self, message: Message) -> Message: ...
+
+    async def get_message(self, message_id: int) -> Message | None: ...
+
+    async def get_message_for_update(self, message_id: int) -> Message | None:
+        """Load a message and lock it until the unit of work ends."""
+        ...
+
+    async def update_message(self, message: Message) -> None: ...
+
+    async def history(self, chat_id: int, *, before: int | None, limit: int) -> list[Message]:
+        """Up to ``limit`` messages with ids below ``before`` (all when None), newest first."""
+        ...
+
+    async def pinned(self, chat_id: int) -> list[Message]: ...
+
+    async def advance_read(self, chat_id: int, user_id: int, message_id: int) -> bool:
+        """Move the read marker forward to ``message_id``; False when it already stood there or beyond."""
+        ...
+
+    async def advance_delivered(self, chat_id: int, user_id: int, message_id: int) -> bool:
+        """Move the delivery marker forward; False when it already stood there or beyond."""
+        ...
+
+    async def unread_count(self, chat_id: int, user_id: int, after: int) -> int:
+        """Messages of others after ``after`` that are not deleted."""
+        ...
+
+    async def search(self, *, user_id: int, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
+        """Live messages matching ``query`` in the chats ``user_id`` is a member of, newest first."""
+        ...

@@ -1,0 +1,338 @@
+"""The chat socket ``/ws/chat/{chat_id}/`` and the wire form of chat events.
+
+On connect a member gets the last 30 messages and who is online; then client frames (seed 002
+names, and seed 004's bare ``{"message": "text"}``) drive the chat service, and the chat's events
+come back as frames. Refused frames get an ``error`` frame; the socket stays open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import WebSocket, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from app.core.accounts.service import AccountsService
+from app.core.chat.domain_events import (
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessageDelivered,
+    MessageEdited,
+    MessagePinned,
+    MessagePosted,
+    MessagesRead,
+    UserStatusChanged,
+    UserTyping,
+)
+from app.core.chat.errors import ChatNotFoundError, NotAMemberError
+from app.core.chat.model import ChatKind, Message
+from app.core.chat.service import ChatService
+from app.core.shared.principal import Principal
+from app.ws.auth import authenticate_socket
+from app.ws.channels import EVENT_ROUTES
+from app.ws.frames import EVENT_FRAMES, MAX_FRAME_BYTES, MalformedFrameError, UnknownFrameError
+from app.ws.session import FrameRateLimiter, LiveSocket
+
+logger = logging.getLogger("app.ws.chat")
+
+NOT_A_MEMBER_CLOSE_CODE = 4403
+NO_SUCH_CHAT_CLOSE_CODE = 4404
+_MESSAGE_PREFIX = b'{"type":"message",'
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSocketLimits:
+    """How fast a client may send frames: ``rate`` per second on average, bursts of ``burst``."""
+
+    rate: float = 20.0
+    burst: int = 40
+
+
+def chat_channel(chat_id: int) -> str:
+    """Every socket of a chat hears its events here."""
+    return f"chat:{chat_id}"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def message_frame(message: Message) -> dict[str, Any]:
+    """A message as sockets see it (``type`` first: receivers recognise it by prefix)."""
+    return {
+        "type": "message",
+        "message_id": message.id,
+        "chat_id": message.chat_id,
+        "text": message.text,
+        "sender": message.sender_name,
+        "sender_id": message.sender_id,
+        "created_at": _iso(message.created_at),
+        "reply_to": message.reply_to_id,
+        "forwarded_from": message.forwarded_from_id,
+        "edited_at": _iso(message.edited_at),
+        "deleted": message.deleted,
+    }
+
+
+EVENT_FRAMES.update(
+    {
+        MessagePosted: lambda e: message_frame(e.message),
+        MessageEdited: lambda e: {
+            "type": "message_edited",
+            "message_id": e.message.id,
+            "chat_id": e.message.chat_id,
+            "text": e.message.text,
+            "edited_at": _iso(e.message.edited_at),
+        },
+        MessageDeleted: lambda e: {
+            "type": "message_deleted",
+            "message_id": e.message.id,
+            "chat_id": e.message.chat_id,
+            "deleted_by": e.deleted_by,
+        },
+        MessagePinned: lambda e: {
+            "type": "message_pinned",
+            "message_id": e.message.id,
+            "chat_id": e.message.chat_id,
+            "pinned": e.pinned,
+            "by": e.by,
+        },
+        MessagesRead: lambda e: {
+            "type": "read",
+            "chat_id": e.chat_id,
+            "user_id": e.user_id,
+            "last_read_message_id": e.last_read_message_id,
+        },
+        MessageDelivered: lambda e: {
+            "type": "delivered",
+            "chat_id": e.chat_id,
+            "user_id": e.user_id,
+            "message_id": e.message_id,
+        },
+        UserTyping: lambda e: {"type": "typing", "chat_id": e.chat_id, "user_id": e.user_id, "is_typing": e.is_typing},
+        UserStatusChanged: lambda e: {"type": "user_status", "user_id": e.user_id, "is_online": e.is_online},
+        MemberJoined: lambda e: {"type": "member_joined", "chat_id": e.chat_id, "user_id": e.user_id},
+        MemberLeft: lambda e: {"type": "member_left", "chat_id": e.chat_id, "user_id": e.user_id},
+    }
+)
+EVENT_ROUTES.update(
+    {
+        MessagePosted: lambda e: [chat_channel(e.message.chat_id)],
+        MessageEdited: lambda e: [chat_channel(e.message.chat_id)],
+        MessageDeleted: lambda e: [chat_channel(e.message.chat_id)],
+        MessagePinned: lambda e: [chat_channel(e.message.chat_id)],
+        MessagesRead: lambda e: [chat_channel(e.chat_id)],
+        MessageDelivered: lambda e: [chat_channel(e.chat_id)],
+        UserTyping: lambda e: [chat_channel(e.chat_id)],
+        UserStatusChanged: lambda e: [chat_channel(chat_id) for chat_id in e.chat_ids],
+        MemberJoined: lambda e: [chat_channel(e.chat_id)],
+        MemberLeft: lambda e: [chat_channel(e.chat_id)],
+    }
+)
+
+
+# -- client frames ---------------------------------------------------------------------------------
+
+_Text = msgspec.Meta(min_length=1, max_length=4000)
+_Id = msgspec.Meta(ge=1, le=2**63 - 1)
+
+
+class SendFrame(msgspec.Struct, tag="message", tag_field="type", forbid_unknown_fields=True):
+    text: Any = None
+    message: Any = None  # seed 004 names the text "message"
+    reply_to: Any = None
+
+
+class TypingFrame(msgspec.Struct, tag="typing", tag_field="type", forbid_unknown_fields=True):
+    is_typing: bool = True
+
+
+class ReadFrame(msgspec.Struct, tag="read", tag_field="type", forbid_unknown_fields=True):
+    last_read_message_id: int
+
+
+class ForwardFrame(msgspec.Struct, tag="forward", tag_field="type", forbid_unknown_fields=True):
+    message_id: int
+    target_chat_id: int
+
+
+class EditFrame(msgspec.Struct, tag="edit", tag_field="type", forbid_unknown_fields=True):
+    message_id: int
+    text: str
+
+
+class DeleteFrame(msgspec.Struct, tag="delete", tag_field="type", forbid_unknown_fields=True):
+    message_id: int
+
+
+class PinFrame(msgspec.Struct, tag="pin", tag_field="type", forbid_unknown_fields=True):
+    message_id: int
+    pinned: bool = True
+
+
+ClientFrame = SendFrame | TypingFrame | ReadFrame | ForwardFrame | EditFrame | DeleteFrame | PinFrame
+CLIENT_FRAME_TYPES = frozenset({"message", "typing", "read", "forward", "edit", "delete", "pin"})
+
+
+def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
+    """Turn a decoded client frame into one of the known frames, or raise the error to answer with."""
+    if "type" not in frame and set(frame) <= {"message", "reply_to"}:
+        frame = {**frame, "type": "message"}
+    kind = frame.get("type")
+    if kind not in CLIENT_FRAME_TYPES:
+        raise UnknownFrameError(
+            f"Unknown frame type {kind!r}; expected one of {', '.join(sorted(CLIENT_FRAME_TYPES))}."
+        )
+    try:
+        parsed = msgspec.convert(frame, ClientFrame)
+    except msgspec.ValidationError as error:
+        raise MalformedFrameError(str(error)) from error
+    if isinstance(parsed, SendFrame):
+        text = parsed.text if parsed.text is not None else parsed.message
+        if not isinstance(text, str) or (parsed.reply_to is not None and not isinstance(parsed.reply_to, int)):
+            raise MalformedFrameError("A message frame needs a string text (and an integer reply_to, if any).")
+        parsed.text = text
+    return parsed
+
+
+class ChatLiveSocket(LiveSocket):
+    """A live socket of one chat member. Chat events wait until the welcome (history) is out, and
+    in private chats and groups each message from someone else is acknowledged as delivered."""
+
+    def __init__(
+        self,
+        socket: WebSocket[Any, Any, Any],
+        channels: ChannelsPlugin,
+        *,
+        chat: ChatService,
+        user_id: int,
+        chat_id: int,
+    ) -> None:
+        super().__init__(socket, channels)
+        self._chat, self._user_id, self._chat_id = chat, user_id, chat_id
+        self._ready = False
+        self._pending: list[bytes] = []
+        self.receipts = False
+        self._seen_up_to = 0
+
+    async def send(self, frame: dict[str, Any] | bytes) -> None:
+        if not isinstance(frame, bytes):
+            await super().send(frame)
+            return
+        if not self._ready:
+            self._pending.append(frame)
+            return
+        await self._forward_event(frame)
+
+    async def welcome(self, frames: list[dict[str, Any]], *, last_message_id: int) -> None:
+        """Send the welcome frames, then the events that arrived meanwhile (skipping messages already
+        in the history), then let events through directly."""
+        for frame in frames:
+            await super().send(frame)
+        self._seen_up_to = last_message_id
+        while self._pending:
+            await self._forward_event(self._pending.pop(0))
+        self._ready = True
+
+    async def _forward_event(self, data: bytes) -> None:
+        if not data.startswith(_MESSAGE_PREFIX):
+            await super().send(data)
+            return
+        frame = msgspec.json.decode(data)
+        if frame["message_id"] <= self._seen_up_to:
+            return
+        await super().send(data)
+        if self.receipts and frame["sender_id"] != self._user_id:
+            try:
+                await self._chat.mark_delivered(
+                    user_id=self._user_id, chat_id=self._chat_id, message_id=frame["message_id"]
+                )
+            except Exception:  # a receipt must never break the socket
+                logger.exception("could not record delivery of message %s", frame["message_id"])
+
+
+@websocket("/ws/chat/{chat_id:int}/")
+async def chat_socket(
+    socket: WebSocket[Any, Any, Any],
+    chat_id: FromPath[int],
+    accounts: NamedDependency[AccountsService],
+    chat: NamedDependency[ChatService],
+    channels: NamedDependency[ChannelsPlugin],
+    chat_socket_limits: NamedDependency[ChatSocketLimits],
+) -> None:
+    """Live chat for members: ``history`` on connect, then messages, typing, receipts and presence."""
+    principal = await authenticate_socket(socket, accounts)
+    if principal is None:
+        return
+    await socket.accept()
+    try:
+        detail = await chat.get_chat(actor=principal, chat_id=chat_id)
+    except (ChatNotFoundError, NotAMemberError) as error:
+        code = NO_SUCH_CHAT_CLOSE_CODE if isinstance(error, ChatNotFoundError) else NOT_A_MEMBER_CLOSE_CODE
+        await socket.close(code=code, reason=error.code)
+        return
+    live = ChatLiveSocket(socket, channels, chat=chat, user_id=principal.user_id, chat_id=chat_id)
+    live.receipts = detail.chat.kind is not ChatKind.ROOM
+    connection_id = uuid.uuid4().hex
+    await live.join(chat_channel(chat_id))
+    try:
+        welcome = await chat.open_socket(actor=principal, chat_id=chat_id, connection_id=connection_id)
+        frames = [{"type": "history", "chat_id": chat_id, "messages": [message_frame(m) for m in welcome.messages]}]
+        frames += [{"type": "user_status", "user_id": u, "is_online": True} for u in welcome.online_user_ids]
+        await live.welcome(frames, last_message_id=welcome.messages[-1].id if welcome.messages else 0)
+        handler = _FrameHandler(chat, principal, chat_id)
+        limiter = FrameRateLimiter(chat_socket_limits.rate, chat_socket_limits.burst)
+        await live.serve(handler, max_frame_bytes=MAX_FRAME_BYTES, rate_limit=limiter)
+    finally:
+        live.closed = True
+        await live.leave_all()
+        with contextlib.suppress(Exception):
+            await asyncio.shield(chat.close_socket(user_id=principal.user_id, connection_id=connection_id))
+
+
+class _FrameHandler:
+    """Client frames of one socket, each one call of the chat service."""
+
+    def __init__(self, chat: ChatService, actor: Principal, chat_id: int) -> None:
+        self._chat, self._actor, self._chat_id = chat, actor, chat_id
+
+    async def __call__(self, raw: dict[str, Any]) -> dict[str, Any] | None:
+        frame = parse_client_frame(raw)
+        chat, actor, chat_id = self._chat, self._actor, self._chat_id
+        match frame:
+            case SendFrame():
+                await chat.post_message(actor=actor, chat_id=chat_id, text=frame.text, reply_to=frame.reply_to)
+            case TypingFrame():
+                await chat.set_typing(actor=actor, chat_id=chat_id, is_typing=frame.is_typing)
+            case ReadFrame():
+                state = await chat.mark_read(
+                    actor=actor, chat_id=chat_id, last_read_message_id=frame.last_read_message_id
+                )
+                return {"type": "unread", "chat_id": chat_id, "unread_count": state.unread_count}
+            case ForwardFrame():
+                copy = await chat.forward_message(
+                    actor=actor, message_id=frame.message_id, target_chat_id=frame.target_chat_id
+                )
+                return {
+                    "type": "forwarded",
+                    "message_id": copy.id,
+                    "target_chat_id": copy.chat_id,
+                    "forwarded_from": copy.forwarded_from_id,
+                }
+            case EditFrame():
+                await chat.edit_message(actor=actor, message_id=frame.message_id, text=frame.text)
+            case DeleteFrame():
+                await chat.delete_message(actor=actor, message_id=frame.message_id)
+            case PinFrame():
+                await chat.pin_message(actor=actor, message_id=frame.message_id, pinned=frame.pinned)
+        return None

@@ -1,0 +1,139 @@
+"""The chat repository contract, on the in-memory fake, SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from app.core.accounts.model import User
+from app.core.chat.errors import AlreadyMemberError, PrivateChatExistsError, RoomNameTakenError
+from app.core.chat.model import Chat, ChatKind, ChatMember, Message
+from app.core.shared.paging import PageRequest
+from tests.contract import test_accounts_repository as accounts_contract
+
+NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+uow = accounts_contract.uow  # the same fixture: the fake, SQLite and PostgreSQL
+
+
+@asynccontextmanager
+async def unit(uow: Callable[[], Any]) -> AsyncIterator[Any]:
+    async with uow() as unit:
+        yield unit
+        await unit.commit()
+
+
+async def _users(uow: Callable[[], Any], *names: str) -> list[int]:
+    async with unit(uow) as u:
+        return [
+            (
+                await u.users.add(User(email=f"{n}@example.com", name=n, username=n, password_hash="x", created_at=NOW))
+            ).id
+            for n in names
+        ]
+
+
+async def _chat(uow: Callable[[], Any], kind: ChatKind, members: list[int], **fields: Any) -> Chat:
+    async with unit(uow) as u:
+        chat = await u.chats.add_chat(Chat(kind=kind, created_by=members[0], created_at=NOW, **fields))
+        for user_id in members:
+            await u.chats.add_member(ChatMember(chat_id=chat.id, user_id=user_id, joined_at=NOW))
+    return chat
+
+
+async def _say(uow: Callable[[], Any], chat_id: int, sender_id: int, *texts: str) -> list[Message]:
+    async with unit(uow) as u:
+        return [
+            await u.chats.add_message(Message(chat_id=chat_id, sender_id=sender_id, text=t, created_at=NOW))
+            for t in texts
+        ]
+
+
+async def test_one_private_chat_per_pair_and_unique_room_names(uow: Callable[[], Any]) -> None:
+    ann, bob = await _users(uow, "ann", "bob")
+    await _chat(uow, ChatKind.PRIVATE, [ann, bob], pair_key=f"{ann}:{bob}")
+    with pytest.raises(PrivateChatExistsError):
+        await _chat(uow, ChatKind.PRIVATE, [ann, bob], pair_key=f"{ann}:{bob}")
+    await _chat(uow, ChatKind.ROOM, [ann], title="Hall", room_key="hall")
+    with pytest.raises(RoomNameTakenError):
+        await _chat(uow, ChatKind.ROOM, [bob], title="HALL", room_key="hall")
+    async with uow() as u:
+        found = await u.chats.get_private(f"{ann}:{bob}")
+        assert found is not None and found.kind is ChatKind.PRIVATE
+
+
+async def test_a_seat_is_taken_once(uow: Callable[[], Any]) -> None:
+    ann, bob = await _users(uow, "ann", "bob")
+    chat = await _chat(uow, ChatKind.GROUP, [ann, bob], title="g")
+    async with uow() as u:
+        with pytest.raises(AlreadyMemberError):
+            await u.chats.add_member(ChatMember(chat_id=chat.id, user_id=bob, joined_at=NOW))
+        member = await u.chats.get_member(chat.id, bob)
+        assert member is not None and member.display_name == "bob"
+
+
+async def test_history_cursor_edges(uow: Callable[[], Any]) -> None:
+    ann, bob = await _users(uow, "ann", "bob")
+    chat = await _chat(uow, ChatKind.PRIVATE, [ann, bob], pair_key="p")
+    other = await _chat(uow, ChatKind.GROUP, [ann], title="o")
+    ids = [m.id for m in await _say(uow, chat.id, ann, "a", "b", "c", "d")]
+    await _say(uow, other.id, ann, "noise")
+    async with uow() as u:
+        assert [m.id for m in await u.chats.history(chat.id, before=None, limit=2)] == [ids[3], ids[2]]
+        assert [m.id for m in await u.chats.history(chat.id, before=ids[2], limit=5)] == [ids[1], ids[0]]
+        assert await u.chats.history(chat.id, before=ids[0], limit=5) == []
+        assert (await u.chats.history(chat.id, before=None, limit=1))[0].sender_name == "ann"
+
+
+async def test_read_marker_only_moves_forward_and_unread_counts_others_live_messages(uow: Callable[[], Any]) -> None:
+    ann, bob = await _users(uow, "ann", "bob")
+    chat = await _chat(uow, ChatKind.PRIVATE, [ann, bob], pair_key="p")
+    first, second, third = await _say(uow, chat.id, ann, "1", "2", "3")
+    await _say(uow, chat.id, bob, "mine")
+    async with unit(uow) as u:
+        assert await u.chats.unread_count(chat.id, bob, 0) == 3
+        assert await u.chats.advance_read(chat.id, bob, second.id) is True
+        assert await u.chats.advance_read(chat.id, bob, first.id) is False
+        assert await u.chats.advance_read(chat.id, bob, second.id) is False
+        third.deleted_at, third.text = NOW, None
+        await u.chats.update_message(third)
+    async with uow() as u:
+        [summary] = await u.chats.summaries_of(bob)
+        assert (summary.last_read_message_id, summary.unread_count) == (second.id, 0)
+        assert summary.last_message is not None and summary.last_message.text == "mine"
+
+
+async def test_search_is_scoped_to_the_users_chats(uow: Callable[[], Any]) -> None:
+    ann, bob, cat = await _users(uow, "ann", "bob", "cat")
+    ours = await _chat(uow, ChatKind.PRIVATE, [ann, bob], pair_key="ab")
+    theirs = await _chat(uow, ChatKind.PRIVATE, [bob, cat], pair_key="bc")
+    [hit] = await _say(uow, ours.id, ann, "Ridge walk tomorrow")
+    [secret] = await _say(uow, theirs.id, cat, "ridge walk secret 50%_off")
+    async with uow() as u:
+        page = PageRequest()
+        assert [m.id for m in (await u.chats.search(user_id=ann, query="ridge", chat_id=None, page=page)).items] == [
+            hit.id
+        ]
+        both = await u.chats.search(user_id=bob, query="walk ridge", chat_id=None, page=page)
+        assert {m.id for m in both.items} == {hit.id, secret.id} and both.total == 2
+        only = await u.chats.search(user_id=bob, query="ridge", chat_id=ours.id, page=page)
+        assert [m.id for m in only.items] == [hit.id]
+        assert (await u.chats.search(user_id=cat, query="50", chat_id=None, page=page)).total == 1
+        assert (await u.chats.search(user_id=ann, query="%_", chat_id=None, page=page)).total == 0
+
+
+async def test_rooms_list_by_name_with_members(uow: Callable[[], Any]) -> None:
+    ann, bob = await _users(uow, "ann", "bob")
+    await _chat(uow, ChatKind.ROOM, [ann, bob], title="Zeta", room_key="zeta")
+    await _chat(uow, ChatKind.ROOM, [ann], title="alpha_1", room_key="alpha_1")
+    await _chat(uow, ChatKind.GROUP, [ann], title="not a room")
+    async with uow() as u:
+        page = await u.chats.list_rooms(user_id=bob, search=None, page=PageRequest(limit=10))
+        assert [(r.chat.title, r.member_count, r.is_member) for r in page.items] == [
+            ("alpha_1", 1, False),
+            ("Zeta", 2, True),
+        ]
+        assert (await u.chats.list_rooms(user_id=bob, search="A_", page=PageRequest())).total == 1
