@@ -122,3 +122,20 @@ async def test_busy_members_are_those_confirmed_in_another_active_expedition(uow
     async with uow() as unit:
         assert await unit.expeditions.lock_busy_member_ids(candidate.id) == {ann.id}
         assert await unit.expeditions.lock_busy_member_ids(running.id) == set()
+
+
+async def test_saving_twice_in_one_unit_of_work_updates_the_new_membership(uow: Factory) -> None:  # noqa: F811
+    chief, ann = await _people(uow, "chief", "ann")
+    added = await _expedition(uow, chief)
+    async with uow() as unit:
+        expedition = await unit.expeditions.get_for_update(added.id)
+        assert expedition is not None
+        expedition.members.append(Membership(user=ann, invited_at=NOW))
+        await unit.expeditions.save(expedition)
+        expedition.members[0].status, expedition.members[0].confirmed_at = MembershipStatus.CONFIRMED, NOW
+        await unit.expeditions.save(expedition)
+        await unit.commit()
+    async with uow() as unit:
+        stored = await unit.expeditions.get(added.id)
+    assert stored is not None
+    assert [(m.user_id, m.status) for m in stored.members] == [(ann.id, MembershipStatus.CONFIRMED)]
