@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,17 +16,20 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import LiveServer, live_server, settings_for, truncate_all
+from tests.conftest import LiveServer, live_server, run_async, settings_for, truncate_all
 
 pytestmark = pytest.mark.slow
 
 PAST = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+_serial = itertools.count()
 
 
 @dataclass
 class Person:
     id: int
     token: str
+    name: str
+    email: str
 
     @property
     def headers(self) -> dict[str, str]:
@@ -33,12 +37,13 @@ class Person:
 
 
 async def _person(http: httpx.AsyncClient, email: str, role: str = "member") -> Person:
+    name, email = email.split("@")[0], f"{next(_serial)}.{email}"  # unique across the module's tests
     created = await http.post(
-        "/api/users/", json={"email": email, "password": "s3cret-pass", "name": email.split("@")[0], "role": role}
+        "/api/users/", json={"email": email, "password": "s3cret-pass", "name": name, "role": role}
     )
     assert created.status_code == 201, created.text
     tokens = await http.post("/api/token/", json={"email": email, "password": "s3cret-pass"})
-    return Person(id=created.json()["id"], token=tokens.json()["access"])
+    return Person(id=created.json()["id"], token=tokens.json()["access"], name=name, email=email)
 
 
 async def _create(http: httpx.AsyncClient, chief: Person) -> int:
@@ -62,9 +67,10 @@ async def _socket(server: LiveServer, person: Person) -> AsyncIterator[tuple[Cli
         yield ws, hello
 
 
-@pytest.fixture
-async def fresh_server(sqlite_url: str) -> AsyncIterator[LiveServer]:
-    await truncate_all(sqlite_url)
+@pytest.fixture(scope="module")
+def fresh_server(sqlite_url: str) -> Iterator[LiveServer]:
+    """One server for the module; every test registers its own users, so tests do not see each other."""
+    run_async(truncate_all(sqlite_url))
     with live_server(settings_for(sqlite_url)) as running:
         yield running
 
@@ -90,7 +96,7 @@ async def test_an_invited_user_follows_the_expedition_at_once_without_reconnecti
             expected_invite = {
                 "type": "member_invited",
                 "expedition_id": expedition_id,
-                "user": {"id": ann.id, "name": "ann", "email": "ann@example.com"},
+                "user": {"id": ann.id, "name": "ann", "email": ann.email},
             }
             assert await _frame(ann_ws) == expected_invite
             assert await _frame(chief_ws) == expected_invite
