@@ -143,6 +143,24 @@ async def test_a_user_who_declines_stops_hearing_the_expedition(fresh_server: Li
             assert (await _frame(ws))["code"] == "forbidden"
 
 
+async def test_a_chief_follows_an_expedition_created_while_connected(fresh_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=fresh_server.base_url) as http:
+        chief, ann = await _person(http, "chief@example.com", "chief"), await _person(http, "ann@example.com")
+        async with _socket(fresh_server, chief) as (ws, hello):
+            assert hello["expedition_ids"] == []
+            expedition_id = await _create(http, chief)
+            assert await _frame(ws) == {
+                "type": "expedition_created",
+                "expedition_id": expedition_id,
+                "chief_id": chief.id,
+                "title": "Arctic",
+            }
+            await http.post(
+                f"/api/expeditions/{expedition_id}/invite/", json={"user_id": ann.id}, headers=chief.headers
+            )
+            assert (await _frame(ws))["type"] == "member_invited"
+
+
 async def test_refused_changes_send_no_event(fresh_server: LiveServer) -> None:
     async with httpx.AsyncClient(base_url=fresh_server.base_url) as http:
         chief = await _person(http, "chief@example.com", "chief")

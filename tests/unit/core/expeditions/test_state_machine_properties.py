@@ -171,8 +171,7 @@ class ExpeditionCommands(RuleBasedStateMachine):
     @invariant()
     def every_success_committed_and_published_exactly_one_event_along_the_table(self) -> None:
         events = self.world.notifier.published
-        assert len(events) == self.successes
-        assert self.world.uow.commits == self.successes + len(self.expedition_ids)
+        assert len(events) == self.world.uow.commits == self.successes + len(self.expedition_ids)
         for event in events:
             if isinstance(event, ExpeditionStatusChanged):
                 assert event.status in TRANSITIONS[event.previous_status]
