@@ -194,6 +194,9 @@ async def expeditions_socket(
     await socket.accept()
     live = LiveSocket(socket, channels)
     feed = ExpeditionFeed(live, principal, expeditions)
-    expedition_ids = await feed.start()
-    await live.send({"type": "hello", "user_id": principal.user_id, "expedition_ids": expedition_ids})
-    await live.serve(feed.handle, rate_limit=FrameRateLimiter(FRAMES_PER_SECOND, FRAME_BURST))
+    try:
+        expedition_ids = await feed.start()
+        await live.send({"type": "hello", "user_id": principal.user_id, "expedition_ids": expedition_ids})
+        await live.serve(feed.handle, rate_limit=FrameRateLimiter(FRAMES_PER_SECOND, FRAME_BURST))
+    finally:  # also when the client leaves before the frame loop starts
+        await live.leave_all()
