@@ -3,4 +3,5 @@
 from app.adapters.db.models.accounts import RefreshTokenModel, UserModel
 from app.adapters.db.models.expeditions import ExpeditionMemberModel, ExpeditionModel
 
-__all__ = ["ExpeditionMemberModel", "ExpeditionModel", "RefreshTokenModel", "UserModel"]
+__all__ = ["RefreshTokenModel", "UserModel"]
+__all__ += ["ExpeditionMemberModel", "ExpeditionModel"]
