@@ -36,6 +36,13 @@ async def _expedition(uow: Factory, chief: Person, *members: tuple[Person, Membe
     return expedition
 
 
+async def _stored(uow: Factory, expedition_id: int) -> Expedition:  # noqa: F811
+    async with uow() as unit:
+        expedition = await unit.expeditions.get(expedition_id)
+    assert expedition is not None
+    return expedition
+
+
 async def test_an_expedition_round_trips_with_its_members(uow: Factory) -> None:  # noqa: F811
     chief, ann, bob = await _people(uow, "chief", "ann", "bob")
     added = await _expedition(uow, chief, (ann, MembershipStatus.CONFIRMED), (bob, MembershipStatus.INVITED))
@@ -63,9 +70,7 @@ async def test_save_writes_status_and_answers(uow: Factory) -> None:  # noqa: F8
         expedition.members[0].status, expedition.members[0].declined_at = MembershipStatus.DECLINED, NOW
         await unit.expeditions.save(expedition)
         await unit.commit()
-    async with uow() as unit:
-        stored = await unit.expeditions.get(added.id)
-    assert stored is not None
+    stored = await _stored(uow, added.id)
     assert (stored.status, stored.members[0].status, stored.members[0].declined_at) == ("ready", "declined", NOW)
 
 
@@ -77,9 +82,7 @@ async def test_a_changed_expedition_is_not_stored_without_commit(uow: Factory) -
         assert expedition is not None
         expedition.members.append(Membership(user=ann, invited_at=NOW))
         await unit.expeditions.save(expedition)
-    async with uow() as unit:
-        stored = await unit.expeditions.get(added.id)
-    assert stored is not None and stored.members == []
+    assert (await _stored(uow, added.id)).members == []
 
 
 async def test_one_membership_per_user_and_expedition(uow: Factory) -> None:  # noqa: F811
@@ -122,3 +125,18 @@ async def test_busy_members_are_those_confirmed_in_another_active_expedition(uow
     async with uow() as unit:
         assert await unit.expeditions.lock_busy_member_ids(candidate.id) == {ann.id}
         assert await unit.expeditions.lock_busy_member_ids(running.id) == set()
+
+
+async def test_saving_twice_in_one_unit_of_work_updates_the_new_membership(uow: Factory) -> None:  # noqa: F811
+    chief, ann = await _people(uow, "chief", "ann")
+    added = await _expedition(uow, chief)
+    async with uow() as unit:
+        expedition = await unit.expeditions.get_for_update(added.id)
+        assert expedition is not None
+        expedition.members.append(Membership(user=ann, invited_at=NOW))
+        await unit.expeditions.save(expedition)
+        expedition.members[0].status, expedition.members[0].confirmed_at = MembershipStatus.CONFIRMED, NOW
+        await unit.expeditions.save(expedition)
+        await unit.commit()
+    stored = await _stored(uow, added.id)
+    assert [(m.user_id, m.status) for m in stored.members] == [(ann.id, MembershipStatus.CONFIRMED)]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK
 
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
@@ -20,6 +20,8 @@ from app.api.schemas.expeditions import (
 from app.core.expeditions.model import ExpeditionStatus
 from app.core.expeditions.service import ExpeditionService
 from app.core.shared.principal import Principal
+
+ExpeditionId = Annotated[int, PathParameter(ge=1, le=2**63 - 1, description="The expedition's id.")]
 
 
 class ExpeditionController(Controller):
@@ -59,7 +61,7 @@ class ExpeditionController(Controller):
     @get("/{expedition_id:int}/", operation_id="GetExpedition")
     async def detail(
         self,
-        expedition_id: FromPath[int],
+        expedition_id: ExpeditionId,
         principal: NamedDependency[Principal],
         expeditions: NamedDependency[ExpeditionService],
     ) -> ExpeditionOut:
@@ -69,7 +71,7 @@ class ExpeditionController(Controller):
     @post("/{expedition_id:int}/status/", operation_id="ChangeExpeditionStatus", status_code=HTTP_200_OK)
     async def change_status(
         self,
-        expedition_id: FromPath[int],
+        expedition_id: ExpeditionId,
         data: JSONBody[StatusChange],
         principal: NamedDependency[Principal],
         expeditions: NamedDependency[ExpeditionService],
@@ -86,7 +88,7 @@ class ExpeditionController(Controller):
     @post("/{expedition_id:int}/invite/", operation_id="InviteMember")
     async def invite(
         self,
-        expedition_id: FromPath[int],
+        expedition_id: ExpeditionId,
         data: JSONBody[Invitation],
         principal: NamedDependency[Principal],
         expeditions: NamedDependency[ExpeditionService],
@@ -99,7 +101,7 @@ class ExpeditionController(Controller):
     @post("/{expedition_id:int}/confirm/", operation_id="ConfirmParticipation", status_code=HTTP_200_OK)
     async def confirm(
         self,
-        expedition_id: FromPath[int],
+        expedition_id: ExpeditionId,
         principal: NamedDependency[Principal],
         expeditions: NamedDependency[ExpeditionService],
     ) -> MembershipOut:
@@ -110,7 +112,7 @@ class ExpeditionController(Controller):
     @post("/{expedition_id:int}/decline/", operation_id="DeclineInvitation", status_code=HTTP_200_OK)
     async def decline(
         self,
-        expedition_id: FromPath[int],
+        expedition_id: ExpeditionId,
         principal: NamedDependency[Principal],
         expeditions: NamedDependency[ExpeditionService],
     ) -> MembershipOut:
@@ -120,7 +122,7 @@ class ExpeditionController(Controller):
     @get("/{expedition_id:int}/members/", operation_id="ListExpeditionMembers")
     async def members(
         self,
-        expedition_id: FromPath[int],
+        expedition_id: ExpeditionId,
         principal: NamedDependency[Principal],
         expeditions: NamedDependency[ExpeditionService],
     ) -> list[MembershipOut]:

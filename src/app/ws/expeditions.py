@@ -1,8 +1,9 @@
 """``/ws/expeditions/``: live events of every expedition the user belongs to.
 
 On connect the socket follows each expedition the user leads or is invited to or confirmed in, and
-the user's own channel; when an invitation for the user arrives there, the socket follows that
-expedition at once. Clients send ``subscribe``/``unsubscribe`` (with ``expedition_id``) and ``ping``.
+the user's own channel; when an invitation for the user (or an expedition the user just created)
+arrives there, the socket follows that expedition at once. Clients send ``subscribe`` and
+``unsubscribe`` (with ``expedition_id``) and ``ping``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from litestar.di import NamedDependency
 
 from app.core.accounts.service import AccountsService
 from app.core.expeditions.domain_events import (
+    ExpeditionCreated,
     ExpeditionStatusChanged,
     MemberConfirmed,
     MemberDeclined,
@@ -59,6 +61,19 @@ def _status_frame(event: ExpeditionStatusChanged) -> dict[str, Any]:
     }
 
 
+def _created_frame(event: ExpeditionCreated) -> dict[str, Any]:
+    return {
+        "type": "expedition_created",
+        "expedition_id": event.expedition_id,
+        "chief_id": event.chief_id,
+        "title": event.title,
+    }
+
+
+def _to_chief(event: ExpeditionCreated) -> Sequence[str]:
+    return [user_channel(event.chief_id)]
+
+
 def _to_expedition(event: MemberConfirmed | MemberDeclined | ExpeditionStatusChanged) -> Sequence[str]:
     return [expedition_channel(event.expedition_id)]
 
@@ -70,6 +85,7 @@ def _to_expedition_and_invitee(event: MemberInvited) -> Sequence[str]:
 
 EVENT_FRAMES.update(
     {
+        ExpeditionCreated: _created_frame,
         MemberInvited: _member_frame("member_invited"),
         MemberConfirmed: _member_frame("member_confirmed"),
         MemberDeclined: _member_frame("member_declined"),
@@ -78,6 +94,7 @@ EVENT_FRAMES.update(
 )
 EVENT_ROUTES.update(
     {
+        ExpeditionCreated: _to_chief,
         MemberInvited: _to_expedition_and_invitee,
         MemberConfirmed: _to_expedition,
         MemberDeclined: _to_expedition,
@@ -120,8 +137,8 @@ class ExpeditionFeed:
         await self._live.join(expedition_channel(expedition_id), on_event=self._on_expedition_event)
 
     async def _on_personal_event(self, data: bytes) -> bool:
-        """Only invitations of this user travel on its channel here: follow the expedition, then show it."""
-        expedition_id = self._own_event(data, "member_invited")
+        """The user's new expeditions (invited, or created as chief): follow the expedition, then show the event."""
+        expedition_id = self._own_event(data, ("member_invited", "expedition_created"))
         if expedition_id is None:
             return False  # the user channel is shared with other contexts' sockets
         await self._follow(expedition_id)
@@ -129,24 +146,25 @@ class ExpeditionFeed:
 
     async def _on_expedition_event(self, data: bytes) -> bool:
         """Show every event; after showing the user's own decline, stop following that expedition."""
-        expedition_id = self._own_event(data, "member_declined")
+        expedition_id = self._own_event(data, ("member_declined",))
         if expedition_id is not None:  # leave from another task: this one is the channel's forwarder
             task = asyncio.create_task(self._live.leave(expedition_channel(expedition_id)))
             self._leaving.add(task)
             task.add_done_callback(self._leaving.discard)
         return True
 
-    def _own_event(self, data: bytes, kind: str) -> int | None:
-        """The expedition id of a ``kind`` event about this socket's user, else None."""
-        if kind.encode() not in data:
+    def _own_event(self, data: bytes, kinds: tuple[str, ...]) -> int | None:
+        """The expedition id of an event of one of ``kinds`` about this socket's user, else None."""
+        if not any(kind.encode() in data for kind in kinds):
             return None
         try:
             event = msgspec.json.decode(data)
         except msgspec.DecodeError:
             return None
-        if not isinstance(event, dict) or event.get("type") != kind:
+        if not isinstance(event, dict) or event.get("type") not in kinds:
             return None
-        if event.get("user", {}).get("id") != self._principal.user_id:
+        subject = event["chief_id"] if event["type"] == "expedition_created" else event.get("user", {}).get("id")
+        if subject != self._principal.user_id:
             return None
         return int(event["expedition_id"])
 
@@ -176,6 +194,9 @@ async def expeditions_socket(
     await socket.accept()
     live = LiveSocket(socket, channels)
     feed = ExpeditionFeed(live, principal, expeditions)
-    expedition_ids = await feed.start()
-    await live.send({"type": "hello", "user_id": principal.user_id, "expedition_ids": expedition_ids})
-    await live.serve(feed.handle, rate_limit=FrameRateLimiter(FRAMES_PER_SECOND, FRAME_BURST))
+    try:
+        expedition_ids = await feed.start()
+        await live.send({"type": "hello", "user_id": principal.user_id, "expedition_ids": expedition_ids})
+        await live.serve(feed.handle, rate_limit=FrameRateLimiter(FRAMES_PER_SECOND, FRAME_BURST))
+    finally:  # also when the client leaves before the frame loop starts
+        await live.leave_all()

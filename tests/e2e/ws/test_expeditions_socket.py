@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,17 +16,20 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import LiveServer, live_server, settings_for, truncate_all
+from tests.conftest import LiveServer, live_server, run_async, settings_for, truncate_all
 
 pytestmark = pytest.mark.slow
 
 PAST = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+_serial = itertools.count()
 
 
 @dataclass
 class Person:
     id: int
     token: str
+    name: str
+    email: str
 
     @property
     def headers(self) -> dict[str, str]:
@@ -33,12 +37,13 @@ class Person:
 
 
 async def _person(http: httpx.AsyncClient, email: str, role: str = "member") -> Person:
+    name, email = email.split("@")[0], f"{next(_serial)}.{email}"  # unique across the module's tests
     created = await http.post(
-        "/api/users/", json={"email": email, "password": "s3cret-pass", "name": email.split("@")[0], "role": role}
+        "/api/users/", json={"email": email, "password": "s3cret-pass", "name": name, "role": role}
     )
     assert created.status_code == 201, created.text
     tokens = await http.post("/api/token/", json={"email": email, "password": "s3cret-pass"})
-    return Person(id=created.json()["id"], token=tokens.json()["access"])
+    return Person(id=created.json()["id"], token=tokens.json()["access"], name=name, email=email)
 
 
 async def _create(http: httpx.AsyncClient, chief: Person) -> int:
@@ -62,9 +67,10 @@ async def _socket(server: LiveServer, person: Person) -> AsyncIterator[tuple[Cli
         yield ws, hello
 
 
-@pytest.fixture
-async def fresh_server(sqlite_url: str) -> AsyncIterator[LiveServer]:
-    await truncate_all(sqlite_url)
+@pytest.fixture(scope="module")
+def fresh_server(sqlite_url: str) -> Iterator[LiveServer]:
+    """One server for the module; every test registers its own users, so tests do not see each other."""
+    run_async(truncate_all(sqlite_url))
     with live_server(settings_for(sqlite_url)) as running:
         yield running
 
@@ -90,7 +96,7 @@ async def test_an_invited_user_follows_the_expedition_at_once_without_reconnecti
             expected_invite = {
                 "type": "member_invited",
                 "expedition_id": expedition_id,
-                "user": {"id": ann.id, "name": "ann", "email": "ann@example.com"},
+                "user": {"id": ann.id, "name": "ann", "email": ann.email},
             }
             assert await _frame(ann_ws) == expected_invite
             assert await _frame(chief_ws) == expected_invite
@@ -135,6 +141,24 @@ async def test_a_user_who_declines_stops_hearing_the_expedition(fresh_server: Li
             assert await _frame(ws) == {"type": "pong"}  # the status change was not delivered
             await ws.send(json.dumps({"action": "subscribe", "expedition_id": expedition_id}))
             assert (await _frame(ws))["code"] == "forbidden"
+
+
+async def test_a_chief_follows_an_expedition_created_while_connected(fresh_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=fresh_server.base_url) as http:
+        chief, ann = await _person(http, "chief@example.com", "chief"), await _person(http, "ann@example.com")
+        async with _socket(fresh_server, chief) as (ws, hello):
+            assert hello["expedition_ids"] == []
+            expedition_id = await _create(http, chief)
+            assert await _frame(ws) == {
+                "type": "expedition_created",
+                "expedition_id": expedition_id,
+                "chief_id": chief.id,
+                "title": "Arctic",
+            }
+            await http.post(
+                f"/api/expeditions/{expedition_id}/invite/", json={"user_id": ann.id}, headers=chief.headers
+            )
+            assert (await _frame(ws))["type"] == "member_invited"
 
 
 async def test_refused_changes_send_no_event(fresh_server: LiveServer) -> None:

@@ -12,6 +12,13 @@ if TYPE_CHECKING:  # the aggregate returns these events, so its module imports t
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ExpeditionCreated(DomainEvent):
+    expedition_id: int
+    chief_id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MemberInvited(DomainEvent):
     expedition_id: int
     user: Person

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.core.accounts.errors import UserNotFoundError
+from app.core.expeditions.domain_events import ExpeditionCreated
 from app.core.expeditions.errors import ChiefRoleRequiredError, ExpeditionNotFoundError, SubscriptionForbiddenError
 from app.core.expeditions.model import Expedition, ExpeditionStatus, Membership, Person
 from app.core.shared.errors import InvalidInputError
@@ -24,7 +25,7 @@ class ExpeditionService:
     async def create(
         self, *, actor: Principal, title: str, start_at: datetime, capacity: int, description: str = ""
     ) -> Expedition:
-        """Plan a new expedition in ``draft``; the caller becomes its chief.
+        """Plan a new expedition in ``draft``; the caller becomes its chief (whose live sockets follow it).
 
         Rules: only users with the chief role create expeditions; the title is not blank.
         """
@@ -43,6 +44,9 @@ class ExpeditionService:
         async with self._uow() as uow:
             expedition = await uow.expeditions.add(expedition)
             await uow.commit()
+        await self._notifier.publish(
+            ExpeditionCreated(expedition_id=expedition.id, chief_id=expedition.chief_id, title=expedition.title)
+        )
         return expedition
 
     async def get(self, *, actor: Principal, expedition_id: int) -> Expedition:

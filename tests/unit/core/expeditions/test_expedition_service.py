@@ -8,6 +8,7 @@ import pytest
 
 from app.core.accounts.errors import UserNotFoundError
 from app.core.expeditions.domain_events import (
+    ExpeditionCreated,
     ExpeditionStatusChanged,
     MemberConfirmed,
     MemberDeclined,
@@ -91,7 +92,8 @@ async def test_full_lifecycle_publishes_each_event_after_its_commit(world: World
     for target in (READY, ACTIVE, ExpeditionStatus.FINISHED):
         await service.change_status(actor=chief, expedition_id=expedition_id, target=target)
 
-    events = world.notifier.published
+    created, *events = world.notifier.published
+    assert created == ExpeditionCreated(expedition_id=expedition_id, chief_id=chief.user_id, title="Arctic")
     assert events[0] == MemberInvited(expedition_id=expedition_id, user=Person(ann.user_id, "ann", "ann@example.com"))
     assert isinstance(events[1], MemberConfirmed) and events[1].user.id == ann.user_id
     assert [(e.previous_status, e.status) for e in events if isinstance(e, ExpeditionStatusChanged)] == [
@@ -99,7 +101,7 @@ async def test_full_lifecycle_publishes_each_event_after_its_commit(world: World
         ("ready", "active"),
         ("active", "finished"),
     ]
-    assert world.uow.commits == len(events) + 1  # one per change, plus the creation
+    assert world.uow.commits == len(events) + 1  # one commit and one event per change, and the creation
 
 
 async def test_draft_and_ready_may_be_cancelled_but_nothing_leaves_cancelled_or_finished(

@@ -59,6 +59,8 @@ class SqlExpeditionRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # Membership rows loaded in this unit of work, so ``save`` writes back without reading them again.
+        self._rows: dict[int, dict[int, ExpeditionMemberModel]] = {}
 
     async def add(self, expedition: Expedition) -> Expedition:
         row = ExpeditionModel(
@@ -73,6 +75,7 @@ class SqlExpeditionRepository:
             row.created_at = expedition.created_at
         self._session.add(row)
         await self._session.flush()
+        self._rows[row.id] = {}
         return _expedition_from_row(row, [])
 
     async def get(self, expedition_id: int) -> Expedition | None:
@@ -84,15 +87,17 @@ class SqlExpeditionRepository:
     async def save(self, expedition: Expedition) -> None:
         row = await self._session.get_one(ExpeditionModel, expedition.id)
         row.status = expedition.status.value
-        stored = {
-            member.user_id: member
-            for member in await self._session.scalars(select(Member).where(Member.expedition_id == expedition.id))
-        }
+        stored = self._rows.get(expedition.id)
+        if stored is None:
+            rows = await self._session.scalars(select(Member).where(Member.expedition_id == expedition.id))
+            stored = self._rows[expedition.id] = {member.user_id: member for member in rows}
+        added: list[ExpeditionMemberModel] = []
         for membership in expedition.members:
             member = stored.get(membership.user_id)
             if member is None:
                 member = Member(expedition_id=expedition.id, user_id=membership.user_id)
                 self._session.add(member)
+                added.append(member)
             member.status = membership.status.value
             member.invited_at = membership.invited_at
             member.confirmed_at, member.declined_at = membership.confirmed_at, membership.declined_at
@@ -101,6 +106,7 @@ class SqlExpeditionRepository:
         except IntegrityError as error:
             translate_integrity_error(error, _MEMBER_CONSTRAINTS)
             raise
+        stored.update((member.user_id, member) for member in added)
 
     async def lock_busy_member_ids(self, expedition_id: int) -> set[int]:
         confirmed = select(Member.user_id).where(
@@ -165,7 +171,10 @@ class SqlExpeditionRepository:
             .where(Member.expedition_id.in_(expedition_ids))
             .order_by(Member.id)
         )
+        for expedition_id in expedition_ids:
+            self._rows[expedition_id] = {}
         for member, name, email in rows:
+            self._rows[member.expedition_id][member.user_id] = member
             by_expedition[member.expedition_id].append(
                 Membership(
                     user=Person(id=member.user_id, name=name, email=email),

@@ -1,0 +1,56 @@
+"""LiveSocket.join(on_event=...): a hook sees each event first, may join other channels, and decides
+whether the event is sent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import Litestar, WebSocket, post, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.testing import TestClient
+
+from app.ws.session import LiveSocket
+
+
+def _app() -> Litestar:
+    @websocket("/ws/hooked/")
+    async def hooked(socket: WebSocket[Any, Any, Any], channels: NamedDependency[ChannelsPlugin]) -> None:
+        await socket.accept()
+        live = LiveSocket(socket, channels)
+
+        async def on_event(data: bytes) -> bool:
+            event = json.loads(data)
+            if event.get("follow"):
+                await live.join(event["follow"])
+            return not event.get("drop", False)
+
+        await live.join("personal", on_event=on_event)
+        await live.send({"type": "ready"})
+        await live.serve(_echo)
+
+    @post("/publish/{channel:str}")
+    async def publish(
+        channel: FromPath[str], data: JSONBody[dict[str, Any]], channels: NamedDependency[ChannelsPlugin]
+    ) -> None:
+        await channels.wait_published(data, [channel])
+
+    plugin = ChannelsPlugin(MemoryChannelsBackend(), arbitrary_channels_allowed=True)
+    return Litestar([hooked, publish], plugins=[plugin])
+
+
+async def _echo(frame: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "echo", **frame}
+
+
+def test_the_hook_filters_events_and_joins_channels_before_the_event_is_sent() -> None:
+    with TestClient(_app()) as client, client.websocket_connect("/ws/hooked/") as ws:
+        assert ws.receive_json(timeout=3) == {"type": "ready"}
+        client.post("/publish/personal", json={"n": 1, "drop": True})
+        client.post("/publish/personal", json={"n": 2, "follow": "team"})
+        assert ws.receive_json(timeout=3) == {"n": 2, "follow": "team"}  # the dropped event never came
+        client.post("/publish/team", json={"n": 3})
+        assert ws.receive_json(timeout=3) == {"n": 3}  # joined by the hook before event 2 was sent
