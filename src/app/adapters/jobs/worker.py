@@ -130,17 +130,25 @@ class JobWorker:
         self._tasks = []
 
     async def _loop(self) -> None:
+        failures = 0
         while not self._stopping:
             try:
                 ran = await self.run_once()
-            except Exception:
-                logger.exception("The job queue could not be read; retrying")
+                failures = 0
+            except Exception as error:
+                # The database is unreachable (or not migrated yet): back off instead of spinning.
+                failures += 1
+                if failures == 1:
+                    logger.exception("The job queue could not be read; retrying")
+                else:
+                    logger.warning("The job queue still cannot be read (%d tries): %s", failures, error)
                 ran = False
             if ran or self._stopping:
                 continue
             self._wake.clear()
+            idle = self._poll if not failures else min(30.0, self._poll * 2**failures)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                await asyncio.wait_for(self._wake.wait(), timeout=idle)
 
     async def _run(self, job: Job, token: str) -> _Outcome:
         handler = self._handlers.get(job.kind)
