@@ -54,7 +54,7 @@ class OrganizationController(Controller):
         offset: Offset = 0,
     ) -> PageOut[OrganizationOut]:
         """Every organization with its active members, ``?search=`` matching the title."""
-        page = await organizations.list(actor=principal, search=search, page=page_request(limit, offset))
+        page = await organizations.list_organizations(actor=principal, search=search, page=page_request(limit, offset))
         return page_out(request, page, OrganizationOut.of)
 
     @get("/{organization_id:int}/", operation_id="GetOrganization")
