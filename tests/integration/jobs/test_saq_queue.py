@@ -23,12 +23,15 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @contextlib.asynccontextmanager
-async def saq_process(url: str, handlers: JobHandlers, *, run_worker: bool = True) -> AsyncIterator[SaqJobQueue]:
-    """One process: the jobs table as record, SAQ (its own tables in the same database) as dispatcher."""
+async def saq_process(
+    url: str, handlers: JobHandlers, *, run_worker: bool = True, saq_on: str | None = None
+) -> AsyncIterator[SaqJobQueue]:
+    """One process: the jobs table as record, SAQ as dispatcher (its own tables in the same database,
+    or ``saq_on``, a Redis URL)."""
     engine = create_engine(url, pool_size=5)
     clock = SystemClock()
     records = SqlJobQueue(create_session_factory(engine), clock, max_attempts=3)
-    queue = SaqJobQueue.from_url(records, url, max_attempts=3, retry_base_s=0.1, timeout_s=10)
+    queue = SaqJobQueue.from_url(records, saq_on or url, max_attempts=3, retry_base_s=0.1, timeout_s=10)
     await queue.connect()  # creates SAQ's tables (as `python -m app migrate` does) before workers race for them
     worker = saq_worker(queue, JobWorker(records, handlers, clock, retry_base_s=0.1), concurrency=4, grace_s=0)
     runner = asyncio.create_task(worker.start()) if run_worker else None
@@ -59,7 +62,18 @@ def test_saq_gets_a_psycopg_url() -> None:
     assert saq_url("redis://h:6379/0") == "redis://h:6379/0"
 
 
-async def test_two_saq_workers_run_every_job_once_and_retry_failures(clean_postgres: str) -> None:
+@pytest.mark.parametrize("broker", ["postgres", pytest.param("redis", marks=pytest.mark.redis)])
+async def test_two_saq_workers_run_every_job_once_and_retry_failures(
+    clean_postgres: str, broker: str, request: pytest.FixtureRequest
+) -> None:
+    saq_on = None
+    if broker == "redis":
+        saq_on = request.getfixturevalue("redis_url")
+        from redis.asyncio import Redis
+
+        client = Redis.from_url(saq_on)
+        await client.flushdb()
+        await client.aclose()
     executions = Counter[int]()
     failed_once: set[int] = set()
 
@@ -72,8 +86,8 @@ async def test_two_saq_workers_run_every_job_once_and_retry_failures(clean_postg
         return {"n": n}
 
     async with (
-        saq_process(clean_postgres, {"run": run}) as queue,
-        saq_process(clean_postgres, {"run": run}),
+        saq_process(clean_postgres, {"run": run}, saq_on=saq_on) as queue,
+        saq_process(clean_postgres, {"run": run}, saq_on=saq_on),
     ):
         jobs = [await queue.enqueue("run", {"n": n}, created_by=None) for n in range(40)]
         await wait_finished(queue.records, [j.id for j in jobs], timeout_s=30)
