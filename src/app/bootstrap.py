@@ -169,6 +169,7 @@ def _wire_jobs_and_organizations(
         poll_interval_s=settings.job_poll_interval_s,
         timeout_s=settings.job_timeout_s,
         retry_base_s=settings.job_retry_base_s,
+        retention_s=settings.job_retention_days * 24 * 3600,
     )
     if settings.runs_jobs_in_process:
         job_records.on_enqueue(services.job_worker.wake)

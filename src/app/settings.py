@@ -64,6 +64,7 @@ class Settings:
     image_max_bytes: int = 5 * 1024 * 1024
     thumbnail_size: int = 320
     jobs_backend: str = "sql"
+    job_retention_days: float = 7.0
     saq_url: str | None = None
 
     def __post_init__(self) -> None:

@@ -98,9 +98,7 @@ async def run_job(ctx: Context, *, job_id: int) -> None:
     await worker.run_job_id(job_id)
 
 
-def saq_worker(
-    queue: SaqJobQueue, worker: JobWorker, *, concurrency: int = 4, grace_s: int = 10
-) -> Worker[Context]:
+def saq_worker(queue: SaqJobQueue, worker: JobWorker, *, concurrency: int = 4, grace_s: int = 10) -> Worker[Context]:
     """A SAQ worker that runs jobs through ``worker``'s handlers."""
 
     async def startup(ctx: Context) -> None:
