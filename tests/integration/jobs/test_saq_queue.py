@@ -15,8 +15,9 @@ from app.adapters.jobs.saq_queue import SaqJobQueue, saq_url, saq_worker
 from app.adapters.jobs.sql import SqlJobQueue
 from app.adapters.jobs.worker import JobHandlers, JobWorker
 from app.adapters.system_clock import SystemClock
+from app.bootstrap import build_services
 from app.core.jobs.model import JobStatus
-from tests.conftest import truncate_all
+from tests.conftest import running_api, settings_for, truncate_all
 from tests.integration.jobs.test_sql_job_queue import wait_finished
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -112,3 +113,36 @@ async def test_a_recorded_job_never_handed_to_saq_runs_when_a_worker_starts(clea
         finished = await queue.get(job.id)
     assert ran == [1]
     assert finished is not None and finished.status is JobStatus.DONE
+
+
+async def test_deferred_creation_over_http_runs_on_a_separate_saq_worker(clean_postgres: str) -> None:
+    settings = settings_for(clean_postgres, jobs_backend="saq")
+    async with running_api(settings) as api:
+        _, headers = await api.user("ann@example.com")
+        accepted = await api.client.post(
+            "/api/organizations/", json={"title": "Queued Club"}, headers={**headers, "Prefer": "respond-async"}
+        )
+        assert accepted.status_code == 202
+        await asyncio.sleep(0.3)
+        still = (await api.client.get(accepted.headers["location"], headers=headers)).json()
+        assert still["status"] == "queued"  # the server runs no worker with SAQ
+
+        worker_side = build_services(settings)
+        assert isinstance(worker_side.job_queue, SaqJobQueue)
+        await worker_side.job_queue.connect()
+        worker = saq_worker(worker_side.job_queue, worker_side.job_worker, grace_s=0)
+        runner = asyncio.create_task(worker.start())
+        try:
+            async with asyncio.timeout(15):
+                while (job := (await api.client.get(accepted.headers["location"], headers=headers)).json())[
+                    "status"
+                ] not in {"done", "failed"}:
+                    await asyncio.sleep(0.05)
+        finally:
+            await worker.stop()
+            await runner
+            await worker_side.job_queue.close()
+            await worker_side.engine.dispose()
+
+    assert job["status"] == "done", job
+    assert job["location"] == f"/api/organizations/{job['result']['organization_id']}/"
