@@ -61,9 +61,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organization_members")),
         sa.UniqueConstraint("organization_id", "user_id", name="uq_organization_members_pair"),
     )
-    op.create_index(
-        op.f("ix_organization_members_user_id"), "organization_members", ["user_id"], unique=False
-    )
+    op.create_index(op.f("ix_organization_members_user_id"), "organization_members", ["user_id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        # ?search= is a substring match on lower(title): a trigram index serves it without a full scan.
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute("CREATE INDEX ix_organizations_title_trgm ON organizations USING gin (lower(title) gin_trgm_ops)")
     op.create_table(
         "jobs",
         sa.Column("id", BIGINT_ID, nullable=False),
@@ -80,7 +82,9 @@ def upgrade() -> None:
         sa.Column("finished_at", DateTimeUTC(timezone=True), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         *_timestamps(),
-        sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_jobs_created_by_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_jobs_created_by_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
     )
     op.create_index("ix_jobs_status_run_at", "jobs", ["status", "run_at"], unique=False)
@@ -89,6 +93,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_jobs_status_run_at", table_name="jobs")
     op.drop_table("jobs")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_organizations_title_trgm")
     op.drop_index(op.f("ix_organization_members_user_id"), table_name="organization_members")
     op.drop_table("organization_members")
     op.drop_table("organizations")

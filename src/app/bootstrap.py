@@ -134,6 +134,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         poll_interval_s=settings.job_poll_interval_s,
         timeout_s=settings.job_timeout_s,
         retry_base_s=settings.job_retry_base_s,
+        retention_s=settings.job_retention_days * 24 * 3600,
     )
     if settings.runs_jobs_in_process:
         job_records.on_enqueue(job_worker.wake)
@@ -142,7 +143,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     # A fixed channel makes the plugin open its subscription at startup, before any socket races for it.
     channels = ChannelsPlugin(backend=backend, channels=[SYSTEM_CHANNEL], arbitrary_channels_allowed=True)
     notifier = ChannelsNotifier(channels, encode=encode_event, route=channels_for)
-    mailer = mailer or _queued_mailer(settings, job_queue, job_handlers) or _mailer(settings)
+    mailer = mailer or _queued_mailer(settings, job_queue, job_handlers) or LoggingMailer()
     hasher = Argon2PasswordHasher(
         time_cost=settings.password_hash_time_cost,
         memory_kib=settings.password_hash_memory_kib,
@@ -231,7 +232,8 @@ def _job_queue(settings: Settings, records: SqlJobQueue) -> JobQueue:
 
 
 def _queued_mailer(settings: Settings, jobs: JobQueue, handlers: dict[str, JobHandler]) -> Mailer | None:
-    """With SMTP configured, every mail is a durable ``send_mail`` job delivered by the SMTP mailer."""
+    """With SMTP configured, every mail is a durable ``send_mail`` job delivered by the SMTP mailer
+    (without it, mails go to the log)."""
     if not settings.smtp_host:
         return None
     handlers[SEND_MAIL_JOB] = send_mail_handler(_smtp_mailer(settings))
@@ -263,12 +265,6 @@ def _smtp_mailer(settings: Settings) -> SmtpMailer:
         start_tls=settings.smtp_starttls,
         timeout_s=settings.smtp_timeout_s,
     )
-
-
-def _mailer(settings: Settings) -> Mailer:
-    if not settings.smtp_host:
-        return LoggingMailer()
-    return BackgroundMailer(_smtp_mailer(settings))
 
 
 def _constant(value: T) -> Provide:

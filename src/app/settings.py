@@ -65,6 +65,7 @@ class Settings:
     image_max_bytes: int = 5 * 1024 * 1024
     thumbnail_size: int = 320
     jobs_backend: str = "sql"
+    job_retention_days: float = 7.0
     saq_url: str | None = None
     presence_ttl_s: float = 30.0
     chat_frame_rate: float = 20.0
@@ -84,6 +85,10 @@ class Settings:
             raise SettingsError("SECRET_KEY must be at least 32 characters long.")
         if self.jobs_backend not in {"sql", "saq"}:
             raise SettingsError("JOBS_BACKEND must be sql (the jobs table, default) or saq.")
+        if min(self.job_max_attempts, self.jobs_concurrency, self.image_max_bytes) < 1:
+            raise SettingsError("JOB_MAX_ATTEMPTS, JOBS_CONCURRENCY and IMAGE_MAX_BYTES must be at least 1.")
+        if not 16 <= self.thumbnail_size <= 4096:
+            raise SettingsError("THUMBNAIL_SIZE must be between 16 and 4096 pixels.")
 
     @property
     def should_migrate_on_start(self) -> bool:

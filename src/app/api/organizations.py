@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from app.api.jobs import ACCEPTED_JOB, Prefer, accepted_job, wants_async
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.jobs import JobOut
 from app.api.schemas.organizations import MemberAdd, OrganizationCreate, OrganizationOut
@@ -16,31 +17,13 @@ from app.core.organizations.service import OrganizationsService
 from app.core.shared.principal import Principal
 
 Search = Annotated[str | None, QueryParameter(max_length=200, description="Matches the title.")]
-Prefer = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Prefer",
-        max_length=200,
-        description="`respond-async`: answer 202 at once with a job; the organization is created in the background.",
-    ),
-]
-
-
-def wants_async(prefer: str | None) -> bool:
-    """True when a ``Prefer`` header (RFC 7240) asks for ``respond-async``."""
-    return any(part.strip().lower() == "respond-async" for part in (prefer or "").replace(";", ",").split(","))
-
-
-def accepted_job(job: JobOut) -> Response[JobOut]:
-    """202 Accepted with the job, and ``Location`` where to poll it."""
-    return Response(job, status_code=HTTP_202_ACCEPTED, headers={"Location": f"/api/jobs/{job.id}/"})
 
 
 class OrganizationController(Controller):
     path = "/api/organizations"
     tags = ["organizations"]
 
-    @post("/", operation_id="CreateOrganization", status_code=HTTP_201_CREATED)
+    @post("/", operation_id="CreateOrganization", status_code=HTTP_201_CREATED, responses=ACCEPTED_JOB)
     async def create(
         self,
         data: JSONBody[OrganizationCreate],
@@ -71,7 +54,7 @@ class OrganizationController(Controller):
         offset: Offset = 0,
     ) -> PageOut[OrganizationOut]:
         """Every organization with its active members, ``?search=`` matching the title."""
-        page = await organizations.list(actor=principal, search=search, page=page_request(limit, offset))
+        page = await organizations.list_organizations(actor=principal, search=search, page=page_request(limit, offset))
         return page_out(request, page, OrganizationOut.of)
 
     @get("/{organization_id:int}/", operation_id="GetOrganization")

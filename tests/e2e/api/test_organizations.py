@@ -154,6 +154,8 @@ async def test_prefer_respond_async_answers_202_with_a_job_that_creates_the_orga
 
     hidden = await api.client.get(location, headers=other)
     assert (hidden.status_code, hidden.json()["code"]) == (404, "job_not_found")
+    anonymous = await api.client.get(location)
+    assert (anonymous.status_code, anonymous.json()["code"]) == (401, "not_authenticated")
 
 
 async def test_prefer_respond_async_checks_the_input_before_queueing(api: Api) -> None:

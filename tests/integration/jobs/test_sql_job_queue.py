@@ -184,3 +184,19 @@ async def test_two_workers_on_postgres_never_run_the_same_job_twice(postgres_url
     assert sorted(executions) == list(range(120))
     assert set(executions.values()) == {1}
     assert set(runners.values()) == {"a", "b"}  # both workers took part
+
+
+async def test_finished_jobs_older_than_the_retention_are_pruned(database_url: str) -> None:
+    async def noop(_: Any) -> None:
+        return None
+
+    async with a_process(database_url, {"noop": noop}, retention_s=0.2) as (queue, worker):
+        old = await queue.enqueue("noop", {})
+        await worker.run_until_idle()
+        await asyncio.sleep(0.25)
+        recent = await queue.enqueue("noop", {})
+        await worker.run_until_idle()
+        waiting = await queue.enqueue("noop", {}, delay_s=60)
+        assert await worker.prune() == 1
+        assert await queue.get(old.id) is None
+        assert await queue.get(recent.id) is not None and await queue.get(waiting.id) is not None

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from saq import Queue, Worker
+from saq.types import Context
 
 from app.adapters.jobs.sql import SqlJobQueue
 from app.adapters.jobs.worker import JobWorker
@@ -91,17 +92,17 @@ class SaqJobQueue:
         await self.saq.disconnect()
 
 
-async def run_job(ctx: dict[str, Any], *, job_id: int) -> None:
+async def run_job(ctx: Context, *, job_id: int) -> None:
     """The one SAQ function (module level: SAQ finds functions by name)."""
-    worker: JobWorker = ctx["muster_worker"]
+    worker: JobWorker = ctx["muster_worker"]  # type: ignore[typeddict-item]
     await worker.run_job_id(job_id)
 
 
-def saq_worker(queue: SaqJobQueue, worker: JobWorker, *, concurrency: int = 4, grace_s: int = 10) -> Worker:
+def saq_worker(queue: SaqJobQueue, worker: JobWorker, *, concurrency: int = 4, grace_s: int = 10) -> Worker[Context]:
     """A SAQ worker that runs jobs through ``worker``'s handlers."""
 
-    async def startup(ctx: dict[str, Any]) -> None:
-        ctx["muster_worker"] = worker
+    async def startup(ctx: Context) -> None:
+        ctx["muster_worker"] = worker  # type: ignore[typeddict-unknown-key]
         await queue.dispatch_queued()
 
     return Worker(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.models.jobs import JobModel
@@ -127,6 +127,16 @@ class SqlJobQueue:
             job = job_from_row(row) if row is not None else None
             await session.commit()
         return (job, token) if job is not None else None
+
+    async def prune(self, *, finished_before: datetime) -> int:
+        """Delete done and failed jobs that finished before ``finished_before``; returns how many."""
+        statement = delete(JobModel).where(
+            JobModel.status.in_([JobStatus.DONE.value, JobStatus.FAILED.value]), JobModel.finished_at < finished_before
+        )
+        async with self._sessions() as session:
+            outcome = await session.execute(statement)
+            await session.commit()
+        return int(outcome.rowcount)  # type: ignore[attr-defined]
 
     async def queued_ids(self, *, limit: int = 1000) -> list[tuple[int, datetime]]:
         """Ids and due times of queued jobs, oldest first (to hand them to another queue after a crash)."""

@@ -39,6 +39,8 @@ class ClaimingQueue(Protocol):
 
     async def claim_by_id(self, job_id: int, *, lease_s: float) -> tuple[Job, str] | None: ...
 
+    async def prune(self, *, finished_before: Any) -> int: ...
+
 
 class RetryLater(Exception):
     """The attempt failed and the job is queued again; the dispatching queue should retry it."""
@@ -64,11 +66,14 @@ class JobWorker:
         timeout_s: float = 120.0,
         retry_base_s: float = 2.0,
         retry_max_s: float = 300.0,
+        retention_s: float = 7 * 24 * 3600.0,
     ) -> None:
         self._queue, self._handlers, self._clock = queue, handlers, clock
+        self._retention = retention_s
         self._concurrency, self._poll, self._timeout = concurrency, poll_interval_s, timeout_s
         self._retry_base, self._retry_max = retry_base_s, retry_max_s
         self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -112,12 +117,16 @@ class JobWorker:
     def start(self) -> None:
         """Start the worker's slots as tasks of the running loop."""
         self._stopping = False
+        self._stop.clear()
         self._tasks = [asyncio.create_task(self._loop(), name=f"job-worker-{i}") for i in range(self._concurrency)]
+        if self._retention > 0:
+            self._tasks.append(asyncio.create_task(self._prune_now_and_then(), name="job-pruner"))
 
     async def stop(self, *, grace_s: float = 10.0) -> None:
         """Stop claiming; let running jobs finish within ``grace_s``, then cancel them (they will be
         claimed again once their lease has passed)."""
         self._stopping = True
+        self._stop.set()
         self._wake.set()
         if not self._tasks:
             return
@@ -130,17 +139,41 @@ class JobWorker:
         self._tasks = []
 
     async def _loop(self) -> None:
+        failures = 0
         while not self._stopping:
             try:
                 ran = await self.run_once()
-            except Exception:
-                logger.exception("The job queue could not be read; retrying")
+                failures = 0
+            except Exception as error:
+                # The database is unreachable (or not migrated yet): back off instead of spinning.
+                failures += 1
+                if failures == 1:
+                    logger.exception("The job queue could not be read; retrying")
+                else:
+                    logger.warning("The job queue still cannot be read (%d tries): %s", failures, error)
                 ran = False
             if ran or self._stopping:
                 continue
             self._wake.clear()
+            idle = self._poll if not failures else min(30.0, self._poll * 2**failures)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                await asyncio.wait_for(self._wake.wait(), timeout=idle)
+
+    async def prune(self) -> int:
+        """Delete finished jobs older than the retention period; returns how many."""
+        cutoff = self._clock.now() - timedelta(seconds=self._retention)
+        return await self._queue.prune(finished_before=cutoff)
+
+    async def _prune_now_and_then(self, every_s: float = 3600.0) -> None:
+        while not self._stopping:
+            try:
+                pruned = await self.prune()
+                if pruned:
+                    logger.info("Deleted %d finished jobs older than %.0f s", pruned, self._retention)
+            except Exception as error:
+                logger.warning("Finished jobs could not be pruned: %s", error)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=every_s)
 
     async def _run(self, job: Job, token: str) -> _Outcome:
         handler = self._handlers.get(job.kind)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Any
 
 from app.core.accounts.errors import UserNotFoundError
@@ -25,7 +25,6 @@ from app.ports.jobs import JobPayload, JobQueue
 from app.ports.uow import UnitOfWork, UnitOfWorkFactory
 
 CREATE_ORGANIZATION_JOB = "create_organization"
-NEW_ORGANIZATION_FIELDS = tuple(f.name for f in fields(NewOrganization))
 
 
 class OrganizationsService:
@@ -63,7 +62,13 @@ class OrganizationsService:
     async def run_creation_job(self, payload: JobPayload) -> dict[str, Any]:
         """The ``create_organization`` job handler: creates what ``request_creation`` queued."""
         actor = Principal(user_id=int(payload["actor_id"]), roles=frozenset(payload.get("actor_roles", ())))
-        draft = NewOrganization(**{name: payload.get(name) for name in NEW_ORGANIZATION_FIELDS})
+        draft = NewOrganization(
+            title=str(payload["title"]),
+            description=payload.get("description"),
+            address=payload.get("address"),
+            postcode=payload.get("postcode"),
+            member_ids=[int(i) for i in payload.get("member_ids") or ()],
+        )
         card = await self.create(actor=actor, draft=draft)
         return {"organization_id": card.organization.id}
 
@@ -78,7 +83,9 @@ class OrganizationsService:
             created_at=self._clock.now(),
         )
 
-    async def list(self, *, actor: Principal, search: str | None, page: PageRequest) -> Page[OrganizationCard]:
+    async def list_organizations(
+        self, *, actor: Principal, search: str | None, page: PageRequest
+    ) -> Page[OrganizationCard]:
         """Every organization (any signed-in user may browse them), ``search`` matching the title."""
         async with self._uow() as uow:
             return await uow.organizations.list_cards(search=(search or "").strip() or None, page=page)

@@ -128,7 +128,7 @@ async def test_list_searches_titles_case_insensitively_and_pages() -> None:
     for title in ["Alpha Club", "beta club", "Gamma"]:
         await service.create(actor=ann, draft=NewOrganization(title=title))
 
-    page = await service.list(actor=ann, search=" CLUB ", page=PageRequest(limit=1, offset=1))
+    page = await service.list_organizations(actor=ann, search=" CLUB ", page=PageRequest(limit=1, offset=1))
 
     assert page.total == 2
     assert [c.organization.title for c in page.items] == ["beta club"]

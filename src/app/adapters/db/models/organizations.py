@@ -9,6 +9,8 @@ from app.adapters.db.base import BigIntAuditBase
 
 
 class OrganizationModel(BigIntAuditBase):
+    """On PostgreSQL the migration adds ``ix_organizations_title_trgm``, a trigram index on ``lower(title)``."""
+
     __tablename__ = "organizations"
 
     title: Mapped[str] = mapped_column(String(200))

@@ -94,12 +94,34 @@ class SqlOrganizationRepository:
             return []
         rows = await self._session.scalars(select(OrganizationModel).where(OrganizationModel.id.in_(organization_ids)))
         by_id = {row.id: row for row in rows}
-        if not by_id:
+        return await self._with_members([by_id[i] for i in dict.fromkeys(organization_ids) if i in by_id])
+
+    async def list_cards(self, *, search: str | None, page: PageRequest) -> Page[OrganizationCard]:
+        """Three queries whatever the page size: the total, one page of organizations, their members.
+
+        (A window ``count(*) OVER ()`` would save the first round trip but makes PostgreSQL read every
+        matching row before the LIMIT: measured several times slower at 100,000 organizations.)
+        """
+        conditions: list[ColumnElement[bool]] = []
+        if search:
+            conditions.append(func.lower(OrganizationModel.title).contains(search.lower(), autoescape=True))
+        total = await self._session.scalar(select(func.count()).select_from(OrganizationModel).where(*conditions))
+        rows = await self._session.scalars(
+            select(OrganizationModel)
+            .where(*conditions)
+            .order_by(OrganizationModel.id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+        return Page(items=await self._with_members(list(rows)), total=total or 0, request=page)
+
+    async def _with_members(self, rows: list[OrganizationModel]) -> list[OrganizationCard]:
+        if not rows:
             return []
         memberships = await self._session.execute(
             select(OrganizationMemberModel.organization_id, *_MEMBER_COLUMNS)
             .join(UserModel, UserModel.id == OrganizationMemberModel.user_id)
-            .where(OrganizationMemberModel.organization_id.in_(list(by_id)))
+            .where(OrganizationMemberModel.organization_id.in_([row.id for row in rows]))
             .order_by(OrganizationMemberModel.organization_id, UserModel.id)
         )
         member_ids: dict[int, set[int]] = defaultdict(set)
@@ -109,26 +131,9 @@ class SqlOrganizationRepository:
             if is_active:
                 active[organization_id].append(MemberCard(id=user_id, name=name, email=email))
         return [
-            OrganizationCard(organization=_organization(by_id[i], member_ids[i]), members=active[i])
-            for i in dict.fromkeys(organization_ids)
-            if i in by_id
+            OrganizationCard(organization=_organization(row, member_ids[row.id]), members=active[row.id])
+            for row in rows
         ]
-
-    async def list_cards(self, *, search: str | None, page: PageRequest) -> Page[OrganizationCard]:
-        conditions: list[ColumnElement[bool]] = []
-        if search:
-            conditions.append(func.lower(OrganizationModel.title).contains(search.lower(), autoescape=True))
-        total = await self._session.scalar(select(func.count()).select_from(OrganizationModel).where(*conditions))
-        ids = list(
-            await self._session.scalars(
-                select(OrganizationModel.id)
-                .where(*conditions)
-                .order_by(OrganizationModel.id)
-                .limit(page.limit)
-                .offset(page.offset)
-            )
-        )
-        return Page(items=await self.cards(ids), total=total or 0, request=page)
 
     async def _flush(self) -> None:
         try:
