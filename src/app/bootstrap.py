@@ -32,7 +32,6 @@ from app.adapters.images.pillow import PillowImageInspector
 from app.adapters.jobs.saq_queue import SaqJobQueue
 from app.adapters.jobs.sql import SqlJobQueue
 from app.adapters.jobs.worker import JobWorker
-from app.adapters.mail.background import BackgroundMailer
 from app.adapters.mail.console import LoggingMailer
 from app.adapters.mail.queued import SEND_MAIL_JOB, QueuedMailer, send_mail_handler
 from app.adapters.mail.smtp import SmtpMailer
@@ -294,8 +293,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             await services.job_worker.stop()
             if isinstance(services.job_queue, SaqJobQueue):
                 await services.job_queue.close()
-            if isinstance(services.mailer, BackgroundMailer):
-                await services.mailer.drain()
             for close in services.closers:
                 close()
             await services.engine.dispose()

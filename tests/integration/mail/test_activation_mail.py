@@ -11,9 +11,6 @@ from email.message import Message
 import pytest
 from aiosmtpd.controller import Controller
 
-from app.adapters.mail.background import BackgroundMailer
-from app.adapters.mail.smtp import SmtpMailer
-from app.ports.mailer import Mail
 from tests.conftest import free_port, running_api, settings_for
 
 
@@ -65,27 +62,3 @@ async def test_activation_link_from_the_email_activates_the_account(database_url
         assert activated.status_code == 200
         assert activated.json()["is_active"] is True
         assert await api.login("ann@example.com")
-
-
-async def test_background_mailer_retries_until_the_server_answers(smtp: tuple[Inbox, int]) -> None:
-    inbox, port = smtp
-    dead_port = free_port()
-
-    class FlakyMailer:
-        """Fails on a closed port first, then sends to the real server."""
-
-        def __init__(self) -> None:
-            self.calls = 0
-
-        async def send(self, mail: Mail) -> None:
-            self.calls += 1
-            target = dead_port if self.calls == 1 else port
-            await SmtpMailer(host="127.0.0.1", port=target, sender="noreply@muster.test", timeout_s=2).send(mail)
-
-    flaky = FlakyMailer()
-    mailer = BackgroundMailer(flaky, attempts=3, first_delay_s=0.05)
-    await mailer.send(Mail(to="bob@example.com", subject="Hi", body="Hello"))
-    await mailer.drain()
-    assert flaky.calls == 2
-    [message] = await inbox.wait()
-    assert message["Subject"] == "Hi"
