@@ -5,12 +5,15 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.core.shared.domain_events import DomainEvent
+from app.core.shared.errors import DomainError
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal
+from app.core.ticketing.batching import KeyedBatcher, Pending
 from app.core.ticketing.checkin import check_in as admit
 from app.core.ticketing.domain_events import EventMetricsChanged, EventStatusChanged, ReservationPromoted
 from app.core.ticketing.errors import (
@@ -83,6 +86,7 @@ class TicketingService:
     ) -> None:
         self._uow, self._notifier, self._mailer, self._clock = uow, notifier, mailer, clock
         self._signer, self._renderer = signer, renderer
+        self._reservations: KeyedBatcher[Principal, Reservation] = KeyedBatcher(self._reserve_batch)
 
     # Events
 
@@ -197,26 +201,45 @@ class TicketingService:
     async def reserve(self, *, actor: Principal, event_id: int) -> Reservation:
         """Reserve a spot. Rules: the event is published and not started (``event_not_open``); one
         live reservation per user and event (``already_reserved``); confirmed while spots are left,
-        else waitlisted last; pending when the event requires approval."""
+        else waitlisted last, in arrival order; pending when the event requires approval.
+
+        Concurrent reservations of one event are served in batches (one transaction under the
+        event's lock for every request that arrived meanwhile), in arrival order."""
+        return self._reveal(await self._reservations.submit(event_id, actor))
+
+    async def _reserve_batch(self, event_id: Hashable, batch: list[Pending[Principal, Reservation]]) -> None:
+        """Place a batch of reservations of one event, in order, in one transaction."""
+        assert isinstance(event_id, int)
         now = self._clock.now()
+        placed: list[tuple[Pending[Principal, Reservation], Reservation]] = []
         async with self._uow() as uow:
             event = await uow.events.get_for_update(event_id)
             if event is None:
                 raise EventNotFoundError()
-            event.ensure_visible_to(actor)
-            if await uow.reservations.get_live(event.id, actor.user_id) is not None:
-                raise AlreadyReservedError()
+            holders = await uow.reservations.live_holders(event.id, [p.request.user_id for p in batch])
             tally = await uow.reservations.tally(event.id)
-            reservation = place(event, tally, user_id=actor.user_id, nonce=secrets.token_urlsafe(12), now=now)
-            reservation = await uow.reservations.add(reservation)
-            tally = tally.moved(None, reservation.status)
+            for pending in batch:
+                try:
+                    event.ensure_visible_to(pending.request)
+                    if pending.request.user_id in holders:
+                        raise AlreadyReservedError()
+                    reservation = place(
+                        event, tally, user_id=pending.request.user_id, nonce=secrets.token_urlsafe(12), now=now
+                    )
+                except DomainError as error:
+                    pending.fail(error)
+                    continue
+                holders.add(pending.request.user_id)
+                tally = tally.moved(None, reservation.status)
+                placed.append((pending, reservation))
+            stored = await uow.reservations.add_many([reservation for _, reservation in placed])
             await uow.commit()
-        confirmed = [reservation] if reservation.status is ReservationStatus.CONFIRMED else []
-        await self._after_commit(
-            _Outcome(events=[EventMetricsChanged(metrics=EventMetrics.of(event, tally))], confirmed=confirmed),
-            event=event,
-        )
-        return self._reveal(reservation)
+        if stored:
+            await self._notifier.publish(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
+        for (pending, _), reservation in zip(placed, stored, strict=True):
+            pending.resolve(reservation)
+        confirmed = [r for r in stored if r.status is ReservationStatus.CONFIRMED]
+        await self._after_commit(_Outcome(events=[], confirmed=confirmed), event=event)
 
     async def my_reservations(self, *, actor: Principal, page: PageRequest) -> Page[Reservation]:
         """The caller's reservations, newest first, with the ticket secret of confirmed ones."""
