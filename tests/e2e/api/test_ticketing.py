@@ -118,6 +118,12 @@ async def test_event_refusals_have_codes(api: Api) -> None:
     [held] = (await api.client.get("/api/reservations/", headers=member)).json()["results"]
     assert held["status"] == "cancelled"
     assert await status_code(await api.client.get("/api/events/999/")) == (404, "event_not_found")
+    assert await status_code(await api.client.post(f"/api/events/{draft['id']}/reservations")) == (
+        401,
+        "not_authenticated",
+    )
+    assert (await api.client.get("/api/events")).status_code == 200  # no trailing slash works too
+    assert (await api.client.get(f"/api/events/{draft['id']}/reservations", headers=organizer)).status_code == 200
 
 
 async def test_ticket_and_check_in_refusals_have_codes(api: Api) -> None:

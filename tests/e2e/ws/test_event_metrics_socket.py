@@ -92,3 +92,23 @@ async def test_metrics_socket_refuses_missing_tokens_and_hidden_events(sqlite_ur
                 with pytest.raises(ConnectionClosed) as closed:
                     await _recv(ws)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+async def test_metrics_reach_a_socket_on_another_server_process(postgres_url: str, redis_url: str) -> None:
+    await truncate_all(postgres_url)
+    settings = settings_for(postgres_url, redis_url=redis_url)
+    with live_server(settings) as first, live_server(settings) as second:
+        async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as client:
+            api = Api(client=client, settings=settings, clock=None)
+            _, organizer = await make_organizer(api, "org@example.com")
+            event = await published_event(api, organizer, capacity=2)
+            _, ann = await api.user("ann@example.com")
+            token = organizer["Authorization"].split()[1]
+
+            async with websockets.connect(f"{first.ws_url}/ws/events/{event['id']}/?token={token}") as ws:
+                assert _counts(json.loads(await _recv(ws))) == (0, 0, 0, 0, 2)
+                reserved = await client.post(f"/api/events/{event['id']}/reservations/", headers=ann)
+                assert reserved.status_code == 201
+                assert _counts(json.loads(await _recv(ws))) == (1, 0, 0, 0, 1)

@@ -406,8 +406,8 @@ class TicketingService:
         for user in users:
             try:
                 await self._mailer.send(Mail(to=user.email, subject=subject, body=f"Hello {user.name},\n\n{body}\n"))
-            except Exception:
-                logger.exception("Could not send %r to user %s", subject, user.id)
+            except Exception as error:
+                logger.warning("Could not send %r to user %s: %s", subject, user.id, error)
 
 
 def _status_changed(event: Event, previous: EventStatus) -> EventStatusChanged:
