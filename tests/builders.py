@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.ticketing.service import TicketingService
+from app.ports.mailer import Mailer
 from tests.fakes import (
     FakePasswordHasher,
     FakeRateLimiter,
@@ -59,11 +60,11 @@ def an_accounts_service(world: World, **policy: object) -> AccountsService:
     )
 
 
-def a_ticketing_service(world: World, *, mailer: object | None = None) -> TicketingService:
+def a_ticketing_service(world: World, *, mailer: Mailer | None = None) -> TicketingService:
     return TicketingService(
         uow=world.uow,
         notifier=world.notifier,
-        mailer=mailer or world.mailer,  # type: ignore[arg-type]
+        mailer=mailer or world.mailer,
         clock=world.clock,
         signer=FakeTicketSigner(),
         renderer=RecordingTicketRenderer(),

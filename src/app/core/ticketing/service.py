@@ -139,17 +139,34 @@ class TicketingService:
         items = [EventOverview(e, EventMetrics.of(e, tallies.get(e.id, Tally()))) for e in events.items]
         return Page(items=items, total=events.total, request=page)
 
-    async def edit_event(self, *, actor: Principal, event_id: int, **changes: object) -> Event:
+    async def edit_event(
+        self,
+        *,
+        actor: Principal,
+        event_id: int,
+        title: str | None = None,
+        description: str | None = None,
+        starts_at: datetime | None = None,
+        location: str | None = None,
+        capacity: int | None = None,
+        requires_approval: bool | None = None,
+    ) -> Event:
         """Edit a draft or published event. Rules: organizer only; the capacity never goes below the
         confirmed count; a larger capacity promotes waitlisted reservations at once."""
         now = self._clock.now()
         async with self._uow() as uow:
             event = await _managed_event_for_update(uow, actor, event_id)
             tally = await uow.reservations.tally(event.id)
-            capacity = changes.get("capacity")
-            if isinstance(capacity, int):
+            if capacity is not None:
                 check_capacity_change(capacity, tally)
-            event.edit(**changes)  # type: ignore[arg-type]
+            event.edit(
+                title=title,
+                description=description,
+                starts_at=starts_at,
+                location=location,
+                capacity=capacity,
+                requires_approval=requires_approval,
+            )
             event = await uow.events.update(event)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
