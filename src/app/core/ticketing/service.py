@@ -24,7 +24,14 @@ from app.core.ticketing.errors import (
     ReservationNotFoundError,
 )
 from app.core.ticketing.metrics import EventMetrics, EventOverview
-from app.core.ticketing.model import Event, EventFilter, EventStatus, check_event_fields, ensure_organizer
+from app.core.ticketing.model import (
+    Event,
+    EventChanges,
+    EventFilter,
+    EventStatus,
+    check_event_fields,
+    ensure_organizer,
+)
 from app.core.ticketing.reservations import (
     Reservation,
     ReservationStatus,
@@ -139,34 +146,16 @@ class TicketingService:
         items = [EventOverview(e, EventMetrics.of(e, tallies.get(e.id, Tally()))) for e in events.items]
         return Page(items=items, total=events.total, request=page)
 
-    async def edit_event(
-        self,
-        *,
-        actor: Principal,
-        event_id: int,
-        title: str | None = None,
-        description: str | None = None,
-        starts_at: datetime | None = None,
-        location: str | None = None,
-        capacity: int | None = None,
-        requires_approval: bool | None = None,
-    ) -> Event:
+    async def edit_event(self, *, actor: Principal, event_id: int, changes: EventChanges) -> Event:
         """Edit a draft or published event. Rules: organizer only; the capacity never goes below the
         confirmed count; a larger capacity promotes waitlisted reservations at once."""
         now = self._clock.now()
         async with self._uow() as uow:
             event = await _managed_event_for_update(uow, actor, event_id)
             tally = await uow.reservations.tally(event.id)
-            if capacity is not None:
-                check_capacity_change(capacity, tally)
-            event.edit(
-                title=title,
-                description=description,
-                starts_at=starts_at,
-                location=location,
-                capacity=capacity,
-                requires_approval=requires_approval,
-            )
+            if changes.capacity is not None:
+                check_capacity_change(changes.capacity, tally)
+            event.edit(changes)
             event = await uow.events.update(event)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
