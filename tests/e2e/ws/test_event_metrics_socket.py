@@ -112,3 +112,31 @@ async def test_metrics_reach_a_socket_on_another_server_process(postgres_url: st
                 reserved = await client.post(f"/api/events/{event['id']}/reservations/", headers=ann)
                 assert reserved.status_code == 201
                 assert _counts(json.loads(await _recv(ws))) == (1, 0, 0, 0, 1)
+
+
+async def test_metrics_socket_follows_decisions_and_the_event_cancellation(sqlite_url: str) -> None:
+    await truncate_all(sqlite_url)
+    settings = settings_for(sqlite_url)
+    with live_server(settings) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+            api = Api(client=client, settings=settings, clock=None)
+            _, organizer = await make_organizer(api, "org@example.com")
+            event = await published_event(api, organizer, capacity=1, requires_approval=True)
+            _, ann = await api.user("ann@example.com")
+            _, bob = await api.user("bob@example.com")
+            token = ann["Authorization"].split()[1]  # any signed-in user may watch a published event
+
+            async with websockets.connect(f"{server.ws_url}/ws/events/{event['id']}/?token={token}") as ws:
+                assert _counts(json.loads(await _recv(ws))) == (0, 0, 0, 0, 1)
+                first = (await client.post(f"/api/events/{event['id']}/reservations/", headers=ann)).json()
+                assert _counts(json.loads(await _recv(ws))) == (0, 1, 0, 0, 1)
+                second = (await client.post(f"/api/events/{event['id']}/reservations/", headers=bob)).json()
+                assert _counts(json.loads(await _recv(ws))) == (0, 2, 0, 0, 1)
+                await client.post(f"/api/reservations/{first['id']}/confirm/", headers=organizer)
+                assert _counts(json.loads(await _recv(ws))) == (1, 1, 0, 0, 0)
+                await client.post(f"/api/reservations/{second['id']}/reject/", headers=organizer)
+                assert _counts(json.loads(await _recv(ws))) == (1, 0, 0, 0, 0)
+                await client.post(f"/api/events/{event['id']}/cancel/", headers=organizer)
+                assert _counts(json.loads(await _recv(ws))) == (0, 0, 0, 0, 1)
+                await ws.send(json.dumps({"action": "refresh"}))
+                assert _counts(json.loads(await _recv(ws))) == (0, 0, 0, 0, 1)
