@@ -161,7 +161,7 @@ class TicketingService:
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
             outcome.events.append(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
             await uow.commit()
-        await self._after_commit(outcome)
+        await self._after_commit(outcome, event=event)
         return event
 
     async def publish_event(self, *, actor: Principal, event_id: int) -> Event:
@@ -388,9 +388,9 @@ class TicketingService:
         await uow.reservations.shift_waitlist(event.id, after_position=len(promoted), by=len(promoted))
         return replace(tally, confirmed=tally.confirmed + len(promoted), waitlisted=tally.waitlisted - len(promoted))
 
-    async def _after_commit(self, outcome: _Outcome, *, event: Event | None = None) -> None:
+    async def _after_commit(self, outcome: _Outcome, *, event: Event) -> None:
         await self._notifier.publish(*outcome.events)
-        if outcome.confirmed and event is not None:
+        if outcome.confirmed:
             await self._mail(
                 [r.user_id for r in outcome.confirmed],
                 subject=f"Confirmed: {event.title}",

@@ -102,6 +102,7 @@ async def test_raising_the_capacity_promotes_the_waiting_list(desk: Desk) -> Non
     held = [await desk.ticketing.reserve(actor=user, event_id=event.id) for user in desk.users[:4]]
     assert [r.status for r in held] == ["confirmed", "waitlisted", "waitlisted", "waitlisted"]
 
+    desk.world.mailer.sent.clear()
     await desk.ticketing.edit_event(actor=desk.organizer, event_id=event.id, changes=EventChanges(capacity=3))
 
     store = desk.world.uow.store.reservations
@@ -111,6 +112,7 @@ async def test_raising_the_capacity_promotes_the_waiting_list(desk: Desk) -> Non
         ("confirmed", None),
         ("waitlisted", 1),
     ]
+    assert sorted(m.to for m in desk.world.mailer.sent) == ["user2@example.com", "user3@example.com"]
 
 
 async def test_lowering_the_capacity_below_the_confirmed_count_is_refused(desk: Desk) -> None:
