@@ -89,12 +89,10 @@ class Event:
         if not self.managed_by(actor):
             raise NotEventOwnerError()
 
-    def ensure_open(self, now: datetime) -> None:
-        """Reservations are taken while the event is published and has not started."""
+    def ensure_open(self) -> None:
+        """Reservations are taken while the event is published."""
         if self.status is not EventStatus.PUBLISHED:
             raise EventNotOpenError(f"This event is {self.status.value}; it does not take reservations.")
-        if self.starts_at <= now:
-            raise EventNotOpenError("This event has already started.")
 
     def move_to(self, target: EventStatus, now: datetime) -> EventStatus:
         """Publish or cancel; returns the previous status. Any other move is ``invalid_transition``."""
