@@ -11,6 +11,7 @@ from app.core.expeditions.service import ExpeditionService
 from app.core.organizations.service import OrganizationsService
 from app.core.shared.principal import Principal, Role
 from app.core.ticketing.service import TicketingService
+from app.ports.mailer import Mailer
 from tests.fakes import (
     FakePasswordHasher,
     FakePresenceTracker,
@@ -91,11 +92,11 @@ def a_user(world: World, name: str, *, chief: bool = False, admin: bool = False,
     return Principal(user_id=user_id, roles=frozenset(roles))
 
 
-def a_ticketing_service(world: World, *, mailer: object | None = None) -> TicketingService:
+def a_ticketing_service(world: World, *, mailer: Mailer | None = None) -> TicketingService:
     return TicketingService(
         uow=world.uow,
         notifier=world.notifier,
-        mailer=mailer or world.mailer,  # type: ignore[arg-type]
+        mailer=mailer or world.mailer,
         clock=world.clock,
         signer=FakeTicketSigner(),
         renderer=RecordingTicketRenderer(),

@@ -335,12 +335,15 @@ class InMemoryReservationRepository:
         found = [r for r in self._store.reservations.values() if r.event_id == event_id]
         return [r for r in found if not statuses or r.status in statuses]
 
-    async def add(self, reservation: Reservation) -> Reservation:
-        if reservation.is_live and await self.get_live(reservation.event_id, reservation.user_id):
-            raise AlreadyReservedError()
-        stored = replace(reservation, id=next(self._store.ids), ticket_secret=None)
-        self._store.reservations[stored.id] = stored
-        return replace(stored)
+    async def add_many(self, reservations: list[Reservation]) -> list[Reservation]:
+        added = []
+        for reservation in reservations:
+            if reservation.is_live and await self.live_holders(reservation.event_id, [reservation.user_id]):
+                raise AlreadyReservedError()
+            stored = replace(reservation, id=next(self._store.ids), ticket_secret=None)
+            self._store.reservations[stored.id] = stored
+            added.append(replace(stored))
+        return added
 
     async def get(self, reservation_id: int) -> Reservation | None:
         reservation = self._store.reservations.get(reservation_id)
@@ -348,9 +351,8 @@ class InMemoryReservationRepository:
 
     get_for_update = get
 
-    async def get_live(self, event_id: int, user_id: int) -> Reservation | None:
-        live = [r for r in self._of_event(event_id, *LIVE_STATUSES) if r.user_id == user_id]
-        return replace(live[0]) if live else None
+    async def live_holders(self, event_id: int, user_ids: list[int]) -> set[int]:
+        return {r.user_id for r in self._of_event(event_id, *LIVE_STATUSES) if r.user_id in user_ids}
 
     async def update(self, reservation: Reservation) -> Reservation:
         self._store.reservations[reservation.id] = replace(reservation, ticket_secret=None)

@@ -13,6 +13,7 @@ from msgspec import UNSET
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.ticketing import EventCreate, EventOut, EventUpdate, MetricsOut
 from app.core.shared.principal import Principal
+from app.core.ticketing.model import EventChanges
 from app.core.ticketing.service import TicketingService
 
 
@@ -76,7 +77,8 @@ class EventController(Controller):
             for name in ("title", "starts_at", "capacity", "description", "location", "requires_approval")
             if (value := getattr(data, name)) is not UNSET
         }
-        return EventOut.of(await ticketing.edit_event(actor=principal, event_id=event_id, **changes))
+        event = await ticketing.edit_event(actor=principal, event_id=event_id, changes=EventChanges(**changes))
+        return EventOut.of(event)
 
     @post("/{event_id:int}/publish/", operation_id="PublishEvent", status_code=HTTP_200_OK)
     async def publish(

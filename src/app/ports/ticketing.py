@@ -30,16 +30,19 @@ class EventRepository(Protocol):
 
 
 class ReservationRepository(Protocol):
-    """Reservations. ``add`` raises ``AlreadyReservedError`` when the user already holds a live one."""
+    """Reservations; at most one live (pending, confirmed or waitlisted) per user and event."""
 
-    async def add(self, reservation: Reservation) -> Reservation: ...
+    async def add_many(self, reservations: list[Reservation]) -> list[Reservation]:
+        """Store new reservations in order (ids follow it); raises ``AlreadyReservedError`` when a
+        user already holds a live reservation of the event."""
+        ...
 
     async def get(self, reservation_id: int) -> Reservation | None: ...
 
     async def get_for_update(self, reservation_id: int) -> Reservation | None: ...
 
-    async def get_live(self, event_id: int, user_id: int) -> Reservation | None:
-        """The user's pending, confirmed or waitlisted reservation of the event, if any."""
+    async def live_holders(self, event_id: int, user_ids: list[int]) -> set[int]:
+        """Which of these users hold a pending, confirmed or waitlisted reservation of the event."""
         ...
 
     async def update(self, reservation: Reservation) -> Reservation: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.conftest import Api
@@ -118,6 +119,12 @@ async def test_event_refusals_have_codes(api: Api) -> None:
     [held] = (await api.client.get("/api/reservations/", headers=member)).json()["results"]
     assert held["status"] == "cancelled"
     assert await status_code(await api.client.get("/api/events/999/")) == (404, "event_not_found")
+    assert await status_code(await api.client.post(f"/api/events/{draft['id']}/reservations")) == (
+        401,
+        "not_authenticated",
+    )
+    assert (await api.client.get("/api/events")).status_code == 200  # no trailing slash works too
+    assert (await api.client.get(f"/api/events/{draft['id']}/reservations", headers=organizer)).status_code == 200
 
 
 async def test_ticket_and_check_in_refusals_have_codes(api: Api) -> None:
@@ -221,3 +228,25 @@ async def test_public_list_pages_with_limit_and_offset(api: Api) -> None:
     _, member = await api.user("ann@example.com")
     refused = await api.client.get("/api/organizer/events/", headers=member)
     assert (refused.status_code, refused.json()["code"]) == (403, "organizer_only")
+
+
+async def test_concurrent_reservations_and_cancellations_keep_capacity_on_either_database(api: Api) -> None:
+    _, organizer = await make_organizer(api, "org@example.com")
+    event = await published_event(api, organizer, capacity=3)
+    users = [(await api.user(f"u{i}@example.com"))[1] for i in range(12)]
+    url = f"/api/events/{event['id']}/reservations/"
+    first = await asyncio.gather(*(api.client.post(url, headers=h) for h in users[:8]))
+    assert sorted(r.json()["status"] for r in first) == ["confirmed"] * 3 + ["waitlisted"] * 5
+
+    leaving = [(r.json()["id"], users[i]) for i, r in enumerate(first) if r.json()["status"] == "confirmed"]
+    responses = await asyncio.gather(
+        *(api.client.delete(f"/api/reservations/{rid}/", headers=holder) for rid, holder in leaving),
+        *(api.client.post(url, headers=h) for h in users[8:]),
+    )
+    assert all(r.status_code in {200, 201} for r in responses), [r.text for r in responses]
+    listed = (await api.client.get(f"{url}?limit=50", headers=organizer)).json()["results"]
+    confirmed = [r for r in listed if r["status"] == "confirmed"]
+    waiting = sorted((r for r in listed if r["status"] == "waitlisted"), key=lambda r: r["id"])
+    assert len(confirmed) == 3
+    assert [r["position"] for r in waiting] == list(range(1, len(waiting) + 1))
+    assert len(waiting) == 12 - 3 - 3

@@ -33,6 +33,10 @@ def _latin1(text: str) -> str:
     return "".join(out)
 
 
+def _as_is(text: str) -> str:
+    return text
+
+
 class FpdfTicketRenderer:
     """One A4 page: the event, the holder, and a QR code that a scanner reads back as the secret."""
 
@@ -53,11 +57,10 @@ class FpdfTicketRenderer:
         pdf = FPDF(format="A4")
         pdf.set_title(f"Ticket {ticket.reservation_id}")
         pdf.add_page()
+        family, text = "helvetica", _latin1
         if self._font is not None:
             pdf.add_font("ticket", fname=str(self._font))
-            family, text = "ticket", str
-        else:
-            family, text = "helvetica", _latin1
+            family, text = "ticket", _as_is
         pdf.set_font(family, size=22)
         pdf.multi_cell(0, 11, text(ticket.event_title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, size=13)

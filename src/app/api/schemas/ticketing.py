@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
@@ -60,7 +60,7 @@ class EventOut(Struct):
         return cls(**_event_fields(event))
 
 
-def _event_fields(event: Event) -> dict[str, object]:
+def _event_fields(event: Event) -> dict[str, Any]:
     return {
         "id": event.id,
         "title": event.title,

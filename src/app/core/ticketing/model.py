@@ -89,12 +89,10 @@ class Event:
         if not self.managed_by(actor):
             raise NotEventOwnerError()
 
-    def ensure_open(self, now: datetime) -> None:
-        """Reservations are taken while the event is published and has not started."""
+    def ensure_open(self) -> None:
+        """Reservations are taken while the event is published."""
         if self.status is not EventStatus.PUBLISHED:
             raise EventNotOpenError(f"This event is {self.status.value}; it does not take reservations.")
-        if self.starts_at <= now:
-            raise EventNotOpenError("This event has already started.")
 
     def move_to(self, target: EventStatus, now: datetime) -> EventStatus:
         """Publish or cancel; returns the previous status. Any other move is ``invalid_transition``."""
@@ -107,29 +105,32 @@ class Event:
             self.cancelled_at = now
         return previous
 
-    def edit(
-        self,
-        *,
-        title: str | None = None,
-        description: str | None = None,
-        starts_at: datetime | None = None,
-        location: str | None = None,
-        capacity: int | None = None,
-        requires_approval: bool | None = None,
-    ) -> None:
+    def edit(self, changes: EventChanges) -> None:
         """Change the event while it is a draft or published (capacity checks are the caller's)."""
         if self.status is EventStatus.CANCELLED:
             raise EventNotEditableError()
-        self.title = title.strip() if title is not None else self.title
-        self.description = description if description is not None else self.description
-        self.starts_at = starts_at or self.starts_at
-        self.location = location.strip() if location is not None else self.location
-        self.capacity = capacity if capacity is not None else self.capacity
-        if requires_approval is not None:
-            self.requires_approval = requires_approval
+        self.title = changes.title.strip() if changes.title is not None else self.title
+        self.description = changes.description if changes.description is not None else self.description
+        self.starts_at = changes.starts_at or self.starts_at
+        self.location = changes.location.strip() if changes.location is not None else self.location
+        self.capacity = changes.capacity if changes.capacity is not None else self.capacity
+        if changes.requires_approval is not None:
+            self.requires_approval = changes.requires_approval
         check_event_fields(
             title=self.title, capacity=self.capacity, description=self.description, location=self.location
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventChanges:
+    """An edit of an event: the fields given (not None) are changed."""
+
+    title: str | None = None
+    description: str | None = None
+    starts_at: datetime | None = None
+    location: str | None = None
+    capacity: int | None = None
+    requires_approval: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ class Tally:
 
 def place(event: Event, tally: Tally, *, user_id: int, nonce: str, now: datetime) -> Reservation:
     """A new reservation: pending under approval, confirmed while spots are left, else waitlisted last."""
-    event.ensure_open(now)
+    event.ensure_open()
     reservation = Reservation(
         event_id=event.id, user_id=user_id, ticket_nonce=nonce, status=ReservationStatus.PENDING, created_at=now
     )

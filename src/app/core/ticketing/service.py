@@ -5,12 +5,15 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.core.shared.domain_events import DomainEvent
+from app.core.shared.errors import DomainError
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal
+from app.core.ticketing.batching import KeyedBatcher, Pending
 from app.core.ticketing.checkin import check_in as admit
 from app.core.ticketing.domain_events import EventMetricsChanged, EventStatusChanged, ReservationPromoted
 from app.core.ticketing.errors import (
@@ -21,7 +24,14 @@ from app.core.ticketing.errors import (
     ReservationNotFoundError,
 )
 from app.core.ticketing.metrics import EventMetrics, EventOverview
-from app.core.ticketing.model import Event, EventFilter, EventStatus, check_event_fields, ensure_organizer
+from app.core.ticketing.model import (
+    Event,
+    EventChanges,
+    EventFilter,
+    EventStatus,
+    check_event_fields,
+    ensure_organizer,
+)
 from app.core.ticketing.reservations import (
     Reservation,
     ReservationStatus,
@@ -83,6 +93,7 @@ class TicketingService:
     ) -> None:
         self._uow, self._notifier, self._mailer, self._clock = uow, notifier, mailer, clock
         self._signer, self._renderer = signer, renderer
+        self._reservations: KeyedBatcher[Principal, Reservation] = KeyedBatcher(self._reserve_batch)
 
     # Events
 
@@ -135,23 +146,22 @@ class TicketingService:
         items = [EventOverview(e, EventMetrics.of(e, tallies.get(e.id, Tally()))) for e in events.items]
         return Page(items=items, total=events.total, request=page)
 
-    async def edit_event(self, *, actor: Principal, event_id: int, **changes: object) -> Event:
+    async def edit_event(self, *, actor: Principal, event_id: int, changes: EventChanges) -> Event:
         """Edit a draft or published event. Rules: organizer only; the capacity never goes below the
         confirmed count; a larger capacity promotes waitlisted reservations at once."""
         now = self._clock.now()
         async with self._uow() as uow:
             event = await _managed_event_for_update(uow, actor, event_id)
             tally = await uow.reservations.tally(event.id)
-            capacity = changes.get("capacity")
-            if isinstance(capacity, int):
-                check_capacity_change(capacity, tally)
-            event.edit(**changes)  # type: ignore[arg-type]
+            if changes.capacity is not None:
+                check_capacity_change(changes.capacity, tally)
+            event.edit(changes)
             event = await uow.events.update(event)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
             outcome.events.append(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
             await uow.commit()
-        await self._after_commit(outcome)
+        await self._after_commit(outcome, event=event)
         return event
 
     async def publish_event(self, *, actor: Principal, event_id: int) -> Event:
@@ -197,26 +207,45 @@ class TicketingService:
     async def reserve(self, *, actor: Principal, event_id: int) -> Reservation:
         """Reserve a spot. Rules: the event is published and not started (``event_not_open``); one
         live reservation per user and event (``already_reserved``); confirmed while spots are left,
-        else waitlisted last; pending when the event requires approval."""
+        else waitlisted last, in arrival order; pending when the event requires approval.
+
+        Concurrent reservations of one event are served in batches (one transaction under the
+        event's lock for every request that arrived meanwhile), in arrival order."""
+        return self._reveal(await self._reservations.submit(event_id, actor))
+
+    async def _reserve_batch(self, event_id: Hashable, batch: list[Pending[Principal, Reservation]]) -> None:
+        """Place a batch of reservations of one event, in order, in one transaction."""
+        assert isinstance(event_id, int)
         now = self._clock.now()
+        placed: list[tuple[Pending[Principal, Reservation], Reservation]] = []
         async with self._uow() as uow:
             event = await uow.events.get_for_update(event_id)
             if event is None:
                 raise EventNotFoundError()
-            event.ensure_visible_to(actor)
-            if await uow.reservations.get_live(event.id, actor.user_id) is not None:
-                raise AlreadyReservedError()
+            holders = await uow.reservations.live_holders(event.id, [p.request.user_id for p in batch])
             tally = await uow.reservations.tally(event.id)
-            reservation = place(event, tally, user_id=actor.user_id, nonce=secrets.token_urlsafe(12), now=now)
-            reservation = await uow.reservations.add(reservation)
-            tally = tally.moved(None, reservation.status)
+            for pending in batch:
+                try:
+                    event.ensure_visible_to(pending.request)
+                    if pending.request.user_id in holders:
+                        raise AlreadyReservedError()
+                    reservation = place(
+                        event, tally, user_id=pending.request.user_id, nonce=secrets.token_urlsafe(12), now=now
+                    )
+                except DomainError as error:
+                    pending.fail(error)
+                    continue
+                holders.add(pending.request.user_id)
+                tally = tally.moved(None, reservation.status)
+                placed.append((pending, reservation))
+            stored = await uow.reservations.add_many([reservation for _, reservation in placed])
             await uow.commit()
-        confirmed = [reservation] if reservation.status is ReservationStatus.CONFIRMED else []
-        await self._after_commit(
-            _Outcome(events=[EventMetricsChanged(metrics=EventMetrics.of(event, tally))], confirmed=confirmed),
-            event=event,
-        )
-        return self._reveal(reservation)
+        if stored:
+            await self._notifier.publish(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
+        for (pending, _), reservation in zip(placed, stored, strict=True):
+            pending.resolve(reservation)
+        confirmed = [r for r in stored if r.status is ReservationStatus.CONFIRMED]
+        await self._after_commit(_Outcome(events=[], confirmed=confirmed), event=event)
 
     async def my_reservations(self, *, actor: Principal, page: PageRequest) -> Page[Reservation]:
         """The caller's reservations, newest first, with the ticket secret of confirmed ones."""
@@ -359,9 +388,9 @@ class TicketingService:
         await uow.reservations.shift_waitlist(event.id, after_position=len(promoted), by=len(promoted))
         return replace(tally, confirmed=tally.confirmed + len(promoted), waitlisted=tally.waitlisted - len(promoted))
 
-    async def _after_commit(self, outcome: _Outcome, *, event: Event | None = None) -> None:
+    async def _after_commit(self, outcome: _Outcome, *, event: Event) -> None:
         await self._notifier.publish(*outcome.events)
-        if outcome.confirmed and event is not None:
+        if outcome.confirmed:
             await self._mail(
                 [r.user_id for r in outcome.confirmed],
                 subject=f"Confirmed: {event.title}",
@@ -383,8 +412,8 @@ class TicketingService:
         for user in users:
             try:
                 await self._mailer.send(Mail(to=user.email, subject=subject, body=f"Hello {user.name},\n\n{body}\n"))
-            except Exception:
-                logger.exception("Could not send %r to user %s", subject, user.id)
+            except Exception as error:
+                logger.warning("Could not send %r to user %s: %s", subject, user.id, error)
 
 
 def _status_changed(event: Event, previous: EventStatus) -> EventStatusChanged:

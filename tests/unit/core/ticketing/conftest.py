@@ -11,6 +11,7 @@ from app.core.accounts.model import User
 from app.core.shared.principal import Principal, Role
 from app.core.ticketing.model import Event
 from app.core.ticketing.service import TicketingService
+from app.ports.mailer import Mailer
 from tests.builders import World, a_ticketing_service, a_world
 
 
@@ -34,7 +35,7 @@ class Desk:
         return await self.ticketing.publish_event(actor=self.organizer, event_id=event.id)
 
 
-def a_desk(world: World | None = None, *, users: int = 6, mailer: object | None = None) -> Desk:
+def a_desk(world: World | None = None, *, users: int = 6, mailer: Mailer | None = None) -> Desk:
     world = world or a_world()
     store = world.uow.store
     people = []

@@ -17,7 +17,7 @@ from app.core.ticketing.errors import (
     NotEventOwnerError,
     OrganizerOnlyError,
 )
-from app.core.ticketing.model import EventStatus
+from app.core.ticketing.model import EventChanges, EventStatus
 from app.core.ticketing.reservations import ReservationStatus
 from tests.unit.core.ticketing.conftest import Desk
 
@@ -70,7 +70,7 @@ async def test_publish_then_cancel_follows_the_state_machine(desk: Desk) -> None
     with pytest.raises(InvalidTransitionError):
         await desk.ticketing.cancel_event(actor=desk.organizer, event_id=event.id)
     with pytest.raises(EventNotEditableError):
-        await desk.ticketing.edit_event(actor=desk.organizer, event_id=event.id, title="Again")
+        await desk.ticketing.edit_event(actor=desk.organizer, event_id=event.id, changes=EventChanges(title="Again"))
     changes = [e for e in desk.world.notifier.published if isinstance(e, EventStatusChanged)]
     assert [(c.previous_status, c.status) for c in changes] == [("draft", "published"), ("published", "cancelled")]
 
@@ -80,7 +80,7 @@ async def test_only_the_organizer_manages_a_published_event(desk: Desk) -> None:
     with pytest.raises(NotEventOwnerError):
         await desk.ticketing.cancel_event(actor=desk.users[0], event_id=event.id)
     with pytest.raises(NotEventOwnerError):
-        await desk.ticketing.edit_event(actor=desk.users[0], event_id=event.id, title="Mine")
+        await desk.ticketing.edit_event(actor=desk.users[0], event_id=event.id, changes=EventChanges(title="Mine"))
 
 
 async def test_cancelling_an_event_cancels_its_reservations_and_mails_the_holders(desk: Desk) -> None:
@@ -102,7 +102,8 @@ async def test_raising_the_capacity_promotes_the_waiting_list(desk: Desk) -> Non
     held = [await desk.ticketing.reserve(actor=user, event_id=event.id) for user in desk.users[:4]]
     assert [r.status for r in held] == ["confirmed", "waitlisted", "waitlisted", "waitlisted"]
 
-    await desk.ticketing.edit_event(actor=desk.organizer, event_id=event.id, capacity=3)
+    desk.world.mailer.sent.clear()
+    await desk.ticketing.edit_event(actor=desk.organizer, event_id=event.id, changes=EventChanges(capacity=3))
 
     store = desk.world.uow.store.reservations
     assert [(store[r.id].status, store[r.id].position) for r in held] == [
@@ -111,6 +112,7 @@ async def test_raising_the_capacity_promotes_the_waiting_list(desk: Desk) -> Non
         ("confirmed", None),
         ("waitlisted", 1),
     ]
+    assert sorted(m.to for m in desk.world.mailer.sent) == ["user2@example.com", "user3@example.com"]
 
 
 async def test_lowering_the_capacity_below_the_confirmed_count_is_refused(desk: Desk) -> None:
@@ -118,4 +120,4 @@ async def test_lowering_the_capacity_below_the_confirmed_count_is_refused(desk: 
     for user in desk.users[:2]:
         await desk.ticketing.reserve(actor=user, event_id=event.id)
     with pytest.raises(CapacityBelowConfirmedError):
-        await desk.ticketing.edit_event(actor=desk.organizer, event_id=event.id, capacity=1)
+        await desk.ticketing.edit_event(actor=desk.organizer, event_id=event.id, changes=EventChanges(capacity=1))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from app.core.shared.errors import DomainError
+from app.core.ticketing.model import EventChanges
 from app.core.ticketing.reservations import LIVE_STATUSES, Reservation, ReservationStatus
 from tests.unit.core.ticketing.conftest import Desk, a_desk
 
@@ -73,7 +74,9 @@ class ReservationMachine(RuleBasedStateMachine):
         event = self.desk.world.uow.store.events[self.event_id]
         self.run(
             self.desk.ticketing.edit_event(
-                actor=self.desk.organizer, event_id=self.event_id, capacity=max(1, event.capacity + change)
+                actor=self.desk.organizer,
+                event_id=self.event_id,
+                changes=EventChanges(capacity=max(1, event.capacity + change)),
             )
         )
 

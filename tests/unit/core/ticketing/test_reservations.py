@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -52,7 +53,7 @@ async def test_reserving_is_refused_when_the_event_is_not_open(desk: Desk) -> No
     with pytest.raises(EventNotOpenError):
         await desk.ticketing.reserve(actor=desk.organizer, event_id=draft.id)
     event = await desk.published_event()
-    desk.world.clock.advance(days=31)
+    await desk.ticketing.cancel_event(actor=desk.organizer, event_id=event.id)
     with pytest.raises(EventNotOpenError):
         await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id)
 
@@ -144,3 +145,39 @@ async def test_a_failing_mailer_never_loses_the_reservation() -> None:
     assert held.status is ReservationStatus.CONFIRMED
     assert mailer.attempts == 1
     assert desk.world.uow.store.reservations[held.id].status is ReservationStatus.CONFIRMED
+
+
+async def test_concurrent_reservations_are_served_in_arrival_order_in_one_batch(desk: Desk) -> None:
+    event = await desk.published_event(capacity=2)
+    commits_before = desk.world.uow.commits
+    actors = [desk.users[0], desk.users[1], desk.users[0], desk.users[2], desk.users[3]]
+
+    results = await asyncio.gather(
+        *(desk.ticketing.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
+    )
+
+    assert isinstance(results[2], AlreadyReservedError)
+    placed = [r for r in results if not isinstance(r, BaseException)]
+    assert [(r.user_id, r.status, r.position) for r in placed] == [
+        (desk.users[0].user_id, "confirmed", None),
+        (desk.users[1].user_id, "confirmed", None),
+        (desk.users[2].user_id, "waitlisted", 1),
+        (desk.users[3].user_id, "waitlisted", 2),
+    ]
+    assert desk.world.uow.commits == commits_before + 1
+    [metrics] = [e.metrics for e in desk.world.notifier.published if isinstance(e, EventMetricsChanged)]
+    assert (metrics.confirmed_count, metrics.waitlist_count) == (2, 2)
+
+
+async def test_a_failing_batch_fails_every_request_in_it() -> None:
+    from app.core.ticketing.batching import KeyedBatcher, Pending
+
+    async def broken(key: object, batch: list[Pending[int, int]]) -> None:
+        batch[0].resolve(1)
+        raise ValueError("database went away")
+
+    batcher: KeyedBatcher[int, int] = KeyedBatcher(broken)
+    results = await asyncio.gather(*(batcher.submit("k", n) for n in range(3)), return_exceptions=True)
+    assert results[0] == 1
+    assert all(isinstance(r, ValueError) for r in results[1:])
+    assert await batcher.submit("k", 9) == 1  # a later batch gets a fresh worker

@@ -3,10 +3,13 @@ event's row lock (``get_for_update``); the partial unique index keeps one live r
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Engine, Select, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,6 +79,64 @@ async def _page(session: AsyncSession, query: Select[Any], page: PageRequest) ->
     return rows, total or 0
 
 
+class LocalQueue:
+    """One waiting line per key inside this process, in front of a database row lock.
+
+    Many concurrent requests for one event would otherwise all wait inside PostgreSQL for the same
+    row lock, and every release would wake them all. Here they wait in the process instead, one at a
+    time reaching the row lock, which still serializes them against every other process.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+
+    async def acquire(self, key: object) -> Callable[[], None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            await lock.acquire()
+        except BaseException:
+            self._forget(key)
+            raise
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                lock.release()
+                self._forget(key)
+
+        return release
+
+    def _forget(self, key: object) -> None:
+        lock, users = self._locks[key]
+        if users <= 1:
+            del self._locks[key]
+        else:
+            self._locks[key] = (lock, users - 1)
+
+
+_QUEUES: weakref.WeakKeyDictionary[Engine, LocalQueue] = weakref.WeakKeyDictionary()
+
+
+async def _queue_for_row(session: AsyncSession, key: object) -> None:
+    """Wait for ``key``'s turn in this process until the session's transaction ends.
+
+    A connection is taken first, so a task never holds a turn while waiting for a pooled connection
+    (with SQLite's single connection that would deadlock).
+    """
+    connection = await session.connection()
+    queue = _QUEUES.setdefault(connection.sync_engine, LocalQueue())
+    release = await queue.acquire(key)
+
+    def on_end(_session: Any, transaction: Any) -> None:
+        if transaction.parent is None:
+            release()
+
+    event.listen(session.sync_session, "after_transaction_end", on_end)
+
+
 class SqlEventRepository:
     """Events in the ``events`` table."""
 
@@ -94,6 +155,7 @@ class SqlEventRepository:
         return event_from_row(row) if row else None
 
     async def get_for_update(self, event_id: int) -> Event | None:
+        await _queue_for_row(self._session, ("events", event_id))
         row = await self._session.scalar(
             select(EventModel)
             .where(EventModel.id == event_id)
@@ -125,16 +187,21 @@ class SqlReservationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, reservation: Reservation) -> Reservation:
-        row = ReservationModel()
-        _copy(row, reservation, _RESERVATION_FIELDS)
-        self._session.add(row)
+    async def add_many(self, reservations: list[Reservation]) -> list[Reservation]:
+        if not reservations:
+            return []
+        rows = []
+        for reservation in reservations:
+            row = ReservationModel()
+            _copy(row, reservation, _RESERVATION_FIELDS)
+            rows.append(row)
+        self._session.add_all(rows)
         try:
             await self._session.flush()
         except IntegrityError as error:
             translate_integrity_error(error, _RESERVATION_CONSTRAINTS)
             raise
-        return reservation_from_row(row)
+        return [reservation_from_row(row) for row in rows]
 
     async def get(self, reservation_id: int) -> Reservation | None:
         row = await self._session.get(ReservationModel, reservation_id)
@@ -149,15 +216,17 @@ class SqlReservationRepository:
         )
         return reservation_from_row(row) if row else None
 
-    async def get_live(self, event_id: int, user_id: int) -> Reservation | None:
-        row = await self._session.scalar(
-            select(ReservationModel).where(
+    async def live_holders(self, event_id: int, user_ids: list[int]) -> set[int]:
+        if not user_ids:
+            return set()
+        found = await self._session.scalars(
+            select(ReservationModel.user_id).where(
                 ReservationModel.event_id == event_id,
-                ReservationModel.user_id == user_id,
+                ReservationModel.user_id.in_(user_ids),
                 ReservationModel.status.in_(_LIVE),
             )
         )
-        return reservation_from_row(row) if row else None
+        return set(found)
 
     async def update(self, reservation: Reservation) -> Reservation:
         row = await self._session.get_one(ReservationModel, reservation.id)
