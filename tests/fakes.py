@@ -585,6 +585,10 @@ class InMemoryChatRepository:
     async def get_private(self, pair_key: str) -> Chat | None:
         return next((replace(c) for c in self._store.chats.values() if c.pair_key == pair_key), None)
 
+    async def get_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
+        chat = await self.get_chat(chat_id)
+        return chat, await self.get_member(chat_id, user_id) if chat else None
+
     async def add_member(self, member: ChatMember) -> None:
         key = (member.chat_id, member.user_id)
         if key in self._store.chat_members:

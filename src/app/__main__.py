@@ -84,6 +84,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         proxy_headers=True,
         log_level=settings.log_level.lower(),
         access_log=settings.access_log,
+        ws_per_message_deflate=settings.ws_per_message_deflate,
     )
     return 0
 

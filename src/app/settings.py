@@ -70,6 +70,8 @@ class Settings:
     presence_ttl_s: float = 30.0
     chat_frame_rate: float = 20.0
     chat_frame_burst: int = 40
+    # Compressing every frame costs a zlib context per socket (memory) and CPU per frame; off by default.
+    ws_per_message_deflate: bool = False
 
     def __post_init__(self) -> None:
         if not self.debug and self.secret_key == INSECURE_SECRET_KEY:

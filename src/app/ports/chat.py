@@ -22,6 +22,10 @@ class ChatRepository(Protocol):
 
     async def get_private(self, pair_key: str) -> Chat | None: ...
 
+    async def get_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
+        """The chat and the user's seat in it, in one round trip (the hot path of every message)."""
+        ...
+
     async def add_member(self, member: ChatMember) -> None: ...
 
     async def get_member(self, chat_id: int, user_id: int) -> ChatMember | None:

@@ -47,7 +47,7 @@ logger = logging.getLogger("app.ws.chat")
 
 NOT_A_MEMBER_CLOSE_CODE = 4403
 NO_SUCH_CHAT_CLOSE_CODE = 4404
-_MESSAGE_PREFIX = b'{"type":"message",'
+_MESSAGE_PREFIX = b'{"type":"message","message_id":'
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,17 +248,16 @@ class ChatLiveSocket(LiveSocket):
         if not data.startswith(_MESSAGE_PREFIX):
             await super().send(data)
             return
-        frame = msgspec.json.decode(data)
-        if frame["message_id"] <= self._seen_up_to:
+        start = len(_MESSAGE_PREFIX)
+        message_id = int(data[start : data.index(b",", start)])
+        if message_id <= self._seen_up_to:
             return
         await super().send(data)
-        if self.receipts and frame["sender_id"] != self._user_id:
+        if self.receipts and msgspec.json.decode(data)["sender_id"] != self._user_id:
             try:
-                await self._chat.mark_delivered(
-                    user_id=self._user_id, chat_id=self._chat_id, message_id=frame["message_id"]
-                )
+                await self._chat.mark_delivered(user_id=self._user_id, chat_id=self._chat_id, message_id=message_id)
             except Exception:  # a receipt must never break the socket
-                logger.exception("could not record delivery of message %s", frame["message_id"])
+                logger.exception("could not record delivery of message %s", message_id)
 
 
 @websocket("/ws/chat/{chat_id:int}/")

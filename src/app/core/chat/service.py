@@ -397,14 +397,15 @@ class ChatService:
     # -- sockets and presence -------------------------------------------------------------------
 
     async def open_socket(self, *, actor: Principal, chat_id: int, connection_id: str) -> SocketWelcome:
-        """A member's socket connects: the last messages, who is online, and the caller comes online."""
+        """A member's socket connects: the last messages, which other members are online, and the
+        caller comes online (announced to their chats when this is their first socket)."""
         async with self._uow() as uow:
             chat, me = await self._seat_of(uow, actor, chat_id)
             recent = await uow.chats.history(chat_id, before=None, limit=HISTORY_ON_CONNECT)
             member_ids = [m.user_id for m in await uow.chats.list_members(chat_id)]
         if await self._presence.connect(actor.user_id, connection_id):
             await self._announce(actor.user_id, is_online=True)
-        online = await self._presence.online(member_ids)
+        online = await self._presence.online([m for m in member_ids if m != actor.user_id])
         return SocketWelcome(chat=chat, me=me, messages=recent[::-1], online_user_ids=sorted(online))
 
     async def close_socket(self, *, user_id: int, connection_id: str) -> None:
@@ -433,9 +434,7 @@ class ChatService:
 
     async def _seat_of(self, uow: UnitOfWork, actor: Principal, chat_id: int) -> tuple[Chat, ChatMember]:
         chats: ChatRepository = uow.chats
-        chat = await chats.get_chat(chat_id)
-        member = await chats.get_member(chat_id, actor.user_id) if chat else None
-        return ensure_member(chat, member)
+        return ensure_member(*await chats.get_seat(chat_id, actor.user_id))
 
     async def _message_of(
         self, uow: UnitOfWork, actor: Principal, message_id: int, *, lock: bool = False

@@ -118,6 +118,23 @@ class SqlChatRepository:
         row = await self._session.scalar(select(ChatModel).where(ChatModel.pair_key == pair_key))
         return chat_from_row(row) if row else None
 
+    async def get_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
+        found = (
+            await self._session.execute(
+                select(ChatModel, ChatMemberModel, _DISPLAY_NAME)
+                .outerjoin(
+                    ChatMemberModel,
+                    (ChatMemberModel.chat_id == ChatModel.id) & (ChatMemberModel.user_id == user_id),
+                )
+                .outerjoin(UserModel, UserModel.id == ChatMemberModel.user_id)
+                .where(ChatModel.id == chat_id)
+            )
+        ).first()
+        if found is None:
+            return None, None
+        chat, seat, name = found
+        return chat_from_row(chat), member_from_row(seat, name) if seat is not None else None
+
     # -- members --------------------------------------------------------------------------------
 
     async def add_member(self, member: ChatMember) -> None:
