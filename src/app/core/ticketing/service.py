@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -22,6 +23,7 @@ from app.core.ticketing.errors import (
 )
 from app.core.ticketing.metrics import EventMetrics, EventOverview
 from app.core.ticketing.model import Event, EventFilter, EventStatus, check_event_fields, ensure_organizer
+from app.core.ticketing.organizers import ensure_organizations_exist
 from app.core.ticketing.reservations import (
     Reservation,
     ReservationStatus,
@@ -96,8 +98,10 @@ class TicketingService:
         description: str = "",
         location: str = "",
         requires_approval: bool = False,
+        organization_ids: Sequence[int] = (),
     ) -> Event:
-        """Create a draft event. Rules: organizers only; a title; capacity of at least one."""
+        """Create a draft event. Rules: organizers only; a title; capacity of at least one; every
+        organization id names an organization (``unknown_organizations``)."""
         ensure_organizer(actor)
         check_event_fields(title=title, capacity=capacity, description=description, location=location)
         event = Event(
@@ -111,7 +115,10 @@ class TicketingService:
             created_at=self._clock.now(),
         )
         async with self._uow() as uow:
+            await ensure_organizations_exist(uow.event_directory, organization_ids)
             event = await uow.events.add(event)
+            if organization_ids:
+                await uow.event_directory.set_organizations(event.id, organization_ids)
             await uow.commit()
         return event
 
@@ -135,9 +142,12 @@ class TicketingService:
         items = [EventOverview(e, EventMetrics.of(e, tallies.get(e.id, Tally()))) for e in events.items]
         return Page(items=items, total=events.total, request=page)
 
-    async def edit_event(self, *, actor: Principal, event_id: int, **changes: object) -> Event:
+    async def edit_event(
+        self, *, actor: Principal, event_id: int, organization_ids: Sequence[int] | None = None, **changes: object
+    ) -> Event:
         """Edit a draft or published event. Rules: organizer only; the capacity never goes below the
-        confirmed count; a larger capacity promotes waitlisted reservations at once."""
+        confirmed count; a larger capacity promotes waitlisted reservations at once; ``organization_ids``
+        (when given) replaces the organizers, each naming an organization."""
         now = self._clock.now()
         async with self._uow() as uow:
             event = await _managed_event_for_update(uow, actor, event_id)
@@ -147,6 +157,9 @@ class TicketingService:
                 check_capacity_change(capacity, tally)
             event.edit(**changes)  # type: ignore[arg-type]
             event = await uow.events.update(event)
+            if organization_ids is not None:
+                await ensure_organizations_exist(uow.event_directory, organization_ids)
+                await uow.event_directory.set_organizations(event.id, organization_ids)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
             outcome.events.append(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))

@@ -32,6 +32,8 @@ _EVENT_FIELDS = (
     "requires_approval",
     "published_at",
     "cancelled_at",
+    "image_url",
+    "thumbnail_url",
 )
 _RESERVATION_FIELDS = (
     "event_id",
