@@ -761,3 +761,6 @@ class InMemoryEventDirectoryRepository:
 
     async def known_organization_ids(self, organization_ids: Sequence[int]) -> set[int]:
         return {i for i in organization_ids if i in self._store.organizations}
+
+    async def event_id_for_creation_key(self, creation_key: str) -> int | None:
+        return next((e.id for e in self._store.events.values() if e.creation_key == creation_key), None)

@@ -26,9 +26,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("image_url", sa.String(length=500), nullable=True))
         batch.add_column(sa.Column("thumbnail_url", sa.String(length=500), nullable=True))
         batch.add_column(sa.Column("title_folded", sa.String(length=200), nullable=False, server_default=""))
+        batch.add_column(sa.Column("creation_key", sa.String(length=64), nullable=True))
     # Existing titles: lower() is the database's nearest to Python's casefold(); the app keeps it from now on.
     op.execute("UPDATE events SET title_folded = lower(title)")
     op.create_index("ix_events_status_starts_at_id", "events", ["status", "starts_at", "id"], unique=False)
+    op.create_index("uq_events_creation_key", "events", ["creation_key"], unique=True)
     op.create_table(
         "event_organizations",
         sa.Column("id", BIGINT_ID, nullable=False),
@@ -59,8 +61,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_event_organizations_organization_id_event_id", table_name="event_organizations")
     op.drop_table("event_organizations")
+    op.drop_index("uq_events_creation_key", table_name="events")
     op.drop_index("ix_events_status_starts_at_id", table_name="events")
     # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+ has it): the events table is not rebuilt, so the
     # rows that reference it stay.
-    for column in ("title_folded", "thumbnail_url", "image_url"):
+    for column in ("creation_key", "title_folded", "thumbnail_url", "image_url"):
         op.drop_column("events", column)

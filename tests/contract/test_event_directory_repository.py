@@ -104,3 +104,15 @@ async def test_organization_links_are_replaced_and_unknown_ids_reported(uow: Fac
         assert await unit.event_directory.organization_ids(event_id) == [organizations[1]]
         known = await unit.event_directory.known_organization_ids([organizations[1], 424242])
     assert known == {organizations[1]}
+
+
+async def test_an_event_is_found_by_its_creation_key(uow: Factory) -> None:
+    events, _, _ = await seed(uow)
+    async with uow() as unit:
+        keyed = await unit.events.add(
+            Event(owner_id=events[0].owner_id, title="Keyed", starts_at=BASE, capacity=1, creation_key="k1")
+        )
+        await unit.commit()
+    async with uow() as unit:
+        assert await unit.event_directory.event_id_for_creation_key("k1") == keyed.id
+        assert await unit.event_directory.event_id_for_creation_key("k2") is None

@@ -28,3 +28,7 @@ class EventDirectoryRepository(Protocol):
     async def known_organization_ids(self, organization_ids: Sequence[int]) -> set[int]:
         """Which of these ids name an existing organization."""
         ...
+
+    async def event_id_for_creation_key(self, creation_key: str) -> int | None:
+        """The event a deferred creation with this key already made, if any (keys are unique)."""
+        ...

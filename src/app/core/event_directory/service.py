@@ -3,6 +3,7 @@ cover images, and deferred creation (``Prefer: respond-async``) as a background 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
@@ -63,13 +64,24 @@ class EventDirectoryService:
             **asdict(draft),
             "starts_at": draft.starts_at.isoformat(),
             "organization_ids": list(draft.organization_ids),
+            "creation_key": secrets.token_hex(16),
         }
         return await self._jobs.enqueue(
             CREATE_EVENT_JOB, payload, created_by=actor.user_id, delay_s=self._create_delay_s
         )
 
     async def run_creation_job(self, payload: JobPayload) -> dict[str, Any]:
-        """The ``create_event`` job handler: creates what ``request_creation`` queued."""
+        """The ``create_event`` job handler: creates what ``request_creation`` queued.
+
+        Safe to run again (a worker that died after the commit): the event carries the job's
+        ``creation_key`` (unique), and a re-run answers with the event already made.
+        """
+        creation_key = str(payload["creation_key"]) if payload.get("creation_key") else None
+        if creation_key is not None:
+            async with self._uow() as uow:
+                existing = await uow.event_directory.event_id_for_creation_key(creation_key)
+            if existing is not None:
+                return {"event_id": existing}
         actor = Principal(user_id=int(payload["actor_id"]), roles=frozenset(Role(r) for r in payload["actor_roles"]))
         draft = NewEvent(
             title=str(payload["title"]),
@@ -80,7 +92,7 @@ class EventDirectoryService:
             requires_approval=bool(payload.get("requires_approval", False)),
             organization_ids=tuple(int(i) for i in payload.get("organization_ids", ())),
         )
-        event = await self._ticketing.create_event(actor=actor, **asdict(draft))
+        event = await self._ticketing.create_event(actor=actor, creation_key=creation_key, **asdict(draft))
         return {"event_id": event.id}
 
     async def get_event(self, *, actor: Principal | None, event_id: int) -> EventDetail:

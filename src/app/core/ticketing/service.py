@@ -99,6 +99,7 @@ class TicketingService:
         location: str = "",
         requires_approval: bool = False,
         organization_ids: Sequence[int] = (),
+        creation_key: str | None = None,
     ) -> Event:
         """Create a draft event. Rules: organizers only; a title; capacity of at least one; every
         organization id names an organization (``unknown_organizations``)."""
@@ -113,6 +114,7 @@ class TicketingService:
             capacity=capacity,
             requires_approval=requires_approval,
             created_at=self._clock.now(),
+            creation_key=creation_key,
         )
         async with self._uow() as uow:
             await ensure_organizations_exist(uow.event_directory, organization_ids)

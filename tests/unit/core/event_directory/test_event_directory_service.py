@@ -165,3 +165,16 @@ def test_a_day_filter_keeps_exactly_the_instants_of_that_utc_day(day: object, in
     assert query.matches(title="x", starts_at=instant, organization_ids=frozenset()) == (instant.date() == day)
     inclusive = event_query(date__gte=str(day), date__lte=str(day))
     assert inclusive == query
+
+
+async def test_a_creation_job_run_again_answers_with_the_event_it_made() -> None:
+    world = a_world()
+    jobs = InMemoryJobQueue(world.clock)
+    directory = an_event_directory_service(world, jobs, create_delay_s=0)
+    job = await directory.request_creation(actor=organizer(world), draft=draft())
+
+    first = await directory.run_creation_job(job.payload)
+    again = await directory.run_creation_job(job.payload)  # a worker died after the commit: the job runs again
+
+    assert first == again
+    assert list(world.uow.store.events) == [first["event_id"]]

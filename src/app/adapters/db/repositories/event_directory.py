@@ -88,3 +88,6 @@ class SqlEventDirectoryRepository:
             select(OrganizationModel.id).where(OrganizationModel.id.in_(sorted(set(organization_ids))))
         )
         return set(found)
+
+    async def event_id_for_creation_key(self, creation_key: str) -> int | None:
+        return await self._session.scalar(select(EventModel.id).where(EventModel.creation_key == creation_key))

@@ -34,6 +34,7 @@ _EVENT_FIELDS = (
     "cancelled_at",
     "image_url",
     "thumbnail_url",
+    "creation_key",
 )
 _RESERVATION_FIELDS = (
     "event_id",
