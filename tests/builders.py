@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.core.accounts.model import User
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.chat.service import ChatService
+from app.core.event_directory.service import EventDirectoryService
 from app.core.expeditions.service import ExpeditionService
 from app.core.organizations.service import OrganizationsService
 from app.core.shared.principal import Principal, Role
@@ -114,4 +115,12 @@ def a_chat_service(world: World, presence: FakePresenceTracker | None = None) ->
         clock=world.clock,
         hasher=FakePasswordHasher(),
         presence=presence or FakePresenceTracker(),
+    )
+
+
+def an_event_directory_service(
+    world: World, jobs: InMemoryJobQueue | None = None, *, create_delay_s: float = 60.0
+) -> EventDirectoryService:
+    return EventDirectoryService(
+        uow=world.uow, ticketing=a_ticketing_service(world), jobs=jobs, create_delay_s=create_delay_s
     )

@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -34,7 +35,8 @@ from app.core.shared.domain_events import DomainEvent
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Role
 from app.core.ticketing.errors import AlreadyReservedError, InvalidTicketError
-from app.core.ticketing.model import Event, EventFilter
+from app.core.ticketing.listing import EventOrdering, EventQuery
+from app.core.ticketing.model import Event, EventFilter, EventStatus
 from app.core.ticketing.reservations import LIVE_STATUSES, Reservation, ReservationStatus, Tally
 from app.core.ticketing.tickets import TicketClaim, TicketDocument
 from app.ports.mailer import Mail
@@ -67,6 +69,7 @@ class Store:
     events: dict[int, Event] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     organizations: dict[int, Organization] = field(default_factory=dict)
+    event_organizations: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 class InMemoryUserRepository:
@@ -190,6 +193,7 @@ class FakeUnitOfWork:
         self.events = InMemoryEventRepository(self._working)
         self.reservations = InMemoryReservationRepository(self._working)
         self.organizations = InMemoryOrganizationRepository(self._working)
+        self.event_directory = InMemoryEventDirectoryRepository(self._working)
         return self
 
     async def __aexit__(
@@ -732,3 +736,37 @@ class FakePresenceTracker:
 
     async def online(self, user_ids: list[int]) -> set[int]:
         return self.ledger.online(user_ids, self.now)
+
+
+class InMemoryEventDirectoryRepository:
+    """Published events by query and event → organization links, in the fake store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def list_published(self, query: EventQuery, page: PageRequest) -> Page[Event]:
+        events = [
+            e
+            for e in self._store.events.values()
+            if e.status is EventStatus.PUBLISHED
+            and query.matches(
+                title=e.title,
+                starts_at=e.starts_at,
+                organization_ids=self._store.event_organizations.get(e.id, frozenset()),
+            )
+        ]
+        events.sort(key=lambda e: (e.starts_at, e.id), reverse=query.ordering is EventOrdering.LATEST)
+        window = events[page.offset : page.offset + page.limit]
+        return Page(items=[replace(e) for e in window], total=len(events), request=page)
+
+    async def organization_ids(self, event_id: int) -> list[int]:
+        return sorted(self._store.event_organizations.get(event_id, frozenset()))
+
+    async def set_organizations(self, event_id: int, organization_ids: Sequence[int]) -> None:
+        self._store.event_organizations[event_id] = frozenset(organization_ids)
+
+    async def known_organization_ids(self, organization_ids: Sequence[int]) -> set[int]:
+        return {i for i in organization_ids if i in self._store.organizations}
+
+    async def event_id_for_creation_key(self, creation_key: str) -> int | None:
+        return next((e.id for e in self._store.events.values() if e.creation_key == creation_key), None)

@@ -52,6 +52,7 @@ from app.adapters.tickets.pdf import FpdfTicketRenderer
 from app.api import accounts as accounts_api
 from app.api import chat as chat_api
 from app.api import checkin as checkin_api
+from app.api import event_images as event_images_api
 from app.api import events as events_api
 from app.api import expeditions as expeditions_api
 from app.api import health as health_api
@@ -64,6 +65,7 @@ from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.chat.service import ChatService
+from app.core.event_directory.service import CREATE_EVENT_JOB, EventDirectoryService
 from app.core.expeditions.service import ExpeditionService
 from app.core.images.service import ImageService
 from app.core.jobs.service import JobsService
@@ -109,6 +111,7 @@ class Services:
     jobs: JobsService
     images: ImageService
     chat: ChatService
+    event_directory: EventDirectoryService
     closers: list[Callable[[], Any]] = field(default_factory=list)
     # Loops that run while the app is up (started and cancelled by the lifespan).
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -188,6 +191,10 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         else MemoryPresenceTracker(ttl_s=settings.presence_ttl_s)
     )
     chat = ChatService(uow=uow, notifier=notifier, clock=clock, hasher=hasher, presence=presence)
+    event_directory = EventDirectoryService(
+        uow=uow, ticketing=ticketing, jobs=job_queue, create_delay_s=settings.event_create_delay_s
+    )
+    job_handlers[CREATE_EVENT_JOB] = event_directory.run_creation_job
 
     probes: list[ReadinessProbe] = [SqlReadinessProbe(engine)]
     if redis is not None:
@@ -212,6 +219,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         jobs=JobsService(job_queue),
         images=images,
         chat=chat,
+        event_directory=event_directory,
         closers=[hasher.close, renderer.close, inspector.close],
         background=[_presence_loop(chat, interval_s=settings.presence_ttl_s / 3)],
     )
@@ -323,6 +331,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             chat_api.RoomController,
             chat_api.MessageController,
             chat_ws.chat_socket,
+            event_images_api.EventImageController,
         ],
         dependencies={
             "accounts": _constant(services.accounts),
@@ -338,6 +347,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             "chat_socket_limits": _constant(
                 chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst)
             ),
+            "event_directory": _constant(services.event_directory),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[services.channels],

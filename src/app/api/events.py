@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from msgspec import UNSET
 
+from app.api.organizations import Prefer, accepted_job, wants_async
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
+from app.api.schemas.event_directory import EventDetailOut, new_event
+from app.api.schemas.jobs import JobOut
 from app.api.schemas.ticketing import EventCreate, EventOut, EventUpdate, MetricsOut
+from app.core.event_directory.service import EventDirectoryService
 from app.core.shared.principal import Principal
+from app.core.ticketing.listing import event_query
 from app.core.ticketing.model import EventChanges
 from app.core.ticketing.service import TicketingService
 
@@ -25,42 +30,64 @@ class EventController(Controller):
     async def list_events(
         self,
         request: Request[Any, Any, Any],
-        ticketing: NamedDependency[TicketingService],
+        event_directory: NamedDependency[EventDirectoryService],
         limit: Limit = 20,
         offset: Offset = 0,
+        search: Annotated[str | None, QueryParameter(max_length=200, description="Part of the title.")] = None,
+        date: Annotated[str | None, QueryParameter(max_length=40, description="One UTC day, YYYY-MM-DD.")] = None,
+        date__gte: Annotated[str | None, QueryParameter(max_length=40, description="From this day or instant.")] = None,
+        date__lte: Annotated[
+            str | None, QueryParameter(max_length=40, description="Up to this day or instant.")
+        ] = None,
+        ordering: Annotated[str | None, QueryParameter(max_length=20, description="`date` or `-date`.")] = None,
+        organization: Annotated[int | None, QueryParameter(ge=1, le=2**63 - 1, description="Organized by.")] = None,
     ) -> PageOut[EventOut]:
-        """Published events, soonest first."""
-        page = await ticketing.list_published(page=page_request(limit, offset))
+        """Published events, soonest first (``ordering=-date``: latest first; ties by id). ``search``
+        matches the title case-insensitively; ``date`` is one UTC day; ``date__gte`` / ``date__lte``
+        are inclusive bounds (a day or an instant with a zone); ``organization`` keeps the events it
+        organizes. A bad parameter is a 400 ``validation_error`` naming it."""
+        query = event_query(
+            search=search,
+            date=date,
+            date__gte=date__gte,
+            date__lte=date__lte,
+            ordering=ordering,
+            organization=organization,
+        )
+        page = await event_directory.list_published(query=query, page=page_request(limit, offset))
         return page_out(request, page, EventOut.of)
 
-    @post("/", operation_id="CreateEvent")
+    @post("/", operation_id="CreateEvent", status_code=HTTP_201_CREATED)
     async def create(
         self,
         data: JSONBody[EventCreate],
         principal: NamedDependency[Principal],
-        ticketing: NamedDependency[TicketingService],
-    ) -> EventOut:
-        """Create a draft event (organizers). Publish it to open reservations."""
-        event = await ticketing.create_event(
-            actor=principal,
-            title=data.title,
-            starts_at=data.starts_at,
-            capacity=data.capacity,
-            description=data.description,
-            location=data.location,
-            requires_approval=data.requires_approval,
-        )
-        return EventOut.of(event)
+        event_directory: NamedDependency[EventDirectoryService],
+        prefer: Prefer = None,
+    ) -> Response[EventDetailOut | JobOut]:
+        """Create a draft event (organizers), organized by ``organization_ids`` (400
+        ``unknown_organizations`` for ids naming nothing). Publish it to open reservations.
+
+        With ``Prefer: respond-async`` the input is checked, then the answer is 202 with a job and
+        ``Location: /api/jobs/{id}/``; the event is created after ``EVENT_CREATE_DELAY_S`` seconds and
+        the finished job's ``result.event_id`` names it.
+        """
+        if wants_async(prefer):
+            job = await event_directory.request_creation(actor=principal, draft=new_event(data))
+            return accepted_job(JobOut.of(job))  # type: ignore[return-value]
+        detail = await event_directory.create_event(actor=principal, draft=new_event(data))
+        return Response(EventDetailOut.of_detail(detail), status_code=HTTP_201_CREATED)
 
     @get("/{event_id:int}/", operation_id="GetEvent")
     async def detail(
         self,
         event_id: FromPath[int],
         maybe_principal: NamedDependency[Principal | None],
-        ticketing: NamedDependency[TicketingService],
-    ) -> EventOut:
-        """An event; a draft only for its organizer."""
-        return EventOut.of(await ticketing.get_event(actor=maybe_principal, event_id=event_id))
+        event_directory: NamedDependency[EventDirectoryService],
+    ) -> EventDetailOut:
+        """An event (a draft only for its organizer) with its ``organizations``, each with
+        ``full_address`` and its active ``members``."""
+        return EventDetailOut.of_detail(await event_directory.get_event(actor=maybe_principal, event_id=event_id))
 
     @patch("/{event_id:int}/", operation_id="UpdateEvent")
     async def update(
@@ -68,17 +95,21 @@ class EventController(Controller):
         event_id: FromPath[int],
         data: JSONBody[EventUpdate],
         principal: NamedDependency[Principal],
-        ticketing: NamedDependency[TicketingService],
-    ) -> EventOut:
+        event_directory: NamedDependency[EventDirectoryService],
+    ) -> EventDetailOut:
         """Edit a draft or published event (its organizer). A larger capacity promotes waitlisted
-        reservations at once; a capacity below the confirmed count is ``capacity_below_confirmed``."""
+        reservations at once; a capacity below the confirmed count is ``capacity_below_confirmed``;
+        ``organization_ids`` replaces the organizations."""
         changes = {
             name: value
             for name in ("title", "starts_at", "capacity", "description", "location", "requires_approval")
             if (value := getattr(data, name)) is not UNSET
         }
-        event = await ticketing.edit_event(actor=principal, event_id=event_id, changes=EventChanges(**changes))
-        return EventOut.of(event)
+        organization_ids = None if data.organization_ids is UNSET else sorted(set(data.organization_ids))
+        detail = await event_directory.edit_event(
+            actor=principal, event_id=event_id, changes=EventChanges(**changes), organization_ids=organization_ids
+        )
+        return EventDetailOut.of_detail(detail)
 
     @post("/{event_id:int}/publish/", operation_id="PublishEvent", status_code=HTTP_200_OK)
     async def publish(

@@ -5,6 +5,7 @@ from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.cache import UserCache
 from app.ports.chat import ChatRepository
 from app.ports.clock import Clock
+from app.ports.event_directory import EventDirectoryRepository
 from app.ports.expeditions import ExpeditionRepository
 from app.ports.mailer import Mail, Mailer
 from app.ports.notifier import Notifier
@@ -29,3 +30,4 @@ __all__ = [
     "UserRepository",
 ]
 __all__ += ["ChatRepository", "PresenceTracker"]
+__all__ += ["EventDirectoryRepository"]

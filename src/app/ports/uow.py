@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.chat import ChatRepository
+from app.ports.event_directory import EventDirectoryRepository
 from app.ports.expeditions import ExpeditionRepository
 from app.ports.organizations import OrganizationRepository
 from app.ports.ticketing import EventRepository, ReservationRepository
@@ -23,6 +24,7 @@ class UnitOfWork(Protocol):
     reservations: ReservationRepository
     organizations: OrganizationRepository
     chats: ChatRepository
+    event_directory: EventDirectoryRepository
 
     async def __aenter__(self) -> Self: ...
 

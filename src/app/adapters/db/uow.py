@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserRepository
 from app.adapters.db.repositories.chat import SqlChatRepository
+from app.adapters.db.repositories.event_directory import SqlEventDirectoryRepository
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
 from app.adapters.db.repositories.organizations import SqlOrganizationRepository
 from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     reservations: SqlReservationRepository
     organizations: SqlOrganizationRepository
     chats: SqlChatRepository
+    event_directory: SqlEventDirectoryRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -37,6 +39,7 @@ class SqlUnitOfWork:
         self.reservations = SqlReservationRepository(session)
         self.organizations = SqlOrganizationRepository(session)
         self.chats = SqlChatRepository(session)
+        self.event_directory = SqlEventDirectoryRepository(session)
         return self
 
     async def __aexit__(

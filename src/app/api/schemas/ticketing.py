@@ -10,6 +10,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from app.core.ticketing.metrics import EventMetrics, EventOverview
 from app.core.ticketing.model import MAX_CAPACITY, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, Event
+from app.core.ticketing.organizers import MAX_ORGANIZERS
 from app.core.ticketing.reservations import Reservation
 from app.core.ticketing.service import TicketInspection
 
@@ -19,6 +20,8 @@ Location = Annotated[str, Meta(max_length=MAX_LOCATION, examples=["Zakopane, Kru
 Capacity = Annotated[int, Meta(ge=1, le=MAX_CAPACITY, examples=[50])]
 StartsAt = Annotated[datetime, Meta(tz=True, examples=["2027-05-01T18:00:00Z"])]
 Secret = Annotated[str, Meta(min_length=1, max_length=256)]
+OrganizationId = Annotated[int, Meta(ge=1, le=2**63 - 1)]
+OrganizationIds = Annotated[list[OrganizationId], Meta(max_length=MAX_ORGANIZERS)]
 ReservationStatusName = Literal["pending", "confirmed", "waitlisted", "rejected", "cancelled"]
 
 
@@ -29,6 +32,7 @@ class EventCreate(Struct, forbid_unknown_fields=True):
     description: Description = ""
     location: Location = ""
     requires_approval: bool = False
+    organization_ids: OrganizationIds = []
 
 
 class EventUpdate(Struct, forbid_unknown_fields=True):
@@ -38,6 +42,7 @@ class EventUpdate(Struct, forbid_unknown_fields=True):
     description: Description | UnsetType = UNSET
     location: Location | UnsetType = UNSET
     requires_approval: bool | UnsetType = UNSET
+    organization_ids: OrganizationIds | UnsetType = UNSET
 
 
 class EventOut(Struct):
@@ -54,6 +59,8 @@ class EventOut(Struct):
     created_at: datetime | None
     published_at: datetime | None
     cancelled_at: datetime | None
+    image_url: str | None
+    thumbnail_url: str | None
 
     @classmethod
     def of(cls, event: Event) -> EventOut:
@@ -75,6 +82,8 @@ def _event_fields(event: Event) -> dict[str, Any]:
         "created_at": event.created_at,
         "published_at": event.published_at,
         "cancelled_at": event.cancelled_at,
+        "image_url": event.image_url,
+        "thumbnail_url": event.thumbnail_url,
     }
 
 

@@ -74,6 +74,9 @@ class Event:
     created_at: datetime | None = None
     published_at: datetime | None = None
     cancelled_at: datetime | None = None
+    image_url: str | None = None
+    thumbnail_url: str | None = None
+    creation_key: str | None = None  # set by a deferred creation, so a re-run job finds its event
 
     def managed_by(self, actor: Principal | None) -> bool:
         return actor is not None and (actor.user_id == self.owner_id or actor.is_admin)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -32,6 +32,7 @@ from app.core.ticketing.model import (
     check_event_fields,
     ensure_organizer,
 )
+from app.core.ticketing.organizers import ensure_organizations_exist
 from app.core.ticketing.reservations import (
     Reservation,
     ReservationStatus,
@@ -107,8 +108,11 @@ class TicketingService:
         description: str = "",
         location: str = "",
         requires_approval: bool = False,
+        organization_ids: Sequence[int] = (),
+        creation_key: str | None = None,
     ) -> Event:
-        """Create a draft event. Rules: organizers only; a title; capacity of at least one."""
+        """Create a draft event. Rules: organizers only; a title; capacity of at least one; every
+        organization id names an organization (``unknown_organizations``)."""
         ensure_organizer(actor)
         check_event_fields(title=title, capacity=capacity, description=description, location=location)
         event = Event(
@@ -120,9 +124,13 @@ class TicketingService:
             capacity=capacity,
             requires_approval=requires_approval,
             created_at=self._clock.now(),
+            creation_key=creation_key,
         )
         async with self._uow() as uow:
+            await ensure_organizations_exist(uow.event_directory, organization_ids)
             event = await uow.events.add(event)
+            if organization_ids:
+                await uow.event_directory.set_organizations(event.id, organization_ids)
             await uow.commit()
         return event
 
@@ -146,9 +154,17 @@ class TicketingService:
         items = [EventOverview(e, EventMetrics.of(e, tallies.get(e.id, Tally()))) for e in events.items]
         return Page(items=items, total=events.total, request=page)
 
-    async def edit_event(self, *, actor: Principal, event_id: int, changes: EventChanges) -> Event:
+    async def edit_event(
+        self,
+        *,
+        actor: Principal,
+        event_id: int,
+        changes: EventChanges,
+        organization_ids: Sequence[int] | None = None,
+    ) -> Event:
         """Edit a draft or published event. Rules: organizer only; the capacity never goes below the
-        confirmed count; a larger capacity promotes waitlisted reservations at once."""
+        confirmed count; a larger capacity promotes waitlisted reservations at once; ``organization_ids``
+        (when given) replaces the organizers, each naming an organization."""
         now = self._clock.now()
         async with self._uow() as uow:
             event = await _managed_event_for_update(uow, actor, event_id)
@@ -157,6 +173,9 @@ class TicketingService:
                 check_capacity_change(changes.capacity, tally)
             event.edit(changes)
             event = await uow.events.update(event)
+            if organization_ids is not None:
+                await ensure_organizations_exist(uow.event_directory, organization_ids)
+                await uow.event_directory.set_organizations(event.id, organization_ids)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
             outcome.events.append(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))

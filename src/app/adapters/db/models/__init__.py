@@ -2,6 +2,7 @@
 
 from app.adapters.db.models.accounts import RefreshTokenModel, UserModel
 from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
+from app.adapters.db.models.event_directory import EventOrganizationModel
 from app.adapters.db.models.expeditions import ExpeditionMemberModel, ExpeditionModel
 from app.adapters.db.models.jobs import JobModel
 from app.adapters.db.models.organizations import OrganizationMemberModel, OrganizationModel
@@ -21,3 +22,4 @@ __all__ = [
     "ReservationModel",
     "UserModel",
 ]
+__all__ += ["EventOrganizationModel"]

@@ -26,11 +26,17 @@ class EventModel(BigIntAuditBase):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    image_url: Mapped[str | None] = mapped_column(String(500))
+    thumbnail_url: Mapped[str | None] = mapped_column(String(500))
+    title_folded: Mapped[str] = mapped_column(String(200), default="")  # kept by models/event_directory.py
+    creation_key: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
         Index("ix_events_status_starts_at", "status", "starts_at"),
+        Index("ix_events_status_starts_at_id", "status", "starts_at", "id"),
+        Index("uq_events_creation_key", "creation_key", unique=True),
     )
 
 

@@ -35,6 +35,9 @@ _EVENT_FIELDS = (
     "requires_approval",
     "published_at",
     "cancelled_at",
+    "image_url",
+    "thumbnail_url",
+    "creation_key",
 )
 _RESERVATION_FIELDS = (
     "event_id",
