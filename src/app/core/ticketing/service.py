@@ -33,6 +33,8 @@ from app.core.ticketing.model import (
     ensure_organizer,
 )
 from app.core.ticketing.reservations import (
+    HeldReservation,
+    Holder,
     Reservation,
     ReservationStatus,
     Tally,
@@ -66,8 +68,7 @@ class TicketInspection:
 
     reservation: Reservation
     event: Event
-    holder_name: str
-    holder_email: str
+    holder: Holder
 
 
 @dataclass(slots=True)
@@ -287,12 +288,15 @@ class TicketingService:
 
     async def event_reservations(
         self, *, actor: Principal, event_id: int, status: ReservationStatus | None, page: PageRequest
-    ) -> Page[Reservation]:
-        """The reservations of an event, for its organizer, optionally of one status."""
+    ) -> Page[HeldReservation]:
+        """The reservations of an event with their holders, for its organizer, optionally of one status."""
         async with self._uow() as uow:
             event = await _visible_event(uow, actor, event_id)
             event.ensure_managed_by(actor)
-            return await uow.reservations.list_for_event(event.id, status, page)
+            found = await uow.reservations.list_for_event(event.id, status, page)
+            holders = await _holders(uow, sorted({r.user_id for r in found.items}))
+        items = [HeldReservation(r, holders[r.user_id]) for r in found.items]
+        return Page(items=items, total=found.total, request=page)
 
     async def decide(self, *, actor: Principal, reservation_id: int, approve: bool) -> Reservation:
         """The organizer confirms a pending reservation (``event_full`` when no spot is left) or
@@ -327,14 +331,14 @@ class TicketingService:
             reservation, event = await _reservation_for(uow, actor, reservation_id)
             if reservation.status is not ReservationStatus.CONFIRMED:
                 raise NotConfirmedError(reservation.status.value)
-            holder = await uow.users.get(reservation.user_id)
+            holder = await _holder(uow, reservation.user_id)
         document = TicketDocument(
             reservation_id=reservation.id,
             event_title=event.title,
             starts_at=event.starts_at,
             location=event.location,
-            holder_name=holder.name if holder else "",
-            holder_email=holder.email if holder else "",
+            holder_name=holder.name,
+            holder_email=holder.email,
             secret=self._signer.sign(reservation.id, reservation.ticket_nonce),
         )
         content = await self._renderer.render(document)
@@ -456,10 +460,14 @@ async def _inspection(
     if event is None:
         raise InvalidTicketError()
     event.ensure_managed_by(actor)
-    holder = await uow.users.get(reservation.user_id)
-    return TicketInspection(
-        reservation=reservation,
-        event=event,
-        holder_name=holder.name if holder else "",
-        holder_email=holder.email if holder else "",
-    )
+    return TicketInspection(reservation=reservation, event=event, holder=await _holder(uow, reservation.user_id))
+
+
+async def _holder(uow: UnitOfWork, user_id: int) -> Holder:
+    return (await _holders(uow, [user_id]))[user_id]
+
+
+async def _holders(uow: UnitOfWork, user_ids: list[int]) -> dict[int, Holder]:
+    """The holders of reservations by user id (a deleted account shows without name or e-mail)."""
+    found = {user.id: Holder(user.id, user.name, user.email) for user in await uow.users.get_many(user_ids)}
+    return {user_id: found.get(user_id, Holder(user_id, "", "")) for user_id in user_ids}

@@ -130,7 +130,10 @@ async def test_the_organizer_lists_reservations_by_status_with_counts(desk: Desk
     waitlisted = await desk.ticketing.event_reservations(
         actor=desk.organizer, event_id=event.id, status=ReservationStatus.WAITLISTED, page=PageRequest()
     )
-    assert [r.position for r in waitlisted.items] == [1, 2]
+    assert [(h.reservation.position, h.holder.email) for h in waitlisted.items] == [
+        (1, "user2@example.com"),
+        (2, "user3@example.com"),
+    ]
     [overview] = (await desk.ticketing.list_own_events(actor=desk.organizer, page=PageRequest())).items
     assert (overview.metrics.confirmed_count, overview.metrics.waitlist_count) == (1, 2)
 
