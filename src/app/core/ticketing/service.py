@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import itertools
 import logging
 import secrets
 from collections.abc import Hashable
@@ -95,6 +96,8 @@ class TicketingService:
         self._uow, self._notifier, self._mailer, self._clock = uow, notifier, mailer, clock
         self._signer, self._renderer = signer, renderer
         self._reservations: KeyedBatcher[Principal, Reservation] = KeyedBatcher(self._reserve_batch)
+        self._stamps = itertools.count(1)
+        self._published_stamps: dict[int, int] = {}
 
     # Events
 
@@ -160,7 +163,7 @@ class TicketingService:
             event = await uow.events.update(event)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
-            outcome.events.append(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
+            outcome.events.append(self._metrics_changed(event, tally))
             await uow.commit()
         await self._after_commit(outcome, event=event)
         return event
@@ -172,7 +175,7 @@ class TicketingService:
             previous = event.move_to(EventStatus.PUBLISHED, self._clock.now())
             event = await uow.events.update(event)
             await uow.commit()
-        await self._notifier.publish(_status_changed(event, previous))
+        await self._publish(_status_changed(event, previous))
         return event
 
     async def cancel_event(self, *, actor: Principal, event_id: int) -> Event:
@@ -184,10 +187,9 @@ class TicketingService:
             previous = event.move_to(EventStatus.CANCELLED, now)
             event = await uow.events.update(event)
             cancelled = await uow.reservations.cancel_live(event.id, now)
+            metrics = self._metrics_changed(event, Tally())
             await uow.commit()
-        await self._notifier.publish(
-            _status_changed(event, previous), EventMetricsChanged(metrics=EventMetrics.of(event, Tally()))
-        )
+        await self._publish(_status_changed(event, previous), metrics)
         await self._mail(
             [r.user_id for r in cancelled],
             subject=f"Cancelled: {event.title}",
@@ -240,9 +242,10 @@ class TicketingService:
                 tally = tally.moved(None, reservation.status)
                 placed.append((pending, reservation))
             stored = await uow.reservations.add_many([reservation for _, reservation in placed])
+            metrics = self._metrics_changed(event, tally)
             await uow.commit()
         if stored:
-            await self._notifier.publish(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
+            await self._publish(metrics)
         for (pending, _), reservation in zip(placed, stored, strict=True):
             pending.resolve(reservation)
         confirmed = [r for r in stored if r.status is ReservationStatus.CONFIRMED]
@@ -281,7 +284,7 @@ class TicketingService:
                 await uow.reservations.shift_waitlist(event.id, after_position=position, by=1)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
-            outcome.events.insert(0, EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
+            outcome.events.insert(0, self._metrics_changed(event, tally))
             await uow.commit()
         await self._after_commit(outcome, event=event)
         return reservation
@@ -315,12 +318,10 @@ class TicketingService:
             decide(event, tally, reservation, approve=approve, now=now)
             reservation = await uow.reservations.update(reservation)
             tally = tally.moved(previous, reservation.status if reservation.is_live else None)
+            metrics = self._metrics_changed(event, tally)
             await uow.commit()
         confirmed = [reservation] if reservation.status is ReservationStatus.CONFIRMED else []
-        await self._after_commit(
-            _Outcome(events=[EventMetricsChanged(metrics=EventMetrics.of(event, tally))], confirmed=confirmed),
-            event=event,
-        )
+        await self._after_commit(_Outcome(events=[metrics], confirmed=confirmed), event=event)
         return reservation
 
     # Tickets and check-in
@@ -355,16 +356,20 @@ class TicketingService:
     async def check_in(self, *, actor: Principal, secret: str) -> TicketInspection:
         """Let a ticket in, once. Rules: organizer of its event; forged or unknown →
         ``invalid_ticket``; not confirmed → ``not_confirmed``; a second scan → ``already_checked_in``
-        with the first time (two scanners at once: the reservation row lock lets one through)."""
+        with the first time (two scanners at once: the row locks let one through)."""
         claim = self._signer.verify(secret)
         async with self._uow() as uow:
+            found = await uow.reservations.get(claim.reservation_id)
+            if found is not None:  # the event first, then the reservation: the order every change locks in
+                await uow.events.get_for_update(found.event_id)
             reservation = await uow.reservations.get_for_update(claim.reservation_id)
             inspection = await _inspection(uow, actor, reservation, claim.nonce)
             admit(inspection.reservation, self._clock.now())
             await uow.reservations.update(inspection.reservation)
             tally = await uow.reservations.tally(inspection.event.id)
+            metrics = self._metrics_changed(inspection.event, tally)
             await uow.commit()
-        await self._notifier.publish(EventMetricsChanged(metrics=EventMetrics.of(inspection.event, tally)))
+        await self._publish(metrics)
         return inspection
 
     # Helpers
@@ -392,8 +397,23 @@ class TicketingService:
         await uow.reservations.shift_waitlist(event.id, after_position=len(promoted), by=len(promoted))
         return replace(tally, confirmed=tally.confirmed + len(promoted), waitlisted=tally.waitlisted - len(promoted))
 
+    def _metrics_changed(self, event: Event, tally: Tally) -> EventMetricsChanged:
+        """The event's new figures, stamped in commit order (call under the event's lock)."""
+        return EventMetricsChanged(metrics=EventMetrics.of(event, tally), stamp=next(self._stamps))
+
+    async def _publish(self, *events: DomainEvent) -> None:
+        """Publish after the commit, dropping a metrics snapshot that a newer one already overtook."""
+        fresh: list[DomainEvent] = []
+        for event in events:
+            if isinstance(event, EventMetricsChanged):
+                if event.stamp <= self._published_stamps.get(event.event_id, 0):
+                    continue
+                self._published_stamps[event.event_id] = event.stamp
+            fresh.append(event)
+        await self._notifier.publish(*fresh)
+
     async def _after_commit(self, outcome: _Outcome, *, event: Event) -> None:
-        await self._notifier.publish(*outcome.events)
+        await self._publish(*outcome.events)
         if outcome.confirmed:
             await self._mail(
                 [r.user_id for r in outcome.confirmed],
