@@ -45,14 +45,15 @@ class EventReservationController(Controller):
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> PageOut[ReservationOut]:
-        """The event's reservations, for its organizer, optionally of one status."""
+        """The event's reservations with their holders (name, e-mail), for its organizer, optionally
+        of one status."""
         page = await ticketing.event_reservations(
             actor=principal,
             event_id=event_id,
             status=ReservationStatus(status) if status else None,
             page=page_request(limit, offset),
         )
-        return page_out(request, page, ReservationOut.of)
+        return page_out(request, page, ReservationOut.of_held)
 
 
 class ReservationController(Controller):

@@ -193,7 +193,10 @@ async def test_approval_events_are_decided_by_the_organizer(api: Api) -> None:
     assert (first["status"], second["status"]) == ("pending", "pending")
 
     pending = await api.client.get(f"/api/events/{event['id']}/reservations/?status=pending", headers=organizer)
-    assert [r["id"] for r in pending.json()["results"]] == [first["id"], second["id"]]
+    assert [(r["id"], r["holder"]["email"]) for r in pending.json()["results"]] == [
+        (first["id"], "ann@example.com"),
+        (second["id"], "bob@example.com"),
+    ]
     assert (await api.client.get(f"/api/events/{event['id']}/reservations/", headers=ann)).status_code == 403
     bad_filter = await api.client.get(f"/api/events/{event['id']}/reservations/?status=maybe", headers=organizer)
     assert bad_filter.status_code == 400

@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.conftest import Api, running_api, settings_for, truncate_all
+from tests.conftest import Api, live_server, running_api, settings_for, truncate_all
 from tests.e2e.ticketing_flow import make_organizer, published_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -100,3 +101,28 @@ async def test_two_scanners_checking_in_one_ticket_at_once_let_exactly_one_throu
             assert loser["checked_in_at"] == winner["checked_in_at"]
         metrics = (await api.client.get(f"/api/events/{event['id']}/metrics/")).json()
         assert metrics["checked_in_count"] == 10
+
+
+async def test_reservations_racing_through_two_server_processes_keep_capacity_and_order(postgres_url: str) -> None:
+    await truncate_all(postgres_url)
+    settings = settings_for(postgres_url)
+    with live_server(settings) as first, live_server(settings) as second:
+        async with (
+            httpx.AsyncClient(base_url=first.base_url, timeout=30) as one,
+            httpx.AsyncClient(base_url=second.base_url, timeout=30) as other,
+        ):
+            api = Api(client=one, settings=settings, clock=None)
+            _, organizer = await make_organizer(api, "org@example.com")
+            event = await published_event(api, organizer, capacity=10)
+            users = [(await api.user(f"racer{i}@example.com"))[1] for i in range(60)]
+            url = f"/api/events/{event['id']}/reservations/"
+
+            responses = await asyncio.gather(
+                *((one if i % 2 else other).post(url, headers=h) for i, h in enumerate(users))
+            )
+
+            assert [r.status_code for r in responses] == [201] * 60, [r.text for r in responses]
+            bodies = [r.json() for r in responses]
+            assert Counter(b["status"] for b in bodies) == {"confirmed": 10, "waitlisted": 50}
+            waiting = sorted((b for b in bodies if b["status"] == "waitlisted"), key=lambda b: b["id"])
+            assert [b["position"] for b in waiting] == list(range(1, 51))

@@ -11,7 +11,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from app.core.ticketing.metrics import EventMetrics, EventOverview
 from app.core.ticketing.model import MAX_CAPACITY, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, Event
 from app.core.ticketing.organizers import MAX_ORGANIZERS
-from app.core.ticketing.reservations import Reservation
+from app.core.ticketing.reservations import HeldReservation, Holder, Reservation
 from app.core.ticketing.service import TicketInspection
 
 Title = Annotated[str, Meta(min_length=1, max_length=MAX_TITLE, examples=["Tatra night hike"])]
@@ -114,6 +114,16 @@ class OrganizerEventOut(EventOut):
         return cls(**_event_fields(overview.event), **counts)
 
 
+class HolderOut(Struct):
+    id: int
+    name: str
+    email: str
+
+    @classmethod
+    def of(cls, holder: Holder) -> HolderOut:
+        return cls(id=holder.id, name=holder.name, email=holder.email)
+
+
 class ReservationOut(Struct):
     id: int
     event_id: int
@@ -126,9 +136,10 @@ class ReservationOut(Struct):
     checked_in_at: datetime | None
     ticket_url: str | None = None
     ticket_secret: str | None = None
+    holder: HolderOut | None = None
 
     @classmethod
-    def of(cls, reservation: Reservation) -> ReservationOut:
+    def of(cls, reservation: Reservation, holder: Holder | None = None) -> ReservationOut:
         confirmed = reservation.status.value == "confirmed"
         return cls(
             id=reservation.id,
@@ -142,17 +153,16 @@ class ReservationOut(Struct):
             checked_in_at=reservation.checked_in_at,
             ticket_url=f"/api/reservations/{reservation.id}/ticket/" if confirmed else None,
             ticket_secret=reservation.ticket_secret,
+            holder=HolderOut.of(holder) if holder else None,
         )
+
+    @classmethod
+    def of_held(cls, held: HeldReservation) -> ReservationOut:
+        return cls.of(held.reservation, held.holder)
 
 
 class CheckIn(Struct, forbid_unknown_fields=True):
     secret: Secret
-
-
-class HolderOut(Struct):
-    id: int
-    name: str
-    email: str
 
 
 class TicketEventOut(Struct):
@@ -176,7 +186,7 @@ class CheckInOut(Struct):
         return cls(
             reservation=ReservationOut.of(reservation),
             event=TicketEventOut(id=event.id, title=event.title, starts_at=event.starts_at),
-            holder=HolderOut(id=reservation.user_id, name=inspection.holder_name, email=inspection.holder_email),
+            holder=HolderOut.of(inspection.holder),
             status=reservation.status.value,
             checked_in_at=reservation.checked_in_at,
         )

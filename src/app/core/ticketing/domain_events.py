@@ -10,9 +10,13 @@ from app.core.ticketing.metrics import EventMetrics
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventMetricsChanged(DomainEvent):
-    """A reservation, cancellation, decision or check-in changed an event's figures."""
+    """A reservation, cancellation, decision or check-in changed an event's figures.
+
+    ``stamp`` orders the changes of one event in this process (taken under the event's lock), so a
+    snapshot overtaken by a newer one on its way out is dropped instead of published late."""
 
     metrics: EventMetrics
+    stamp: int = 0
 
     @property
     def event_id(self) -> int:

@@ -63,6 +63,21 @@ class Reservation:
 
 
 @dataclass(frozen=True, slots=True)
+class Holder:
+    """Who holds a reservation, as the organizer and the ticket show them."""
+
+    id: int
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeldReservation:
+    reservation: Reservation
+    holder: Holder
+
+
+@dataclass(frozen=True, slots=True)
 class Tally:
     """How many live reservations an event has, by status (checked-in ones are also confirmed)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import itertools
 import logging
 import secrets
 from collections.abc import Hashable, Sequence
@@ -34,6 +35,8 @@ from app.core.ticketing.model import (
 )
 from app.core.ticketing.organizers import ensure_organizations_exist
 from app.core.ticketing.reservations import (
+    HeldReservation,
+    Holder,
     Reservation,
     ReservationStatus,
     Tally,
@@ -67,8 +70,7 @@ class TicketInspection:
 
     reservation: Reservation
     event: Event
-    holder_name: str
-    holder_email: str
+    holder: Holder
 
 
 @dataclass(slots=True)
@@ -95,6 +97,8 @@ class TicketingService:
         self._uow, self._notifier, self._mailer, self._clock = uow, notifier, mailer, clock
         self._signer, self._renderer = signer, renderer
         self._reservations: KeyedBatcher[Principal, Reservation] = KeyedBatcher(self._reserve_batch)
+        self._stamps = itertools.count(1)
+        self._published_stamps: dict[int, int] = {}
 
     # Events
 
@@ -178,7 +182,7 @@ class TicketingService:
                 await uow.event_directory.set_organizations(event.id, organization_ids)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
-            outcome.events.append(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
+            outcome.events.append(self._metrics_changed(event, tally))
             await uow.commit()
         await self._after_commit(outcome, event=event)
         return event
@@ -190,7 +194,7 @@ class TicketingService:
             previous = event.move_to(EventStatus.PUBLISHED, self._clock.now())
             event = await uow.events.update(event)
             await uow.commit()
-        await self._notifier.publish(_status_changed(event, previous))
+        await self._publish(_status_changed(event, previous))
         return event
 
     async def cancel_event(self, *, actor: Principal, event_id: int) -> Event:
@@ -202,10 +206,9 @@ class TicketingService:
             previous = event.move_to(EventStatus.CANCELLED, now)
             event = await uow.events.update(event)
             cancelled = await uow.reservations.cancel_live(event.id, now)
+            metrics = self._metrics_changed(event, Tally())
             await uow.commit()
-        await self._notifier.publish(
-            _status_changed(event, previous), EventMetricsChanged(metrics=EventMetrics.of(event, Tally()))
-        )
+        await self._publish(_status_changed(event, previous), metrics)
         await self._mail(
             [r.user_id for r in cancelled],
             subject=f"Cancelled: {event.title}",
@@ -258,9 +261,10 @@ class TicketingService:
                 tally = tally.moved(None, reservation.status)
                 placed.append((pending, reservation))
             stored = await uow.reservations.add_many([reservation for _, reservation in placed])
+            metrics = self._metrics_changed(event, tally)
             await uow.commit()
         if stored:
-            await self._notifier.publish(EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
+            await self._publish(metrics)
         for (pending, _), reservation in zip(placed, stored, strict=True):
             pending.resolve(reservation)
         confirmed = [r for r in stored if r.status is ReservationStatus.CONFIRMED]
@@ -299,19 +303,22 @@ class TicketingService:
                 await uow.reservations.shift_waitlist(event.id, after_position=position, by=1)
             outcome = _Outcome(events=[], confirmed=[])
             tally = await self._fill_free_spots(uow, event, tally, now, outcome)
-            outcome.events.insert(0, EventMetricsChanged(metrics=EventMetrics.of(event, tally)))
+            outcome.events.insert(0, self._metrics_changed(event, tally))
             await uow.commit()
         await self._after_commit(outcome, event=event)
         return reservation
 
     async def event_reservations(
         self, *, actor: Principal, event_id: int, status: ReservationStatus | None, page: PageRequest
-    ) -> Page[Reservation]:
-        """The reservations of an event, for its organizer, optionally of one status."""
+    ) -> Page[HeldReservation]:
+        """The reservations of an event with their holders, for its organizer, optionally of one status."""
         async with self._uow() as uow:
             event = await _visible_event(uow, actor, event_id)
             event.ensure_managed_by(actor)
-            return await uow.reservations.list_for_event(event.id, status, page)
+            found = await uow.reservations.list_for_event(event.id, status, page)
+            holders = await _holders(uow, sorted({r.user_id for r in found.items}))
+        items = [HeldReservation(r, holders[r.user_id]) for r in found.items]
+        return Page(items=items, total=found.total, request=page)
 
     async def decide(self, *, actor: Principal, reservation_id: int, approve: bool) -> Reservation:
         """The organizer confirms a pending reservation (``event_full`` when no spot is left) or
@@ -330,12 +337,10 @@ class TicketingService:
             decide(event, tally, reservation, approve=approve, now=now)
             reservation = await uow.reservations.update(reservation)
             tally = tally.moved(previous, reservation.status if reservation.is_live else None)
+            metrics = self._metrics_changed(event, tally)
             await uow.commit()
         confirmed = [reservation] if reservation.status is ReservationStatus.CONFIRMED else []
-        await self._after_commit(
-            _Outcome(events=[EventMetricsChanged(metrics=EventMetrics.of(event, tally))], confirmed=confirmed),
-            event=event,
-        )
+        await self._after_commit(_Outcome(events=[metrics], confirmed=confirmed), event=event)
         return reservation
 
     # Tickets and check-in
@@ -346,14 +351,14 @@ class TicketingService:
             reservation, event = await _reservation_for(uow, actor, reservation_id)
             if reservation.status is not ReservationStatus.CONFIRMED:
                 raise NotConfirmedError(reservation.status.value)
-            holder = await uow.users.get(reservation.user_id)
+            holder = await _holder(uow, reservation.user_id)
         document = TicketDocument(
             reservation_id=reservation.id,
             event_title=event.title,
             starts_at=event.starts_at,
             location=event.location,
-            holder_name=holder.name if holder else "",
-            holder_email=holder.email if holder else "",
+            holder_name=holder.name,
+            holder_email=holder.email,
             secret=self._signer.sign(reservation.id, reservation.ticket_nonce),
         )
         content = await self._renderer.render(document)
@@ -370,16 +375,20 @@ class TicketingService:
     async def check_in(self, *, actor: Principal, secret: str) -> TicketInspection:
         """Let a ticket in, once. Rules: organizer of its event; forged or unknown →
         ``invalid_ticket``; not confirmed → ``not_confirmed``; a second scan → ``already_checked_in``
-        with the first time (two scanners at once: the reservation row lock lets one through)."""
+        with the first time (two scanners at once: the row locks let one through)."""
         claim = self._signer.verify(secret)
         async with self._uow() as uow:
+            found = await uow.reservations.get(claim.reservation_id)
+            if found is not None:  # the event first, then the reservation: the order every change locks in
+                await uow.events.get_for_update(found.event_id)
             reservation = await uow.reservations.get_for_update(claim.reservation_id)
             inspection = await _inspection(uow, actor, reservation, claim.nonce)
             admit(inspection.reservation, self._clock.now())
             await uow.reservations.update(inspection.reservation)
             tally = await uow.reservations.tally(inspection.event.id)
+            metrics = self._metrics_changed(inspection.event, tally)
             await uow.commit()
-        await self._notifier.publish(EventMetricsChanged(metrics=EventMetrics.of(inspection.event, tally)))
+        await self._publish(metrics)
         return inspection
 
     # Helpers
@@ -407,8 +416,23 @@ class TicketingService:
         await uow.reservations.shift_waitlist(event.id, after_position=len(promoted), by=len(promoted))
         return replace(tally, confirmed=tally.confirmed + len(promoted), waitlisted=tally.waitlisted - len(promoted))
 
+    def _metrics_changed(self, event: Event, tally: Tally) -> EventMetricsChanged:
+        """The event's new figures, stamped in commit order (call under the event's lock)."""
+        return EventMetricsChanged(metrics=EventMetrics.of(event, tally), stamp=next(self._stamps))
+
+    async def _publish(self, *events: DomainEvent) -> None:
+        """Publish after the commit, dropping a metrics snapshot that a newer one already overtook."""
+        fresh: list[DomainEvent] = []
+        for event in events:
+            if isinstance(event, EventMetricsChanged):
+                if event.stamp <= self._published_stamps.get(event.event_id, 0):
+                    continue
+                self._published_stamps[event.event_id] = event.stamp
+            fresh.append(event)
+        await self._notifier.publish(*fresh)
+
     async def _after_commit(self, outcome: _Outcome, *, event: Event) -> None:
-        await self._notifier.publish(*outcome.events)
+        await self._publish(*outcome.events)
         if outcome.confirmed:
             await self._mail(
                 [r.user_id for r in outcome.confirmed],
@@ -475,10 +499,14 @@ async def _inspection(
     if event is None:
         raise InvalidTicketError()
     event.ensure_managed_by(actor)
-    holder = await uow.users.get(reservation.user_id)
-    return TicketInspection(
-        reservation=reservation,
-        event=event,
-        holder_name=holder.name if holder else "",
-        holder_email=holder.email if holder else "",
-    )
+    return TicketInspection(reservation=reservation, event=event, holder=await _holder(uow, reservation.user_id))
+
+
+async def _holder(uow: UnitOfWork, user_id: int) -> Holder:
+    return (await _holders(uow, [user_id]))[user_id]
+
+
+async def _holders(uow: UnitOfWork, user_ids: list[int]) -> dict[int, Holder]:
+    """The holders of reservations by user id (a deleted account shows without name or e-mail)."""
+    found = {user.id: Holder(user.id, user.name, user.email) for user in await uow.users.get_many(user_ids)}
+    return {user_id: found.get(user_id, Holder(user_id, "", "")) for user_id in user_ids}

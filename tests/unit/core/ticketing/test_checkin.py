@@ -19,7 +19,7 @@ async def test_check_in_lets_a_confirmed_ticket_in_once(desk: Desk) -> None:
     assert held.ticket_secret is not None
 
     seen = await desk.ticketing.inspect_ticket(actor=desk.organizer, secret=held.ticket_secret)
-    assert seen.reservation.checked_in_at is None and seen.holder_email == "user1@example.com"
+    assert seen.reservation.checked_in_at is None and seen.holder.email == "user1@example.com"
 
     done = await desk.ticketing.check_in(actor=desk.organizer, secret=held.ticket_secret)
     assert done.reservation.checked_in_at == desk.world.clock.now()

@@ -1,5 +1,6 @@
-"""Property test: no sequence of reserve / cancel / confirm / reject / check-in / capacity change ever
-exceeds capacity, leaves a spot free while someone waits, or breaks the waiting list's order."""
+"""Property test: no sequence of reserve / cancel / confirm / reject / check-in / capacity change (and,
+now and then, cancelling the event) ever exceeds capacity, leaves a spot free while someone waits,
+breaks the waiting list's order, or leaves a live reservation on a cancelled event."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from app.core.shared.errors import DomainError
-from app.core.ticketing.model import EventChanges
+from app.core.ticketing.model import EventChanges, EventStatus
 from app.core.ticketing.reservations import LIVE_STATUSES, Reservation, ReservationStatus
 from tests.unit.core.ticketing.conftest import Desk, a_desk
 
@@ -79,6 +80,16 @@ class ReservationMachine(RuleBasedStateMachine):
                 changes=EventChanges(capacity=max(1, event.capacity + change)),
             )
         )
+
+    @rule(roll=st.integers(0, 24))
+    def cancel_event(self, roll: int) -> None:
+        if roll == 0:  # rarely, so most runs explore the open event first
+            self.run(self.desk.ticketing.cancel_event(actor=self.desk.organizer, event_id=self.event_id))
+
+    @invariant()
+    def a_cancelled_event_has_no_live_reservation(self) -> None:
+        if self.event_id and self.desk.world.uow.store.events[self.event_id].status is EventStatus.CANCELLED:
+            assert not [r for r in self.reservations() if r.is_live]
 
     @invariant()
     def capacity_is_never_exceeded(self) -> None:

@@ -18,7 +18,7 @@ from app.core.ticketing.errors import (
     ReservationClosedError,
     ReservationNotFoundError,
 )
-from app.core.ticketing.reservations import ReservationStatus
+from app.core.ticketing.reservations import ReservationStatus, Tally
 from tests.fakes import FailingMailer
 from tests.unit.core.ticketing.conftest import Desk, a_desk
 
@@ -130,7 +130,10 @@ async def test_the_organizer_lists_reservations_by_status_with_counts(desk: Desk
     waitlisted = await desk.ticketing.event_reservations(
         actor=desk.organizer, event_id=event.id, status=ReservationStatus.WAITLISTED, page=PageRequest()
     )
-    assert [r.position for r in waitlisted.items] == [1, 2]
+    assert [(h.reservation.position, h.holder.email) for h in waitlisted.items] == [
+        (1, "user2@example.com"),
+        (2, "user3@example.com"),
+    ]
     [overview] = (await desk.ticketing.list_own_events(actor=desk.organizer, page=PageRequest())).items
     assert (overview.metrics.confirmed_count, overview.metrics.waitlist_count) == (1, 2)
 
@@ -181,3 +184,15 @@ async def test_a_failing_batch_fails_every_request_in_it() -> None:
     assert results[0] == 1
     assert all(isinstance(r, ValueError) for r in results[1:])
     assert await batcher.submit("k", 9) == 1  # a later batch gets a fresh worker
+
+
+async def test_a_metrics_snapshot_overtaken_by_a_newer_one_is_not_published_late(desk: Desk) -> None:
+    event = await desk.published_event(capacity=2)
+    desk.world.notifier.published.clear()
+    older = desk.ticketing._metrics_changed(event, Tally(confirmed=1))
+    newer = desk.ticketing._metrics_changed(event, Tally(confirmed=2))
+
+    await desk.ticketing._publish(newer)
+    await desk.ticketing._publish(older)  # its commit came first, but it arrives last
+
+    assert desk.world.notifier.published == [newer]
