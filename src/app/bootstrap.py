@@ -192,7 +192,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     )
     chat = ChatService(uow=uow, notifier=notifier, clock=clock, hasher=hasher, presence=presence)
     event_directory = EventDirectoryService(
-        uow=uow, ticketing=ticketing, jobs=job_queue, create_delay_s=settings.event_create_delay_s
+        uow=uow, ticketing=ticketing, jobs=job_queue, create_delay_s=settings.event_create_delay_s, images=images
     )
     job_handlers[CREATE_EVENT_JOB] = event_directory.run_creation_job
 

@@ -294,6 +294,11 @@ async def test_image_upload_stores_the_image_and_its_thumbnail(directory_api: Ap
     [listed] = (await api.client.get("/api/events/")).json()["results"]
     assert listed["thumbnail_url"] == thumbnail_url
 
+    replaced = await api.client.put(url, files={"image": ("new.png", png(32, 32), "image/png")}, headers=organizer)
+    assert replaced.status_code == 200 and replaced.json()["image_url"] != image_url
+    assert (await api.client.get(replaced.json()["thumbnail_url"])).status_code == 200
+    assert [(await api.client.get(old)).status_code for old in (image_url, thumbnail_url)] == [404, 404]
+
 
 async def test_image_upload_refusals_have_codes(directory_api: Api) -> None:
     api = directory_api

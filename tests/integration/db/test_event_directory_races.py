@@ -38,9 +38,13 @@ async def test_concurrent_edits_and_uploads_leave_one_consistent_result(postgres
             ),
         )
         final = (await api.client.get(url)).json()
+        served = [(await api.client.get(final[k])).status_code for k in ("image_url", "thumbnail_url")]
+        stored = await asyncio.to_thread(lambda: sorted(p.name for p in tmp_path.rglob("*") if p.is_file()))
 
     assert [r.status_code for r in responses] == [200] * (2 * EDITS), [r.text for r in responses if r.is_error]
     assert [o["id"] for o in final["organizations"]] in wanted
     uploaded = {(r.json()["image_url"], r.json()["thumbnail_url"]) for r in responses[EDITS:]}
     assert len(uploaded) == EDITS
     assert (final["image_url"], final["thumbnail_url"]) in uploaded
+    assert served == [200, 200]
+    assert stored == sorted(url.rsplit("/", 1)[1] for url in (final["image_url"], final["thumbnail_url"]))

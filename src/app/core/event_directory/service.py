@@ -11,6 +11,7 @@ from typing import Any
 
 from app.core.event_directory.model import EventDetail, NewEvent
 from app.core.images.model import StoredImage
+from app.core.images.service import ImageService
 from app.core.jobs.model import Job
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
@@ -35,8 +36,10 @@ class EventDirectoryService:
         ticketing: TicketingService,
         jobs: JobQueue | None = None,
         create_delay_s: float = 0.0,
+        images: ImageService | None = None,
     ) -> None:
         self._uow, self._ticketing, self._jobs, self._create_delay_s = uow, ticketing, jobs, create_delay_s
+        self._images = images
 
     async def create_event(self, *, actor: Principal, draft: NewEvent) -> EventDetail:
         """Create a draft event organized by ``draft.organization_ids``. Rules: organizers only; a
@@ -127,14 +130,28 @@ class EventDirectoryService:
             await _image_target(uow, actor, event_id, lock=False)
 
     async def set_image(self, *, actor: Principal, event_id: int, image: StoredImage) -> EventDetail:
-        """Show a stored image (and its thumbnail) as the event's cover. Organizer only."""
-        async with self._uow() as uow:
-            event = await _image_target(uow, actor, event_id, lock=True)
-            event.image_url, event.thumbnail_url = image.image_url, image.thumbnail_url
-            event = await uow.events.update(event)
-            detail = await _detail(uow, event)
-            await uow.commit()
+        """Show a stored image (and its thumbnail) as the event's cover. Organizer only.
+
+        The files of the cover it replaces are deleted after the commit; when the change is refused,
+        the new files are deleted instead.
+        """
+        try:
+            async with self._uow() as uow:
+                event = await _image_target(uow, actor, event_id, lock=True)
+                replaced = (event.image_url, event.thumbnail_url)
+                event.image_url, event.thumbnail_url = image.image_url, image.thumbnail_url
+                event = await uow.events.update(event)
+                detail = await _detail(uow, event)
+                await uow.commit()
+        except BaseException:
+            await self._discard(image.image_url, image.thumbnail_url)
+            raise
+        await self._discard(*replaced)
         return detail
+
+    async def _discard(self, *urls: str | None) -> None:
+        if self._images is not None:
+            await self._images.discard(*urls)
 
 
 async def _detail(uow: UnitOfWork, event: Event) -> EventDetail:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 
@@ -40,3 +41,12 @@ class ImageService:
             width=inspected.width,
             height=inspected.height,
         )
+
+    async def discard(self, *urls: str | None) -> None:
+        """Delete stored files by their URLs (a replaced cover, or an upload that was not used).
+        URLs this storage did not make are left alone; a file already gone is no error."""
+        prefix = self._storage.url("")
+        for url in urls:
+            if url and url.startswith(prefix) and len(url) > len(prefix):
+                with contextlib.suppress(OSError, ValueError):
+                    await self._storage.delete(url[len(prefix) :])

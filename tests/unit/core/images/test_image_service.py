@@ -51,3 +51,14 @@ async def test_a_prefix_that_could_escape_the_storage_is_a_programming_error() -
     images, _, _ = a_service()
     with pytest.raises(ValueError, match="prefix"):
         await images.store(b"IMG", prefix="../etc")
+
+
+async def test_discard_deletes_only_files_this_storage_made() -> None:
+    images, _, storage = a_service()
+    kept = await images.store(b"IMG-kept", prefix="events/1")
+    gone = await images.store(b"IMG-gone", prefix="events/1")
+
+    await images.discard(gone.image_url, gone.thumbnail_url, None, "https://elsewhere.example/x.png", "/media/")
+    await images.discard(gone.image_url)  # already gone: no error
+
+    assert sorted(storage.files) == sorted(url.removeprefix("/media/") for url in (kept.image_url, kept.thumbnail_url))
