@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,6 +15,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
@@ -114,7 +115,7 @@ class Services:
     event_directory: EventDirectoryService
     closers: list[Callable[[], Any]] = field(default_factory=list)
     # Loops that run while the app is up (started and cancelled by the lifespan).
-    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Services:
@@ -247,7 +248,7 @@ def _queued_mailer(settings: Settings, jobs: JobQueue, handlers: dict[str, JobHa
     return QueuedMailer(jobs)
 
 
-def _presence_loop(chat: ChatService, *, interval_s: float) -> Callable[[], Awaitable[None]]:
+def _presence_loop(chat: ChatService, *, interval_s: float) -> Callable[[], Coroutine[Any, Any, None]]:
     """Renew this process's socket leases and announce users whose sockets died elsewhere."""
 
     async def run() -> None:
@@ -363,7 +364,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             disable_stack_trace={400, 401, 403, 404, 405, 409, 413, 429},
         ),
         debug=False,
-        state={"services": services},
+        state=State({"services": services}),
     )
 
 

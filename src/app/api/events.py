@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from msgspec import UNSET
 
-from app.api.organizations import Prefer, accepted_job, wants_async
+from app.api.jobs import Prefer, accepted_job, wants_async
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.event_directory import EventDetailOut, new_event
 from app.api.schemas.jobs import JobOut

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import msgspec
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
 
 _REFUSAL = msgspec.json.encode(
     {"status": 400, "code": "invalid_host", "detail": "The Host header names a host this server does not serve."}
@@ -39,9 +40,11 @@ class AllowedHosts:
         host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
         if self.allows(host):
             await self._app(scope, receive, send)
-        elif scope["type"] == "websocket":
+        elif scope["type"] == ScopeType.WEBSOCKET:
             await send({"type": "websocket.close", "code": 1008, "reason": "invalid host"})
         else:
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(_REFUSAL)).encode())]
-            await send({"type": "http.response.start", "status": 400, "headers": headers})
-            await send({"type": "http.response.body", "body": _REFUSAL})
+            start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 400, "headers": headers}
+            await send(start)
+            body: HTTPResponseBodyEvent = {"type": "http.response.body", "body": _REFUSAL, "more_body": False}
+            await send(body)

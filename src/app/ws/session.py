@@ -107,9 +107,8 @@ class LiveSocket:
                 message = await self.socket.receive()
                 if message["type"] == "websocket.disconnect":
                     break
-                raw = message.get("text")
-                if raw is None:
-                    raw = message.get("bytes") or b""
+                data = message.get("text") or message.get("bytes")
+                raw = data if isinstance(data, str | bytes) else b""
                 try:
                     if rate_limit is not None and not rate_limit.allow():
                         raise RateLimitedError(1, "Too many frames; slow down.")

@@ -13,19 +13,26 @@ from app.adapters.db.repositories.event_directory import SqlEventDirectoryReposi
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
 from app.adapters.db.repositories.organizations import SqlOrganizationRepository
 from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository
+from app.ports.accounts import RefreshTokenRepository, UserRepository
+from app.ports.chat import ChatRepository
+from app.ports.event_directory import EventDirectoryRepository
+from app.ports.expeditions import ExpeditionRepository
+from app.ports.organizations import OrganizationRepository
+from app.ports.ticketing import EventRepository, ReservationRepository
 
 
 class SqlUnitOfWork:
     """Rolls back unless ``commit()`` was called; the session is closed on exit."""
 
-    users: SqlUserRepository
-    refresh_tokens: SqlRefreshTokenRepository
-    expeditions: SqlExpeditionRepository
-    events: SqlEventRepository
-    reservations: SqlReservationRepository
-    organizations: SqlOrganizationRepository
-    chats: SqlChatRepository
-    event_directory: SqlEventDirectoryRepository
+    # Typed as the ports: the unit of work promises the port protocols, nothing more.
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+    expeditions: ExpeditionRepository
+    events: EventRepository
+    reservations: ReservationRepository
+    organizations: OrganizationRepository
+    chats: ChatRepository
+    event_directory: EventDirectoryRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions

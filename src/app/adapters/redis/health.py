@@ -19,6 +19,6 @@ class RedisReadinessProbe:
     async def ready(self) -> bool:
         try:
             async with asyncio.timeout(self._timeout):
-                return bool(await self._redis.ping())
+                return bool(await self._redis.ping())  # type: ignore[misc]  # redis-py types ping() as sync or async
         except (RedisError, OSError, TimeoutError):
             return False

@@ -155,7 +155,7 @@ class SqlExpeditionRepository:
         )
         return list(ids)
 
-    async def _load(self, statement: Select[tuple[ExpeditionModel]]) -> Expedition | None:
+    async def _load(self, statement: Select[ExpeditionModel]) -> Expedition | None:
         row = await self._session.scalar(statement)
         if row is None:
             return None
