@@ -48,6 +48,7 @@ logger = logging.getLogger("app.ws.chat")
 NOT_A_MEMBER_CLOSE_CODE = 4403
 NO_SUCH_CHAT_CLOSE_CODE = 4404
 _MESSAGE_PREFIX = b'{"type":"message","message_id":'
+_MEMBER_LEFT_PREFIX = b'{"type":"member_left",'
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +235,12 @@ class ChatLiveSocket(LiveSocket):
             return
         await self._forward_event(frame)
 
+    async def _removed(self) -> None:
+        """The user left or was removed: this socket hears nothing more of the chat."""
+        self.closed = True
+        with contextlib.suppress(Exception):
+            await self.socket.close(code=NOT_A_MEMBER_CLOSE_CODE, reason="not_a_member")
+
     async def welcome(self, frames: list[dict[str, Any]], *, last_message_id: int) -> None:
         """Send the welcome frames, then the events that arrived meanwhile (skipping messages already
         in the history), then let events through directly."""
@@ -247,6 +254,8 @@ class ChatLiveSocket(LiveSocket):
     async def _forward_event(self, data: bytes) -> None:
         if not data.startswith(_MESSAGE_PREFIX):
             await super().send(data)
+            if data.startswith(_MEMBER_LEFT_PREFIX) and msgspec.json.decode(data)["user_id"] == self._user_id:
+                await self._removed()
             return
         start = len(_MESSAGE_PREFIX)
         message_id = int(data[start : data.index(b",", start)])
