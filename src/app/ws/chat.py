@@ -284,13 +284,13 @@ async def chat_socket(
         return
     await socket.accept()
     try:
-        detail = await chat.get_chat(actor=principal, chat_id=chat_id)
+        joined = await chat.check_member(actor=principal, chat_id=chat_id)
     except (ChatNotFoundError, NotAMemberError) as error:
         code = NO_SUCH_CHAT_CLOSE_CODE if isinstance(error, ChatNotFoundError) else NOT_A_MEMBER_CLOSE_CODE
         await socket.close(code=code, reason=error.code)
         return
     live = ChatLiveSocket(socket, channels, chat=chat, user_id=principal.user_id, chat_id=chat_id)
-    live.receipts = detail.chat.kind is not ChatKind.ROOM
+    live.receipts = joined.kind is not ChatKind.ROOM
     connection_id = uuid.uuid4().hex
     await live.join(chat_channel(chat_id))
     try:

@@ -177,6 +177,10 @@ class SqlChatRepository:
         )
         return [member_from_row(row, name) for row, name in rows]
 
+    async def member_ids(self, chat_id: int) -> list[int]:
+        ids = await self._session.scalars(select(ChatMemberModel.user_id).where(ChatMemberModel.chat_id == chat_id))
+        return list(ids)
+
     async def remove_member(self, chat_id: int, user_id: int) -> None:
         row = await self._session.scalar(
             select(ChatMemberModel).where(ChatMemberModel.chat_id == chat_id, ChatMemberModel.user_id == user_id)
