@@ -608,6 +608,9 @@ class InMemoryChatRepository:
         members.sort(key=lambda m: (m.joined_at is None, m.joined_at, m.user_id))
         return [replace(m, display_name=self._name(m.user_id)) for m in members]
 
+    async def member_ids(self, chat_id: int) -> list[int]:
+        return [u for (c, u) in self._store.chat_members if c == chat_id]
+
     async def remove_member(self, chat_id: int, user_id: int) -> None:
         self._store.chat_members.pop((chat_id, user_id), None)
 

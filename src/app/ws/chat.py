@@ -48,6 +48,7 @@ logger = logging.getLogger("app.ws.chat")
 NOT_A_MEMBER_CLOSE_CODE = 4403
 NO_SUCH_CHAT_CLOSE_CODE = 4404
 _MESSAGE_PREFIX = b'{"type":"message","message_id":'
+_MEMBER_LEFT_PREFIX = b'{"type":"member_left",'
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,7 @@ def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
             f"Unknown frame type {kind!r}; expected one of {', '.join(sorted(CLIENT_FRAME_TYPES))}."
         )
     try:
-        parsed = msgspec.convert(frame, ClientFrame)
+        parsed: ClientFrame = msgspec.convert(frame, ClientFrame)
     except msgspec.ValidationError as error:
         raise MalformedFrameError(str(error)) from error
     if isinstance(parsed, SendFrame):
@@ -234,6 +235,12 @@ class ChatLiveSocket(LiveSocket):
             return
         await self._forward_event(frame)
 
+    async def _removed(self) -> None:
+        """The user left or was removed: this socket hears nothing more of the chat."""
+        self.closed = True
+        with contextlib.suppress(Exception):
+            await self.socket.close(code=NOT_A_MEMBER_CLOSE_CODE, reason="not_a_member")
+
     async def welcome(self, frames: list[dict[str, Any]], *, last_message_id: int) -> None:
         """Send the welcome frames, then the events that arrived meanwhile (skipping messages already
         in the history), then let events through directly."""
@@ -247,6 +254,8 @@ class ChatLiveSocket(LiveSocket):
     async def _forward_event(self, data: bytes) -> None:
         if not data.startswith(_MESSAGE_PREFIX):
             await super().send(data)
+            if data.startswith(_MEMBER_LEFT_PREFIX) and msgspec.json.decode(data)["user_id"] == self._user_id:
+                await self._removed()
             return
         start = len(_MESSAGE_PREFIX)
         message_id = int(data[start : data.index(b",", start)])
@@ -275,13 +284,13 @@ async def chat_socket(
         return
     await socket.accept()
     try:
-        detail = await chat.get_chat(actor=principal, chat_id=chat_id)
+        joined = await chat.check_member(actor=principal, chat_id=chat_id)
     except (ChatNotFoundError, NotAMemberError) as error:
         code = NO_SUCH_CHAT_CLOSE_CODE if isinstance(error, ChatNotFoundError) else NOT_A_MEMBER_CLOSE_CODE
         await socket.close(code=code, reason=error.code)
         return
     live = ChatLiveSocket(socket, channels, chat=chat, user_id=principal.user_id, chat_id=chat_id)
-    live.receipts = detail.chat.kind is not ChatKind.ROOM
+    live.receipts = joined.kind is not ChatKind.ROOM
     connection_id = uuid.uuid4().hex
     await live.join(chat_channel(chat_id))
     try:

@@ -251,3 +251,14 @@ async def test_presence_and_messages_cross_two_server_processes(postgres_url: st
                 assert offline == {"type": "user_status", "user_id": bob.id, "is_online": False}
     finally:
         del os.environ["PRESENCE_TTL_S"]
+
+
+async def test_a_removed_member_is_disconnected(people: list[Client]) -> None:
+    ann, bob, _ = people
+    group = (await ann.call("POST", "/api/chats/", json={"type": "group", "title": "g", "member_ids": [bob.id]})).json()
+    async with bob.socket(group["id"]) as bob_ws:
+        assert (await ann.call("DELETE", f"/api/chats/{group['id']}/members/{bob.id}/")).status_code == 204
+        assert (await next_frame(bob_ws, "member_left"))["user_id"] == bob.id
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await next_frame(bob_ws, "message")
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403

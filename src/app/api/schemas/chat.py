@@ -120,7 +120,7 @@ class ChatOut(Struct):
     def of(cls, chat: Chat) -> ChatOut:
         return cls(
             id=chat.id,
-            type=chat.kind.value,  # type: ignore[arg-type]
+            type=chat.kind.value,
             title=chat.title,
             name=chat.title if chat.kind.value == "room" else None,
             has_password=chat.has_password,
@@ -141,7 +141,7 @@ class ChatListItemOut(Struct):
     def of(cls, summary: ChatSummary) -> ChatListItemOut:
         return cls(
             id=summary.chat.id,
-            type=summary.chat.kind.value,  # type: ignore[arg-type]
+            type=summary.chat.kind.value,
             title=summary.chat.title,
             unread_count=summary.unread_count,
             last_read_message_id=summary.last_read_message_id,

@@ -402,7 +402,7 @@ class ChatService:
         async with self._uow() as uow:
             chat, me = await self._seat_of(uow, actor, chat_id)
             recent = await uow.chats.history(chat_id, before=None, limit=HISTORY_ON_CONNECT)
-            member_ids = [m.user_id for m in await uow.chats.list_members(chat_id)]
+            member_ids = await uow.chats.member_ids(chat_id)
         if await self._presence.connect(actor.user_id, connection_id):
             await self._announce(actor.user_id, is_online=True)
         online = await self._presence.online([m for m in member_ids if m != actor.user_id])
@@ -421,9 +421,11 @@ class ChatService:
             await self._announce(user_id, is_online=False)
         return gone
 
-    async def is_member(self, *, user_id: int, chat_id: int) -> bool:
+    async def check_member(self, *, actor: Principal, chat_id: int) -> Chat:
+        """The chat, when the caller is a member (``chat_not_found`` / ``not_a_member`` otherwise)."""
         async with self._uow() as uow:
-            return await uow.chats.get_member(chat_id, user_id) is not None
+            chat, _ = await self._seat_of(uow, actor, chat_id)
+        return chat
 
     # -- helpers --------------------------------------------------------------------------------
 

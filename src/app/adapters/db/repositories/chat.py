@@ -75,7 +75,7 @@ def message_from_row(row: MessageModel, sender_name: str | None) -> Message:
     )
 
 
-def _messages() -> Select[tuple[MessageModel, str]]:
+def _messages() -> Select[MessageModel, str]:
     return select(MessageModel, _DISPLAY_NAME).join(UserModel, UserModel.id == MessageModel.sender_id)
 
 
@@ -176,6 +176,10 @@ class SqlChatRepository:
             .order_by(ChatMemberModel.joined_at, ChatMemberModel.user_id)
         )
         return [member_from_row(row, name) for row, name in rows]
+
+    async def member_ids(self, chat_id: int) -> list[int]:
+        ids = await self._session.scalars(select(ChatMemberModel.user_id).where(ChatMemberModel.chat_id == chat_id))
+        return list(ids)
 
     async def remove_member(self, chat_id: int, user_id: int) -> None:
         row = await self._session.scalar(
