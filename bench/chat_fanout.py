@@ -62,8 +62,7 @@ async def _fan_out(urls: list[str], sender_url: str, messages: int, interval_s: 
                 done.set()
 
     sockets = [await websockets.connect(url, max_size=2**22) for url in urls]
-    for ws in sockets:  # skip the welcome (history, presence) before measuring
-        await _drain(ws)
+    await asyncio.gather(*(_drain(ws) for ws in sockets))  # skip the welcome (history, presence)
     readers = [asyncio.create_task(receive(ws)) for ws in sockets]
     async with websockets.connect(sender_url) as sender:
         await _drain(sender)

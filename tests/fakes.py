@@ -659,6 +659,9 @@ class InMemoryChatRepository:
         self._store.messages[stored.id] = stored
         return replace(stored)
 
+    async def add_messages(self, messages: list[Message]) -> list[Message]:
+        return [await self.add_message(message) for message in messages]
+
     async def get_message(self, message_id: int) -> Message | None:
         message = self._store.messages.get(message_id)
         return self._message(message) if message else None

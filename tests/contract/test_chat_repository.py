@@ -137,3 +137,18 @@ async def test_rooms_list_by_name_with_members(uow: Callable[[], Any]) -> None:
             ("Zeta", 2, True),
         ]
         assert (await u.chats.list_rooms(user_id=bob, search="A_", page=PageRequest())).total == 1
+
+
+async def test_messages_stored_together_get_ids_in_list_order(uow: Callable[[], Any]) -> None:
+    ann, bob = await _users(uow, "ann", "bob")
+    room = await _chat(uow, ChatKind.ROOM, [ann, bob], title="Hall", room_key="hall")
+    texts = [f"m{n}" for n in range(40)]
+    async with unit(uow) as u:
+        stored = await u.chats.add_messages(
+            [Message(chat_id=room.id, sender_id=(ann, bob)[n % 2], text=t, created_at=NOW) for n, t in enumerate(texts)]
+        )
+    assert [m.text for m in stored] == texts
+    assert [m.id for m in stored] == sorted({m.id for m in stored})
+    async with uow() as u:
+        history = await u.chats.history(room.id, before=None, limit=100)
+    assert [(m.id, m.text, m.sender_id) for m in reversed(history)] == [(m.id, m.text, m.sender_id) for m in stored]

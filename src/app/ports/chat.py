@@ -50,6 +50,10 @@ class ChatRepository(Protocol):
 
     async def add_message(self, message: Message) -> Message: ...
 
+    async def add_messages(self, messages: list[Message]) -> list[Message]:
+        """Store several messages at once; their ids follow the order of the list."""
+        ...
+
     async def get_message(self, message_id: int) -> Message | None: ...
 
     async def get_message_for_update(self, message_id: int) -> Message | None:

@@ -37,10 +37,11 @@ from app.core.chat.domain_events import (
 from app.core.chat.errors import ChatNotFoundError, NotAMemberError
 from app.core.chat.model import ChatKind, Message
 from app.core.chat.service import ChatService
+from app.core.shared.errors import DomainError
 from app.core.shared.principal import Principal
 from app.ws.auth import authenticate_socket
 from app.ws.channels import EVENT_ROUTES
-from app.ws.frames import EVENT_FRAMES, MAX_FRAME_BYTES, MalformedFrameError, UnknownFrameError
+from app.ws.frames import EVENT_FRAMES, MAX_FRAME_BYTES, MalformedFrameError, UnknownFrameError, error_frame
 from app.ws.session import FrameRateLimiter, LiveSocket
 
 logger = logging.getLogger("app.ws.chat")
@@ -298,9 +299,12 @@ async def chat_socket(
         frames = [{"type": "history", "chat_id": chat_id, "messages": [message_frame(m) for m in welcome.messages]}]
         frames += [{"type": "user_status", "user_id": u, "is_online": True} for u in welcome.online_user_ids]
         await live.welcome(frames, last_message_id=welcome.messages[-1].id if welcome.messages else 0)
-        handler = _FrameHandler(chat, principal, chat_id)
+        handler = _FrameHandler(chat, principal, chat_id, live)
         limiter = FrameRateLimiter(chat_socket_limits.rate, chat_socket_limits.burst)
-        await live.serve(handler, max_frame_bytes=MAX_FRAME_BYTES, rate_limit=limiter)
+        try:
+            await live.serve(handler, max_frame_bytes=MAX_FRAME_BYTES, rate_limit=limiter)
+        finally:
+            await asyncio.shield(handler.settle())  # messages received before the client left are stored
     finally:
         live.closed = True
         await live.leave_all()
@@ -309,17 +313,51 @@ async def chat_socket(
 
 
 class _FrameHandler:
-    """Client frames of one socket, each one call of the chat service."""
+    """Client frames of one socket, each one call of the chat service.
 
-    def __init__(self, chat: ChatService, actor: Principal, chat_id: int) -> None:
-        self._chat, self._actor, self._chat_id = chat, actor, chat_id
+    Message frames are pipelined: the next frames are read while earlier messages are being stored,
+    so back-to-back messages of a socket share a group commit. Their order holds (the chat's batches
+    store messages in the order they were posted, and posts start in frame order); a refused message
+    is answered with an ``error`` frame when its batch is done. Any other frame first waits for the
+    messages sent before it, so it sees them stored.
+    """
+
+    MAX_IN_FLIGHT = 64
+
+    def __init__(self, chat: ChatService, actor: Principal, chat_id: int, live: LiveSocket) -> None:
+        self._chat, self._actor, self._chat_id, self._live = chat, actor, chat_id, live
+        self._in_flight: list[asyncio.Task[None]] = []  # few at a time; a list is the lightest when idle
 
     async def __call__(self, raw: dict[str, Any]) -> dict[str, Any] | None:
         frame = parse_client_frame(raw)
+        if isinstance(frame, SendFrame):
+            while self._in_flight and self._in_flight[0].done():
+                self._in_flight.pop(0)
+            if len(self._in_flight) >= self.MAX_IN_FLIGHT:
+                await self._in_flight.pop(0)
+            self._in_flight.append(asyncio.create_task(self._post(frame)))
+            return None
+        await self.settle()
+        return await self._other(frame)
+
+    async def settle(self) -> None:
+        """Wait until every message frame received so far is stored (or refused)."""
+        while self._in_flight:
+            await self._in_flight.pop(0)
+
+    async def _post(self, frame: SendFrame) -> None:
+        try:
+            await self._chat.post_message(
+                actor=self._actor, chat_id=self._chat_id, text=frame.text, reply_to=frame.reply_to
+            )
+        except DomainError as error:
+            await self._live.send(error_frame(error))
+        except Exception:  # the socket reads on; the client does not hear of this message again
+            logger.exception("could not post a message to chat %s", self._chat_id)
+
+    async def _other(self, frame: ClientFrame) -> dict[str, Any] | None:
         chat, actor, chat_id = self._chat, self._actor, self._chat_id
         match frame:
-            case SendFrame():
-                await chat.post_message(actor=actor, chat_id=chat_id, text=frame.text, reply_to=frame.reply_to)
             case TypingFrame():
                 await chat.set_typing(actor=actor, chat_id=chat_id, is_typing=frame.is_typing)
             case ReadFrame():

@@ -262,3 +262,21 @@ async def test_a_removed_member_is_disconnected(people: list[Client]) -> None:
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await next_frame(bob_ws, "message")
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+async def test_back_to_back_messages_arrive_in_order_and_stored_when_sent_without_waiting(
+    people: list[Client],
+) -> None:
+    ann, bob, _ = people
+    chat_id = await private_chat(ann, bob)
+    texts = [f"burst {n}" for n in range(24)]
+    async with ann.socket(chat_id) as sender, bob.socket(chat_id) as receiver:
+        for n, text in enumerate(texts):
+            await sender.send(json.dumps({"type": "message", "text": text}))
+            if n == 11:  # a refused message in the middle fails alone
+                await sender.send(json.dumps({"type": "message", "text": "orphan", "reply_to": 999999}))
+        assert (await next_frame(sender, "error"))["code"] == "invalid_reply"
+        received = [(await next_frame(receiver, "message"))["text"] for _ in texts]
+    assert received == texts
+    history = (await bob.call("GET", f"/api/chats/{chat_id}/messages/")).json()
+    assert [m["text"] for m in reversed(history["results"])] == texts  # newest first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from app.core.chat.domain_events import (
@@ -55,7 +56,9 @@ from app.core.chat.rules import (
     ensure_not_deleted,
     successor_admin,
 )
+from app.core.shared.batching import KeyedBatcher, Pending
 from app.core.shared.domain_events import DomainEvent
+from app.core.shared.errors import DomainError
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal
 from app.ports.chat import ChatRepository
@@ -80,6 +83,15 @@ class SocketWelcome:
     online_user_ids: list[int]
 
 
+@dataclass(frozen=True, slots=True)
+class _Post:
+    """One message waiting for the next batch of its chat (text already cleaned)."""
+
+    actor: Principal
+    text: str
+    reply_to: int | None
+
+
 class ChatService:
     """Chat use cases: chats, membership, messages, receipts, search and presence."""
 
@@ -94,6 +106,7 @@ class ChatService:
     ) -> None:
         self._uow, self._notifier, self._clock = uow, notifier, clock
         self._hasher, self._presence = hasher, presence
+        self._posts: KeyedBatcher[_Post, Message] = KeyedBatcher(self._post_batch)
 
     # -- chats and membership -------------------------------------------------------------------
 
@@ -260,28 +273,67 @@ class ChatService:
         return HistoryPage(messages=page, next_before=page[-1].id if len(rows) > limit else None)
 
     async def post_message(self, *, actor: Principal, chat_id: int, text: str, reply_to: int | None = None) -> Message:
-        """Members post; a reply answers a message of the same chat. Stored before it is broadcast."""
-        text = clean_text(text)
+        """Members post; a reply answers a message of the same chat. Stored before it is broadcast.
+
+        Messages posted to one chat while a batch of it is being stored are stored together by the
+        next batch (group commit), in the order they were posted.
+        """
+        return await self._posts.submit(chat_id, _Post(actor=actor, text=clean_text(text), reply_to=reply_to))
+
+    async def _post_batch(self, key: Hashable, batch: list[Pending[_Post, Message]]) -> None:
+        """Store a batch of messages of one chat in one transaction, then broadcast them in order.
+
+        A message refused by the rules (not a member, bad reply) fails alone; a failing transaction
+        fails its batch only.
+        """
+        chat_id = int(key)  # type: ignore[call-overload]
+        accepted: list[tuple[Pending[_Post, Message], Message]] = []
         async with self._uow() as uow:
-            _, me = await self._seat_of(uow, actor, chat_id)
-            if reply_to is not None:
-                original = await uow.chats.get_message(reply_to)
-                if original is None or original.chat_id != chat_id:
-                    raise InvalidReplyError()
-            message = await uow.chats.add_message(
-                Message(
+            seats: dict[int, ChatMember | DomainError] = {}
+            for pending in batch:
+                post = pending.request
+                try:
+                    me = await self._sender_seat(uow, seats, post.actor, chat_id)
+                    if post.reply_to is not None:
+                        original = await uow.chats.get_message(post.reply_to)
+                        if original is None or original.chat_id != chat_id:
+                            raise InvalidReplyError()
+                except DomainError as error:
+                    pending.fail(error)
+                    continue
+                message = Message(
                     chat_id=chat_id,
-                    sender_id=actor.user_id,
-                    text=text,
-                    reply_to_id=reply_to,
+                    sender_id=post.actor.user_id,
+                    text=post.text,
+                    reply_to_id=post.reply_to,
                     created_at=self._clock.now(),
                     sender_name=me.display_name,
                 )
-            )
-            await uow.chats.advance_read(chat_id, actor.user_id, message.id)
+                accepted.append((pending, message))
+            if not accepted:
+                return
+            stored = await uow.chats.add_messages([message for _, message in accepted])
+            last_of_sender = {message.sender_id: message.id for message in stored}
+            for user_id, message_id in last_of_sender.items():
+                await uow.chats.advance_read(chat_id, user_id, message_id)
             await uow.commit()
-        await self._notifier.publish(MessagePosted(message=message))
-        return message
+        await self._notifier.publish(*(MessagePosted(message=message) for message in stored))
+        for (pending, _), message in zip(accepted, stored, strict=True):
+            pending.resolve(message)
+
+    async def _sender_seat(
+        self, uow: UnitOfWork, seats: dict[int, ChatMember | DomainError], actor: Principal, chat_id: int
+    ) -> ChatMember:
+        """The sender's seat, looked up once per batch (or the error refusing them, once too)."""
+        if actor.user_id not in seats:
+            try:
+                seats[actor.user_id] = (await self._seat_of(uow, actor, chat_id))[1]
+            except DomainError as error:
+                seats[actor.user_id] = error
+        seat = seats[actor.user_id]
+        if isinstance(seat, DomainError):
+            raise seat
+        return seat
 
     async def edit_message(self, *, actor: Principal, message_id: int, text: str) -> Message:
         """Only the author edits a live message; ``edited_at`` records when."""

@@ -10,11 +10,11 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from app.core.shared.batching import KeyedBatcher, Pending
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.errors import DomainError
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal
-from app.core.ticketing.batching import KeyedBatcher, Pending
 from app.core.ticketing.checkin import check_in as admit
 from app.core.ticketing.domain_events import EventMetricsChanged, EventStatusChanged, ReservationPromoted
 from app.core.ticketing.errors import (

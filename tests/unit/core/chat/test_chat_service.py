@@ -41,18 +41,8 @@ from app.core.chat.model import ChatKind
 from app.core.chat.service import ChatService
 from app.core.shared.paging import PageRequest
 from app.core.shared.principal import Principal
-from tests.builders import World, a_chat_service, a_user, a_world
+from tests.builders import World, a_chat_service, a_user
 from tests.fakes import FakePresenceTracker
-
-
-@pytest.fixture
-def world() -> World:
-    return a_world()
-
-
-@pytest.fixture
-def chat(world: World) -> ChatService:
-    return a_chat_service(world)
 
 
 @pytest.fixture

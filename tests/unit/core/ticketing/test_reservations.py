@@ -173,7 +173,7 @@ async def test_concurrent_reservations_are_served_in_arrival_order_in_one_batch(
 
 
 async def test_a_failing_batch_fails_every_request_in_it() -> None:
-    from app.core.ticketing.batching import KeyedBatcher, Pending
+    from app.core.shared.batching import KeyedBatcher, Pending
 
     async def broken(key: object, batch: list[Pending[int, int]]) -> None:
         batch[0].resolve(1)

@@ -261,19 +261,25 @@ class SqlChatRepository:
     # -- messages -------------------------------------------------------------------------------
 
     async def add_message(self, message: Message) -> Message:
-        row = MessageModel(
-            chat_id=message.chat_id,
-            sender_id=message.sender_id,
-            text=message.text,
-            reply_to_id=message.reply_to_id,
-            forwarded_from_id=message.forwarded_from_id,
-        )
-        if message.created_at is not None:
-            row.created_at = message.created_at
-        self._session.add(row)
+        return (await self.add_messages([message]))[0]
+
+    async def add_messages(self, messages: list[Message]) -> list[Message]:
+        rows = [
+            MessageModel(
+                chat_id=message.chat_id,
+                sender_id=message.sender_id,
+                text=message.text,
+                reply_to_id=message.reply_to_id,
+                forwarded_from_id=message.forwarded_from_id,
+            )
+            for message in messages
+        ]
+        for row, message in zip(rows, messages, strict=True):
+            if message.created_at is not None:
+                row.created_at = message.created_at
+        self._session.add_all(rows)  # one flush: one multi-row INSERT … RETURNING, ids in list order
         await self._session.flush()
-        stored = message_from_row(row, message.sender_name)
-        return stored
+        return [message_from_row(row, message.sender_name) for row, message in zip(rows, messages, strict=True)]
 
     async def get_message(self, message_id: int) -> Message | None:
         found = (await self._session.execute(_messages().where(MessageModel.id == message_id))).first()

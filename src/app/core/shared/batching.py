@@ -1,9 +1,11 @@
-"""Serving many concurrent requests on one key (one event) in batches, one transaction per batch.
+"""Serving many concurrent requests on one key in batches, one transaction per batch.
 
-Reservations of one event are serialized by its row lock, so a burst of them would queue behind one
-another, each paying a whole transaction under the lock. Instead, the requests that arrive while a
-batch is being served wait together and are served, in arrival order, by the next batch: one lock,
-one count and one insert for all of them. Uncontended requests form batches of one."""
+Requests on one key (the reservations of one event, the messages of one chat) would otherwise queue
+behind one another, each paying a whole transaction (and, for reservations, a row lock). Instead, the
+requests that arrive while a batch is being served wait together and are served, in arrival order, by
+the next batch: one transaction for all of them. Uncontended requests form batches of one.
+
+Arrival order is the order of ``submit`` calls: a request is queued before ``submit`` first yields."""
 
 from __future__ import annotations
 
@@ -73,5 +75,5 @@ class KeyedBatcher(Generic[Req, Res]):
                 del self._queues[key]
             else:  # stopped early (cancelled): whoever is left is failed rather than left waiting
                 for pending in queue:
-                    pending.fail(RuntimeError("The reservation queue stopped."))
+                    pending.fail(RuntimeError("The batch queue stopped."))
                 del self._queues[key]
