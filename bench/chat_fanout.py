@@ -6,7 +6,8 @@ Uses DATABASE_URL when set (e.g. PostgreSQL), else a fresh SQLite file.
 Prints, for Muster and the bare server: deliveries per second when the 200 messages are sent back to
 back (throughput), send-to-receive latency p50/p99 when they are sent every 10 ms (latency), lost
 deliveries, the throughput ratio (target >= 0.5, p99 < 50 ms, nothing lost), and the resident memory
-the Muster process gains per 1,000 idle authenticated chat sockets (target < 30 MB).
+the Muster process gains per 1,000 idle authenticated chat sockets held open (target < 30 MB;
+the first 1,000 are printed apart, since they also pay one-time growth).
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ async def _muster(port: int, pid: int, members: int, messages: int, idle: int) -
         throughput = await _fan_out(urls[1:], urls[0], messages, 0)
         latency = await _fan_out(urls[1:], urls[0], messages, 0.01)
 
-        per_1000 = await _idle_memory(pid, [urls[i % len(urls)] for i in range(idle)])
+        per_1000 = await _idle_memory(pid, [urls[i % len(urls)] for i in range(idle)], welcome=True)
     return throughput, latency, per_1000
 
 
@@ -128,26 +129,28 @@ async def _bare(port: int, pid: int, members: int, messages: int, idle: int) -> 
     url = f"ws://127.0.0.1:{port}/"
     urls = [url] * (members - 1)
     throughput, latency = await _fan_out(urls, url, messages, 0), await _fan_out(urls, url, messages, 0.01)
-    return throughput, latency, await _idle_memory(pid, [url] * idle)
+    return throughput, latency, await _idle_memory(pid, [url] * idle, welcome=False)
 
 
-async def _idle_memory(pid: int, urls: list[str]) -> tuple[float, float]:
-    """Resident memory (MB) the server gains per 1,000 idle sockets: for the first round of sockets
-    (cold: allocator arenas and caches grow too), and for a second round opened after the first closed
-    (steady state)."""
+async def _idle_memory(pid: int, urls: list[str], *, welcome: bool) -> tuple[float, float]:
+    """Resident memory (MB) the server gains per 1,000 idle sockets, opened 50 at a time, measured once
+    every socket has had its welcome (``welcome``: wait for each socket's first frame): for a first
+    round (which also pays one-time costs: allocator arenas, caches), and for a second round opened
+    while the first stays open (what every further 1,000 costs)."""
     if not urls:
         return 0.0, 0.0
-    rounds = []
+    rounds, held = [], []
     for _ in range(2):
         before = _rss_mb(pid)
-        sockets = []
         for start in range(0, len(urls), 50):
-            sockets += await asyncio.gather(*(websockets.connect(u) for u in urls[start : start + 50]))
-        await asyncio.gather(*(_drain(ws, 0.5) for ws in sockets))
+            batch = await asyncio.gather(*(websockets.connect(u) for u in urls[start : start + 50]))
+            if welcome:
+                await asyncio.gather(*(asyncio.wait_for(ws.recv(), 60) for ws in batch))
+            held += batch
+        await asyncio.gather(*(_drain(ws, 0.5) for ws in held[-len(urls) :]))
         await asyncio.sleep(1)
         rounds.append((_rss_mb(pid) - before) * 1000 / len(urls))
-        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-        await asyncio.sleep(1)
+    await asyncio.gather(*(ws.close() for ws in held), return_exceptions=True)
     return rounds[0], rounds[1]
 
 
@@ -199,10 +202,9 @@ def main() -> None:
         f"{'OK' if verdict else 'BELOW TARGET'}"
     )
     print(
-        f"memory     per 1,000 idle authenticated sockets: first 1,000 {mb_per_1000[0]:.1f} MB, next 1,000"
-        f" {mb_per_1000[1]:.1f} MB (bare ASGI {bare_mb[0]:.1f} / {bare_mb[1]:.1f} MB;"
-        f" target < {MEMORY_TARGET_MB:.0f} MB):"
-        f" {'OK' if mb_per_1000[0] < MEMORY_TARGET_MB else 'ABOVE TARGET'}"
+        f"memory     per 1,000 idle authenticated sockets: {mb_per_1000[1]:.1f} MB (the first 1,000, with one-time"
+        f" growth, {mb_per_1000[0]:.1f} MB; bare ASGI {bare_mb[1]:.1f} / {bare_mb[0]:.1f} MB;"
+        f" target < {MEMORY_TARGET_MB:.0f} MB): {'OK' if mb_per_1000[1] < MEMORY_TARGET_MB else 'ABOVE TARGET'}"
     )
 
 

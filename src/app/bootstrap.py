@@ -84,6 +84,7 @@ from app.ws import expeditions as expeditions_ws
 from app.ws import ticketing as ticketing_ws  # noqa: F401  (registers ticketing frames and routes)
 from app.ws.channels import SYSTEM_CHANNEL, channels_for
 from app.ws.frames import encode_event
+from app.ws.hub import ChannelHub
 
 logger = logging.getLogger("app")
 T = TypeVar("T")
@@ -349,6 +350,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst)
             ),
             "event_directory": _constant(services.event_directory),
+            "hub": _constant(ChannelHub(services.channels)),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[services.channels],

@@ -17,7 +17,6 @@ from typing import Any
 
 import msgspec
 from litestar import WebSocket, websocket
-from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
@@ -42,6 +41,7 @@ from app.core.shared.principal import Principal
 from app.ws.auth import authenticate_socket
 from app.ws.channels import EVENT_ROUTES
 from app.ws.frames import EVENT_FRAMES, MAX_FRAME_BYTES, MalformedFrameError, UnknownFrameError, error_frame
+from app.ws.hub import ChannelHub
 from app.ws.session import FrameRateLimiter, LiveSocket
 
 logger = logging.getLogger("app.ws.chat")
@@ -214,13 +214,13 @@ class ChatLiveSocket(LiveSocket):
     def __init__(
         self,
         socket: WebSocket[Any, Any, Any],
-        channels: ChannelsPlugin,
+        hub: ChannelHub,
         *,
         chat: ChatService,
         user_id: int,
         chat_id: int,
     ) -> None:
-        super().__init__(socket, channels)
+        super().__init__(socket, hub)
         self._chat, self._user_id, self._chat_id = chat, user_id, chat_id
         self._ready = False
         self._pending: list[bytes] = []
@@ -276,7 +276,7 @@ async def chat_socket(
     chat_id: FromPath[int],
     accounts: NamedDependency[AccountsService],
     chat: NamedDependency[ChatService],
-    channels: NamedDependency[ChannelsPlugin],
+    hub: NamedDependency[ChannelHub],
     chat_socket_limits: NamedDependency[ChatSocketLimits],
 ) -> None:
     """Live chat for members: ``history`` on connect, then messages, typing, receipts and presence."""
@@ -285,20 +285,17 @@ async def chat_socket(
         return
     await socket.accept()
     try:
-        joined = await chat.check_member(actor=principal, chat_id=chat_id)
+        kind = (await chat.check_member(actor=principal, chat_id=chat_id)).kind
     except (ChatNotFoundError, NotAMemberError) as error:
         code = NO_SUCH_CHAT_CLOSE_CODE if isinstance(error, ChatNotFoundError) else NOT_A_MEMBER_CLOSE_CODE
         await socket.close(code=code, reason=error.code)
         return
-    live = ChatLiveSocket(socket, channels, chat=chat, user_id=principal.user_id, chat_id=chat_id)
-    live.receipts = joined.kind is not ChatKind.ROOM
+    live = ChatLiveSocket(socket, hub, chat=chat, user_id=principal.user_id, chat_id=chat_id)
+    live.receipts = kind is not ChatKind.ROOM
     connection_id = uuid.uuid4().hex
     await live.join(chat_channel(chat_id))
     try:
-        welcome = await chat.open_socket(actor=principal, chat_id=chat_id, connection_id=connection_id)
-        frames = [{"type": "history", "chat_id": chat_id, "messages": [message_frame(m) for m in welcome.messages]}]
-        frames += [{"type": "user_status", "user_id": u, "is_online": True} for u in welcome.online_user_ids]
-        await live.welcome(frames, last_message_id=welcome.messages[-1].id if welcome.messages else 0)
+        await _welcome(live, chat, principal, chat_id, connection_id)
         handler = _FrameHandler(chat, principal, chat_id, live)
         limiter = FrameRateLimiter(chat_socket_limits.rate, chat_socket_limits.burst)
         try:
@@ -310,6 +307,15 @@ async def chat_socket(
         await live.leave_all()
         with contextlib.suppress(Exception):
             await asyncio.shield(chat.close_socket(user_id=principal.user_id, connection_id=connection_id))
+
+
+async def _welcome(live: ChatLiveSocket, chat: ChatService, actor: Principal, chat_id: int, connection_id: str) -> None:
+    """Register the connection and send history and who is online. A function of its own, so the
+    history is freed once sent rather than held for the life of the socket."""
+    welcome = await chat.open_socket(actor=actor, chat_id=chat_id, connection_id=connection_id)
+    frames = [{"type": "history", "chat_id": chat_id, "messages": [message_frame(m) for m in welcome.messages]}]
+    frames += [{"type": "user_status", "user_id": u, "is_online": True} for u in welcome.online_user_ids]
+    await live.welcome(frames, last_message_id=welcome.messages[-1].id if welcome.messages else 0)
 
 
 class _FrameHandler:

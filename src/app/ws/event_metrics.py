@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import WebSocket, websocket
-from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
@@ -14,6 +13,7 @@ from app.core.shared.errors import DomainError
 from app.core.ticketing.service import TicketingService
 from app.ws.auth import authenticate_socket
 from app.ws.frames import UnknownFrameError, error_frame
+from app.ws.hub import ChannelHub
 from app.ws.session import FrameRateLimiter, LiveSocket
 from app.ws.ticketing import metrics_channel, metrics_frame
 
@@ -26,7 +26,7 @@ async def event_metrics_socket(
     event_id: FromPath[int],
     accounts: NamedDependency[AccountsService],
     ticketing: NamedDependency[TicketingService],
-    channels: NamedDependency[ChannelsPlugin],
+    hub: NamedDependency[ChannelHub],
 ) -> None:
     """Send ``{"type": "metrics", ...}`` on connect and after every reservation, cancellation,
     decision and check-in. Client frames: ``{"action": "ping"}`` and ``{"action": "refresh"}``.
@@ -35,7 +35,7 @@ async def event_metrics_socket(
     if principal is None:
         return
     await socket.accept()
-    live = LiveSocket(socket, channels)
+    live = LiveSocket(socket, hub)
     await live.join(metrics_channel(event_id))  # before the snapshot, so no change falls between
     try:
         snapshot = await ticketing.metrics(actor=principal, event_id=event_id)

@@ -8,13 +8,11 @@ arrives there, the socket follows that expedition at once. Clients send ``subscr
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
 import msgspec
 from litestar import WebSocket, websocket
-from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 
 from app.core.accounts.service import AccountsService
@@ -31,6 +29,7 @@ from app.core.shared.principal import Principal
 from app.ws.auth import authenticate_socket
 from app.ws.channels import EVENT_ROUTES, user_channel
 from app.ws.frames import EVENT_FRAMES, MalformedFrameError, UnknownFrameError
+from app.ws.hub import ChannelHub
 from app.ws.session import FrameRateLimiter, LiveSocket
 
 FRAMES_PER_SECOND, FRAME_BURST = 20.0, 40
@@ -108,7 +107,6 @@ class ExpeditionFeed:
 
     def __init__(self, live: LiveSocket, principal: Principal, expeditions: ExpeditionService) -> None:
         self._live, self._principal, self._expeditions = live, principal, expeditions
-        self._leaving: set[asyncio.Task[None]] = set()
 
     async def start(self) -> list[int]:
         """Follow the user's channel first, then every expedition they belong to (no invitation slips between)."""
@@ -147,10 +145,8 @@ class ExpeditionFeed:
     async def _on_expedition_event(self, data: bytes) -> bool:
         """Show every event; after showing the user's own decline, stop following that expedition."""
         expedition_id = self._own_event(data, ("member_declined",))
-        if expedition_id is not None:  # leave from another task: this one is the channel's forwarder
-            task = asyncio.create_task(self._live.leave(expedition_channel(expedition_id)))
-            self._leaving.add(task)
-            task.add_done_callback(self._leaving.discard)
+        if expedition_id is not None:
+            await self._live.leave(expedition_channel(expedition_id))
         return True
 
     def _own_event(self, data: bytes, kinds: tuple[str, ...]) -> int | None:
@@ -179,7 +175,7 @@ def _expedition_id(frame: dict[str, Any]) -> int:
 @websocket("/ws/expeditions/")
 async def expeditions_socket(
     socket: WebSocket[Any, Any, Any],
-    channels: NamedDependency[ChannelsPlugin],
+    hub: NamedDependency[ChannelHub],
     accounts: NamedDependency[AccountsService],
     expeditions: NamedDependency[ExpeditionService],
 ) -> None:
@@ -192,7 +188,7 @@ async def expeditions_socket(
     if principal is None:
         return
     await socket.accept()
-    live = LiveSocket(socket, channels)
+    live = LiveSocket(socket, hub)
     feed = ExpeditionFeed(live, principal, expeditions)
     try:
         expedition_ids = await feed.start()

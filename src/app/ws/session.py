@@ -4,24 +4,25 @@ and a frame loop that answers refused frames with an error frame and keeps the s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import WebSocket
-from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.exceptions import WebSocketDisconnect
 
 from app.core.shared.errors import DomainError, RateLimitedError
 from app.ws.frames import MAX_FRAME_BYTES, decode_client_frame, encode, error_frame
+from app.ws.hub import ChannelHub
 
 logger = logging.getLogger("app.ws")
 
 FrameHandler = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 # Sees each event of one joined channel before it is sent; returns whether to send it.
 EventHook = Callable[[bytes], Awaitable[bool]]
+_ABSENT: Any = object()
 
 
 class FrameRateLimiter:
@@ -42,19 +43,22 @@ class FrameRateLimiter:
 
 
 class LiveSocket:
-    """Wraps an accepted socket. ``join``/``leave`` change its channels at any time (one Channels
-    subscriber per channel, since a subscriber cannot gain channels); every send holds one lock."""
+    """Wraps an accepted socket. ``join``/``leave`` change its channels at any time; events of every
+    joined channel pass through one inbox, in arrival order, and every send holds one lock. An idle
+    socket holds no task: one runs only while its inbox has events."""
 
-    def __init__(self, socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin) -> None:
+    def __init__(self, socket: WebSocket[Any, Any, Any], hub: ChannelHub) -> None:
         self.socket = socket
-        self._channels = channels
-        self._subscribers: dict[str, tuple[Subscriber, asyncio.Task[None]]] = {}
+        self._hub = hub
+        self._hooks: dict[str, EventHook | None] = {}
+        self._inbox: deque[tuple[str, bytes]] | None = None  # only while events wait
+        self._sender: asyncio.Task[None] | None = None
         self._send_lock = asyncio.Lock()
         self.closed = False
 
     @property
     def joined(self) -> frozenset[str]:
-        return frozenset(self._subscribers)
+        return frozenset(self._hooks)
 
     async def send(self, frame: dict[str, Any] | bytes) -> None:
         """Send one JSON frame (a dict, or bytes already encoded)."""
@@ -66,29 +70,37 @@ class LiveSocket:
     async def join(self, channel: str, *, on_event: EventHook | None = None) -> None:
         """Start forwarding the events of ``channel`` to this socket (no-op when already joined).
 
-        ``on_event`` sees each event first (it may join other channels) and decides whether it is sent.
+        ``on_event`` sees each event first (it may join or leave channels) and decides whether it is sent.
         """
-        if channel in self._subscribers or self.closed:
+        if channel in self._hooks or self.closed:
             return
-        subscriber = await self._channels.subscribe([channel])
-        task = asyncio.create_task(self._forward(subscriber, on_event))
-        self._subscribers[channel] = (subscriber, task)
+        self._hooks[channel] = on_event
+        try:
+            await self._hub.join(channel, self)
+        except BaseException:
+            self._hooks.pop(channel, None)
+            raise
 
     async def leave(self, channel: str) -> None:
-        """Stop forwarding ``channel`` (no-op when not joined)."""
-        entry = self._subscribers.pop(channel, None)
-        if entry is None:
-            return
-        subscriber, task = entry
-        with contextlib.suppress(KeyError):
-            await self._channels.unsubscribe(subscriber)
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        """Stop forwarding ``channel`` (no-op when not joined); its events still waiting are dropped."""
+        if self._hooks.pop(channel, _ABSENT) is not _ABSENT:
+            await self._hub.leave(channel, self)
 
     async def leave_all(self) -> None:
-        for channel in list(self._subscribers):
+        for channel in list(self._hooks):
             await self.leave(channel)
+        if self._sender is not None and self._sender is not asyncio.current_task():
+            self._sender.cancel()
+
+    def deliver(self, channel: str, data: bytes) -> None:
+        """Queue one event of a joined channel (called by the hub; never blocks)."""
+        if self.closed:
+            return
+        if self._inbox is None:
+            self._inbox = deque()
+        self._inbox.append((channel, data))
+        if self._sender is None:
+            self._sender = asyncio.create_task(self._send_inbox())
 
     async def serve(
         self,
@@ -123,10 +135,21 @@ class LiveSocket:
             self.closed = True
             await self.leave_all()
 
-    async def _forward(self, subscriber: Subscriber, on_event: EventHook | None = None) -> None:
+    async def _send_inbox(self) -> None:
+        """Send waiting events in order until none is left, each past its channel's hook."""
         try:
-            async for data in subscriber.iter_events():
-                if on_event is None or await on_event(data):
-                    await self.send(data)
-        except (WebSocketDisconnect, RuntimeError, OSError) as error:
-            logger.debug("socket gone while forwarding: %s", error)
+            while self._inbox and not self.closed:
+                channel, data = self._inbox.popleft()
+                hook = self._hooks.get(channel, _ABSENT)
+                if hook is _ABSENT:
+                    continue  # left after this event arrived
+                try:
+                    if hook is None or await hook(data):
+                        await self.send(data)
+                except (WebSocketDisconnect, RuntimeError, OSError) as error:
+                    logger.debug("socket gone while forwarding: %s", error)
+                    return
+                except Exception:  # one event's fault must not stop the ones after it
+                    logger.exception("could not forward an event of %s", channel)
+        finally:
+            self._inbox, self._sender = None, None

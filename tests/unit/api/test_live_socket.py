@@ -7,19 +7,20 @@ from typing import Any
 from litestar import Litestar, WebSocket, post, websocket
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.testing import TestClient
 
 from app.core.shared.errors import NotAllowedError
+from app.ws.hub import ChannelHub
 from app.ws.session import FrameRateLimiter, LiveSocket
 
 
 def _app(rate: float = 1000, burst: int = 1000) -> Litestar:
     @websocket("/ws/demo/")
-    async def demo(socket: WebSocket[Any, Any, Any], channels: NamedDependency[ChannelsPlugin]) -> None:
+    async def demo(socket: WebSocket[Any, Any, Any], hub: NamedDependency[ChannelHub]) -> None:
         await socket.accept()
-        live = LiveSocket(socket, channels)
+        live = LiveSocket(socket, hub)
 
         async def handle(frame: dict[str, Any]) -> dict[str, Any] | None:
             if frame.get("action") == "join":
@@ -39,7 +40,8 @@ def _app(rate: float = 1000, burst: int = 1000) -> Litestar:
         await channels.wait_published({"type": "event", "channel": channel}, [channel])
 
     plugin = ChannelsPlugin(MemoryChannelsBackend(), arbitrary_channels_allowed=True)
-    return Litestar([demo, publish], plugins=[plugin])
+    hub = ChannelHub(plugin)
+    return Litestar([demo, publish], plugins=[plugin], dependencies={"hub": Provide(lambda: hub, sync_to_thread=False)})
 
 
 def test_joined_channels_are_forwarded_until_left() -> None:

@@ -9,18 +9,19 @@ from typing import Any
 from litestar import Litestar, WebSocket, post, websocket
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.testing import TestClient
 
+from app.ws.hub import ChannelHub
 from app.ws.session import LiveSocket
 
 
 def _app() -> Litestar:
     @websocket("/ws/hooked/")
-    async def hooked(socket: WebSocket[Any, Any, Any], channels: NamedDependency[ChannelsPlugin]) -> None:
+    async def hooked(socket: WebSocket[Any, Any, Any], hub: NamedDependency[ChannelHub]) -> None:
         await socket.accept()
-        live = LiveSocket(socket, channels)
+        live = LiveSocket(socket, hub)
 
         async def on_event(data: bytes) -> bool:
             event = json.loads(data)
@@ -39,7 +40,10 @@ def _app() -> Litestar:
         await channels.wait_published(data, [channel])
 
     plugin = ChannelsPlugin(MemoryChannelsBackend(), arbitrary_channels_allowed=True)
-    return Litestar([hooked, publish], plugins=[plugin])
+    hub = ChannelHub(plugin)
+    return Litestar(
+        [hooked, publish], plugins=[plugin], dependencies={"hub": Provide(lambda: hub, sync_to_thread=False)}
+    )
 
 
 async def _echo(frame: dict[str, Any]) -> dict[str, Any]:
