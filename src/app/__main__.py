@@ -93,7 +93,12 @@ def _create_superuser(settings: Settings, args: argparse.Namespace) -> int:
     from app.bootstrap import build_services
     from app.core.shared.errors import DomainError
 
-    password = args.password or os.environ.get("MUSTER_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    password = args.password or os.environ.get("MUSTER_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            print("muster: give the password with --password or MUSTER_ADMIN_PASSWORD.", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Password: ")
 
     async def run() -> None:
         services = build_services(settings)
