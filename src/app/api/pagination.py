@@ -44,4 +44,6 @@ def page_out(request: Request[Any, Any, Any], page: Page[R], render: Callable[[R
 def _with_window(request: Request[Any, Any, Any], limit: int, offset: int) -> str:
     params = {k: v for k, v in request.query_params.items() if k not in {"limit", "offset"}}
     params.update(limit=str(limit), offset=str(offset))
-    return str(request.url.with_replacements(query=urlencode(params)))
+    raw_path = request.scope.get("raw_path")  # the path as the client wrote it (trailing slash kept)
+    path = raw_path.decode("latin-1") if isinstance(raw_path, bytes) and raw_path else None
+    return str(request.url.with_replacements(path=path, query=urlencode(params)))

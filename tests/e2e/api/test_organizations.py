@@ -50,6 +50,7 @@ async def test_list_pages_and_searches_titles(api: Api) -> None:
     assert first["count"] == 3
     assert [o["title"] for o in first["results"]] == ["Alpha Club", "Beta Club"]
     assert first["previous"] is None and "offset=2" in first["next"]
+    assert "/api/organizations/?" in first["next"]  # the documented path, trailing slash kept
     second = (await api.client.get(first["next"], headers=headers)).json()
     assert [o["title"] for o in second["results"]] == ["Gamma Society"]
     assert second["next"] is None
