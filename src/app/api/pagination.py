@@ -45,5 +45,5 @@ def _with_window(request: Request[Any, Any, Any], limit: int, offset: int) -> st
     params = {k: v for k, v in request.query_params.items() if k not in {"limit", "offset"}}
     params.update(limit=str(limit), offset=str(offset))
     raw_path = request.scope.get("raw_path")  # the path as the client wrote it (trailing slash kept)
-    path = raw_path.decode("latin-1") if isinstance(raw_path, bytes) and raw_path else None
+    path = raw_path.decode("latin-1") if isinstance(raw_path, bytes) else ""  # "": the URL's own path
     return str(request.url.with_replacements(path=path, query=urlencode(params)))
