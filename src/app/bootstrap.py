@@ -61,6 +61,7 @@ from app.api import jobs as jobs_api
 from app.api import organizations as organizations_api
 from app.api import organizer as organizer_api
 from app.api import reservations as reservations_api
+from app.api import web as web_api
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
@@ -334,6 +335,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             chat_api.MessageController,
             chat_ws.chat_socket,
             event_images_api.EventImageController,
+            web_api.page,
+            web_api.script,
         ],
         dependencies={
             "accounts": _constant(services.accounts),
