@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import httpx
 import websockets
 
-from bench.harness import app_env, free_port, muster_server, percentile, server
+from bench.harness import app_env, free_port, muster_server, percentile, seeding_env, server
 
 THROUGHPUT_TARGET, P99_TARGET_MS, MEMORY_TARGET_MB = 0.5, 50.0, 30.0
 
@@ -171,16 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        env = app_env(
-            DATABASE_URL=database_url,
-            MIGRATE_ON_START="true",
-            LOGIN_RATE_LIMIT="100000",
-            PASSWORD_HASH_TIME_COST="1",
-            PASSWORD_HASH_MEMORY_KIB="8",
-            PASSWORD_HASH_PARALLELISM="1",
-            CHAT_FRAME_RATE="100000",
-            CHAT_FRAME_BURST="100000",
-        )
+        env = seeding_env(database_url, CHAT_FRAME_RATE="100000", CHAT_FRAME_BURST="100000")
         app_port, bare_port = free_port(), free_port()
         with muster_server(app_port, env) as process:
             muster = asyncio.run(_muster(app_port, process.pid, args.members, args.messages, args.idle))

@@ -20,7 +20,7 @@ from collections import defaultdict
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-from bench.harness import app_env, free_port, muster_server, percentile, summary
+from bench.harness import free_port, muster_server, percentile, seeding_env, summary
 
 TARGET_P99_MS = 100.0
 PASSWORD = "bench-password"
@@ -106,14 +106,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        env = app_env(
-            DATABASE_URL=database_url,
-            MIGRATE_ON_START="true",
-            LOGIN_RATE_LIMIT="100000",
-            PASSWORD_HASH_TIME_COST="1",
-            PASSWORD_HASH_MEMORY_KIB="8",
-            PASSWORD_HASH_PARALLELISM="1",
-        )
+        env = seeding_env(database_url)
         port = free_port()
         with muster_server(port, env):
             print(

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.harness import ROOT, app_env, free_port, muster_server, percentile
+from bench.harness import ROOT, free_port, muster_server, percentile, seeding_env
 
 TARGET_RPS = 300
 
@@ -133,16 +133,7 @@ def main() -> None:
     if not database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (its tables are emptied).")
 
-    env = app_env(
-        DATABASE_URL=database_url,
-        MIGRATE_ON_START="true",
-        LOGIN_RATE_LIMIT="1000000",
-        DATABASE_POOL_SIZE="20",
-        # Cheap password hashing: sign-up is set-up here, not what is measured.
-        PASSWORD_HASH_TIME_COST="1",
-        PASSWORD_HASH_MEMORY_KIB="8",
-        PASSWORD_HASH_PARALLELISM="1",
-    )
+    env = seeding_env(database_url, DATABASE_POOL_SIZE="20")
     subprocess.run([sys.executable, "-m", "app", "migrate"], env=env, cwd=ROOT, check=True)
     truncate = "import asyncio; from bench.reservations import _truncate; asyncio.run(_truncate())"
     subprocess.run([sys.executable, "-c", truncate], env=env, cwd=ROOT, check=True)
