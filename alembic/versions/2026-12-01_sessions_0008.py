@@ -18,11 +18,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE on both databases: on SQLite a batch rebuild of ``users`` would lose the
+# expression index on lower(email) and break the rows that reference users.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("session_version", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column("users", sa.Column("session_version", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("session_version")
+    op.drop_column("users", "session_version")

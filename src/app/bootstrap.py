@@ -375,8 +375,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             "organizations": _constant(services.organizations),
             "jobs": _constant(services.jobs),
             "images": _constant(services.images),
-            "principal": Provide(provide_principal, sync_to_thread=False),
-            "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
+            "principal": Provide(provide_principal),
+            "maybe_principal": Provide(provide_optional_principal),
             "chat": _constant(services.chat),
             "chat_socket_limits": _constant(
                 chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst)
