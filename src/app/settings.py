@@ -99,15 +99,18 @@ class Settings:
             raise SettingsError("JOBS_BACKEND must be sql (the jobs table, default) or saq.")
         if min(self.job_max_attempts, self.jobs_concurrency, self.image_max_bytes) < 1:
             raise SettingsError("JOB_MAX_ATTEMPTS, JOBS_CONCURRENCY and IMAGE_MAX_BYTES must be at least 1.")
-        if min(
-            self.login_rate_limit,
-            self.login_rate_window_s,
-            self.register_rate_limit,
-            self.register_rate_window_s,
-            self.chat_create_rate_limit,
-            self.chat_create_rate_window_s,
-            self.address_rate_factor,
-        ) < 1:
+        if (
+            min(
+                self.login_rate_limit,
+                self.login_rate_window_s,
+                self.register_rate_limit,
+                self.register_rate_window_s,
+                self.chat_create_rate_limit,
+                self.chat_create_rate_window_s,
+                self.address_rate_factor,
+            )
+            < 1
+        ):
             raise SettingsError("Every *_RATE_LIMIT, *_RATE_WINDOW_S and ADDRESS_RATE_FACTOR must be at least 1.")
         for cidr in self.trusted_proxies:
             try:

@@ -99,7 +99,11 @@ def _claims(payload: dict[str, Any]) -> TokenClaims:
         raise TokenInvalidError()
     if not (isinstance(jti, str) and isinstance(family, str) and len(jti) <= 64 and len(family) <= 64):
         raise TokenInvalidError()
-    if typ not in _KINDS or not isinstance(roles, list) or not all(isinstance(role, str) and role in _ROLES for role in roles):
+    if (
+        typ not in _KINDS
+        or not isinstance(roles, list)
+        or not all(isinstance(role, str) and role in _ROLES for role in roles)
+    ):
         raise TokenInvalidError()
     return TokenClaims(
         kind=TokenKind(typ),

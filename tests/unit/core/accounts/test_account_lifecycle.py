@@ -27,7 +27,9 @@ async def _ann(accounts: AccountsService) -> User:
     return await accounts.register(email="ann@example.com", password=PASSWORD, name="Ann")
 
 
-async def _login(accounts: AccountsService, email: str = "ann@example.com", password: str = PASSWORD) -> tuple[str, str]:
+async def _login(
+    accounts: AccountsService, email: str = "ann@example.com", password: str = PASSWORD
+) -> tuple[str, str]:
     pair = await accounts.obtain_tokens(email=email, password=password, client="10.0.0.1")
     return pair.access, pair.refresh
 

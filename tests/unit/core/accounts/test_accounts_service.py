@@ -22,9 +22,9 @@ from app.core.accounts.errors import (
     WeakPasswordError,
 )
 from app.core.shared.errors import RateLimitedError
+from app.core.shared.limits import Action, Budget, Limit
 from app.core.shared.paging import PageRequest
 from app.core.shared.principal import Principal, Role
-from app.core.shared.limits import Action, Budget, Limit
 from tests.builders import a_world, an_accounts_service, request_limits
 
 PASSWORD = "s3cret-pass"
@@ -139,7 +139,9 @@ async def test_access_token_carries_the_principal_and_is_not_a_refresh_token() -
     user = await accounts.register(email="ann@example.com", password=PASSWORD, name="Ann", role=Role.CHIEF)
     pair = await accounts.obtain_tokens(email="ann@example.com", password=PASSWORD, client="c")
 
-    assert await accounts.authenticate(pair.access) == Principal(user_id=user.id, roles=frozenset({Role.MEMBER, Role.CHIEF}))
+    assert await accounts.authenticate(pair.access) == Principal(
+        user_id=user.id, roles=frozenset({Role.MEMBER, Role.CHIEF})
+    )
     with pytest.raises(TokenWrongKindError):
         await accounts.authenticate(pair.refresh)
     with pytest.raises(TokenWrongKindError):
