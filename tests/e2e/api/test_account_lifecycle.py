@@ -178,7 +178,7 @@ async def test_chat_creation_is_limited_per_account_and_address(database_url: st
         assert statuses == [201, 201, 429]
         bob_room = await api.client.post("/api/chats/", json={"type": "room", "name": "b1"}, headers=bob)
         assert bob_room.status_code == 201  # Ann's budget is hers alone
-        # four attempts from this address so far: the per-address budget (2 × 2) is spent for Eve
+        # four attempts from this address so far: the per-address budget (2 times 2) is spent for Eve
         refused = await api.client.post("/api/chats/", json={"type": "room", "name": "e1"}, headers=eve)
         assert (refused.status_code, refused.json()["code"]) == (429, "rate_limited")
         assert int(refused.headers["Retry-After"]) >= 1
