@@ -9,8 +9,8 @@ from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import EventDirectoryService
 from app.core.expeditions.service import ExpeditionService
+from app.core.limits import Action, Budget, Limit, RequestLimits
 from app.core.organizations.service import OrganizationsService
-from app.core.shared.limits import Action, Budget, Limit, RequestLimits
 from app.core.shared.principal import Principal, Role
 from app.core.ticketing.service import TicketingService
 from app.ports.mailer import Mailer

@@ -73,8 +73,8 @@ from app.core.event_directory.service import CREATE_EVENT_JOB, EventDirectorySer
 from app.core.expeditions.service import ExpeditionService
 from app.core.images.service import ImageService
 from app.core.jobs.service import JobsService
+from app.core.limits import Action, Budget, Limit, RequestLimits
 from app.core.organizations.service import CREATE_ORGANIZATION_JOB, OrganizationsService
-from app.core.shared.limits import Action, Budget, Limit, RequestLimits
 from app.core.ticketing.service import TicketingService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe

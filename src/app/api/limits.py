@@ -11,7 +11,7 @@ from litestar.types import Guard
 
 from app.api.auth import authenticated, client_key
 from app.core.accounts.service import AccountsService
-from app.core.shared.limits import Action, RequestLimits
+from app.core.limits import Action, RequestLimits
 
 # Operations (by their OpenAPI operation id) and the budget each one spends.
 LIMITED_OPERATIONS: Mapping[str, Action] = {

@@ -35,7 +35,7 @@ from app.core.accounts.model import (
     normalize_email,
     normalize_phone,
 )
-from app.core.shared.limits import Action, RequestLimits
+from app.core.limits import Action, RequestLimits
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
 from app.ports.cache import UserCache

@@ -14,8 +14,8 @@ from app.core.accounts.errors import (
 )
 from app.core.accounts.model import User
 from app.core.accounts.service import AccountsService
+from app.core.limits import Action, Budget, Limit, RequestLimits
 from app.core.shared.errors import RateLimitedError
-from app.core.shared.limits import Action, Budget, Limit, RequestLimits
 from app.core.shared.principal import Role
 from tests.builders import World, a_world, an_accounts_service, request_limits
 from tests.fakes import FakeRateLimiter

@@ -21,8 +21,8 @@ from app.core.accounts.errors import (
     UserNotFoundError,
     WeakPasswordError,
 )
+from app.core.limits import Action, Budget, Limit
 from app.core.shared.errors import RateLimitedError
-from app.core.shared.limits import Action, Budget, Limit
 from app.core.shared.paging import PageRequest
 from app.core.shared.principal import Principal, Role
 from tests.builders import a_world, an_accounts_service, request_limits
