@@ -9,6 +9,7 @@ from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import EventDirectoryService
 from app.core.expeditions.service import ExpeditionService
+from app.core.limits import Action, Budget, Limit, RequestLimits
 from app.core.organizations.service import OrganizationsService
 from app.core.shared.principal import Principal, Role
 from app.core.ticketing.service import TicketingService
@@ -55,14 +56,20 @@ def a_world() -> World:
     )
 
 
-def an_accounts_service(world: World, **policy: object) -> AccountsService:
+def request_limits(world: World, **budgets: Budget) -> RequestLimits:
+    """Limits on the world's limiter: ten failed logins per address and per e-mail, unless given."""
+    login = Limit(10, 60)
+    return RequestLimits(world.limiter, {Action.LOGIN_FAILURE: Budget(address=login, account=login), **budgets})
+
+
+def an_accounts_service(world: World, *, limits: RequestLimits | None = None, **policy: object) -> AccountsService:
     return AccountsService(
         uow=world.uow,
         hasher=FakePasswordHasher(),
         signer=world.signer,
         mailer=world.mailer,
         clock=world.clock,
-        rate_limiter=world.limiter,
+        limits=limits or request_limits(world),
         cache=world.cache,
         policy=AccountPolicy(**policy),  # type: ignore[arg-type]
     )

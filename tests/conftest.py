@@ -185,6 +185,8 @@ def settings_for(database_url: str, **overrides: Any) -> Settings:
         password_hash_memory_kib=8,
         password_hash_parallelism=1,
         login_rate_limit=1000,
+        register_rate_limit=1000,
+        chat_create_rate_limit=1000,
         log_level="WARNING",
     )
     return replace(base, **overrides)
@@ -292,6 +294,8 @@ def server_env(settings: Settings) -> dict[str, str]:
         PASSWORD_HASH_MEMORY_KIB=str(settings.password_hash_memory_kib),
         PASSWORD_HASH_PARALLELISM=str(settings.password_hash_parallelism),
         LOGIN_RATE_LIMIT=str(settings.login_rate_limit),
+        REGISTER_RATE_LIMIT=str(settings.register_rate_limit),
+        CHAT_CREATE_RATE_LIMIT=str(settings.chat_create_rate_limit),
         MIGRATE_ON_START="false",
         LOG_LEVEL="WARNING",
     )

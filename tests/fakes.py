@@ -90,6 +90,17 @@ class InMemoryUserRepository:
         user = self._store.users.get(user_id)
         return replace(user) if user else None
 
+    async def get_for_update(self, user_id: int) -> User | None:
+        return await self.get(user_id)
+
+    async def lock_active_admin_ids(self) -> list[int]:
+        return sorted(u.id for u in self._store.users.values() if u.is_active_admin)
+
+    async def delete(self, user_id: int) -> None:
+        self._store.users.pop(user_id, None)
+        for jti in [jti for jti, token in self._store.refresh_tokens.items() if token.user_id == user_id]:
+            del self._store.refresh_tokens[jti]
+
     async def get_many(self, user_ids: list[int]) -> list[User]:
         return [replace(self._store.users[i]) for i in user_ids if i in self._store.users]
 
@@ -131,6 +142,18 @@ class InMemoryRefreshTokenRepository:
         for token in self._store.refresh_tokens.values():
             if token.family == family and token.revoked_at is None:
                 token.revoked_at = at
+
+    async def revoke_all_of_user(self, user_id: int, at: datetime) -> None:
+        for token in self._store.refresh_tokens.values():
+            if token.user_id == user_id and token.revoked_at is None:
+                token.revoked_at = at
+
+    async def families_revoked_since(self, user_id: int, since: datetime) -> frozenset[str]:
+        return frozenset(
+            token.family
+            for token in self._store.refresh_tokens.values()
+            if token.user_id == user_id and token.revoked_at is not None and token.revoked_at >= since
+        )
 
 
 class InMemoryExpeditionRepository:
@@ -300,6 +323,10 @@ class FakeRateLimiter:
     async def hit(self, key: str, *, limit: int, window_s: int) -> int:
         self.hits[key] = self.hits.get(key, 0) + 1
         return window_s if self.hits[key] > limit else 0
+
+    async def undo(self, key: str) -> None:
+        if self.hits.get(key, 0) > 0:
+            self.hits[key] -= 1
 
 
 class InMemoryEventRepository:

@@ -81,7 +81,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         workers=workers,
         reload=args.reload,
-        proxy_headers=True,
+        proxy_headers=False,  # the app reads proxy headers itself, only from TRUSTED_PROXIES
         log_level=settings.log_level.lower(),
         access_log=settings.access_log,
         ws_per_message_deflate=settings.ws_per_message_deflate,

@@ -65,12 +65,15 @@ from app.api import web as web_api
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
+from app.api.limits import rate_limit_guard
+from app.api.proxies import TrustedProxies
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import CREATE_EVENT_JOB, EventDirectoryService
 from app.core.expeditions.service import ExpeditionService
 from app.core.images.service import ImageService
 from app.core.jobs.service import JobsService
+from app.core.limits import Action, Budget, Limit, RequestLimits
 from app.core.organizations.service import CREATE_ORGANIZATION_JOB, OrganizationsService
 from app.core.ticketing.service import TicketingService
 from app.ports.clock import Clock
@@ -78,6 +81,7 @@ from app.ports.health import ReadinessProbe
 from app.ports.jobs import JobHandler, JobQueue
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
+from app.ports.rate_limit import RateLimiter
 from app.settings import Settings
 from app.ws import chat as chat_ws
 from app.ws import event_metrics as event_metrics_ws
@@ -107,6 +111,7 @@ class Services:
     job_records: SqlJobQueue  # the jobs table: every job's record, and the embedded queue
     job_handlers: dict[str, JobHandler]  # job kind → handler, for every worker
     job_worker: JobWorker
+    limits: RequestLimits
     accounts: AccountsService
     expeditions: ExpeditionService
     ticketing: TicketingService
@@ -154,21 +159,20 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         memory_kib=settings.password_hash_memory_kib,
         parallelism=settings.password_hash_parallelism,
     )
+    limits = request_limits(settings, RedisRateLimiter(redis) if redis else MemoryRateLimiter())
     accounts = AccountsService(
         uow=uow,
         hasher=hasher,
         signer=JwtTokenSigner(settings.secret_key),
         mailer=mailer,
         clock=clock,
-        rate_limiter=RedisRateLimiter(redis) if redis else MemoryRateLimiter(),
+        limits=limits,
         cache=RedisUserCache(redis) if redis else MemoryUserCache(),
         policy=AccountPolicy(
             require_activation=settings.require_email_activation,
             access_ttl=timedelta(seconds=settings.access_token_ttl_s),
             refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_s),
             activation_url=settings.public_base_url.rstrip("/") + "/api/users/activate/{token}/",
-            login_limit=settings.login_rate_limit,
-            login_window_s=settings.login_rate_window_s,
         ),
     )
     renderer = FpdfTicketRenderer(workers=settings.ticket_render_workers)
@@ -215,6 +219,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         job_records=job_records,
         job_handlers=job_handlers,
         job_worker=job_worker,
+        limits=limits,
         accounts=accounts,
         expeditions=ExpeditionService(uow=uow, notifier=notifier, clock=clock),
         ticketing=ticketing,
@@ -225,6 +230,30 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         event_directory=event_directory,
         closers=[hasher.close, renderer.close, inspector.close],
         background=[_presence_loop(chat, interval_s=settings.presence_ttl_s / 3)],
+    )
+
+
+def request_limits(settings: Settings, limiter: RateLimiter) -> RequestLimits:
+    """The budgets of every limited action, from the settings."""
+    factor = settings.address_rate_factor
+
+    def per_account_and_address(limit: Limit) -> Budget:
+        return Budget(account=limit, address=Limit(limit.count * factor, limit.window_s))
+
+    login = Limit(settings.login_rate_limit, settings.login_rate_window_s)
+    return RequestLimits(
+        limiter,
+        {
+            Action.LOGIN_FAILURE: Budget(account=login, address=login),
+            Action.REGISTER: Budget(address=Limit(settings.register_rate_limit, settings.register_rate_window_s)),
+            # The chat socket's frame budget, here per account and shared by every process.
+            Action.POST_MESSAGE: per_account_and_address(
+                Limit.of_rate(settings.chat_frame_rate, settings.chat_frame_burst)
+            ),
+            Action.CREATE_CHAT: per_account_and_address(
+                Limit(settings.chat_create_rate_limit, settings.chat_create_rate_window_s)
+            ),
+        },
     )
 
 
@@ -346,8 +375,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             "organizations": _constant(services.organizations),
             "jobs": _constant(services.jobs),
             "images": _constant(services.images),
-            "principal": Provide(provide_principal, sync_to_thread=False),
-            "maybe_principal": Provide(provide_optional_principal, sync_to_thread=False),
+            "principal": Provide(provide_principal),
+            "maybe_principal": Provide(provide_optional_principal),
             "chat": _constant(services.chat),
             "chat_socket_limits": _constant(
                 chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst)
@@ -362,7 +391,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,
-        middleware=[DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)],
+        middleware=[
+            DefineMiddleware(TrustedProxies, trusted=settings.trusted_proxies),
+            DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts),
+        ],
+        guards=[rate_limit_guard(services.limits, services.accounts)],
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -46,6 +47,15 @@ class Settings:
     refresh_token_ttl_s: int = 7 * 24 * 3600
     login_rate_limit: int = 10
     login_rate_window_s: int = 60
+    # Registrations per client address, chats and rooms created per account; per address, a
+    # limited action may happen ADDRESS_RATE_FACTOR times as often as per account (offices, NAT).
+    register_rate_limit: int = 10
+    register_rate_window_s: int = 3600
+    chat_create_rate_limit: int = 10
+    chat_create_rate_window_s: int = 60
+    address_rate_factor: int = 10
+    # Peers (CIDRs) whose Forwarded / X-Forwarded-For / X-Real-IP headers name the client.
+    trusted_proxies: tuple[str, ...] = ()
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
     password_hash_parallelism: int = 4
@@ -89,6 +99,24 @@ class Settings:
             raise SettingsError("JOBS_BACKEND must be sql (the jobs table, default) or saq.")
         if min(self.job_max_attempts, self.jobs_concurrency, self.image_max_bytes) < 1:
             raise SettingsError("JOB_MAX_ATTEMPTS, JOBS_CONCURRENCY and IMAGE_MAX_BYTES must be at least 1.")
+        if (
+            min(
+                self.login_rate_limit,
+                self.login_rate_window_s,
+                self.register_rate_limit,
+                self.register_rate_window_s,
+                self.chat_create_rate_limit,
+                self.chat_create_rate_window_s,
+                self.address_rate_factor,
+            )
+            < 1
+        ):
+            raise SettingsError("Every *_RATE_LIMIT, *_RATE_WINDOW_S and ADDRESS_RATE_FACTOR must be at least 1.")
+        for cidr in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError as error:
+                raise SettingsError(f"TRUSTED_PROXIES: {cidr!r} is not an address or a CIDR network.") from error
         if not 16 <= self.thumbnail_size <= 4096:
             raise SettingsError("THUMBNAIL_SIZE must be between 16 and 4096 pixels.")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,10 +20,11 @@ from app.core.shared.principal import Role
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 async def make_cache(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
     if request.param == "memory":
-        yield lambda ttl: MemoryUserCache(ttl_s=ttl)
+        yield lambda ttl, hold=0.3: MemoryUserCache(ttl_s=ttl, hold_s=hold)
         return
     client = Redis.from_url(request.getfixturevalue("redis_url"))
-    yield lambda ttl: RedisUserCache(client, ttl_s=ttl, namespace="test:user")
+    await client.delete(f"test:user:{USER.id}")
+    yield lambda ttl, hold=0.3: RedisUserCache(client, ttl_s=ttl, hold_s=hold, namespace="test:user")
     await client.aclose()
 
 
@@ -39,7 +41,6 @@ USER = User(
 
 async def test_put_get_invalidate(make_cache: Any) -> None:
     cache = make_cache(60)
-    await cache.invalidate(USER.id)
     assert await cache.get(USER.id) is None
     await cache.put(USER)
     cached = await cache.get(USER.id)
@@ -60,3 +61,35 @@ async def test_entries_expire(make_cache: Any) -> None:
     await cache.put(USER)
     await asyncio.sleep(1.2)
     assert await cache.get(USER.id) is None
+
+
+async def test_put_after_invalidate_is_ignored_when_the_hold_has_not_ended(make_cache: Any) -> None:
+    """A reader that loaded the user before a change committed cannot cache the old state after
+    the writer invalidated it; once the hold ends, the next reader caches again."""
+    cache = make_cache(60, 0.5)
+    await cache.put(USER)
+    await cache.invalidate(USER.id)
+    await cache.put(replace(USER, name="Stale"))
+    assert await cache.get(USER.id) is None
+    await asyncio.sleep(0.6)
+    await cache.put(replace(USER, name="Fresh"))
+    cached = await cache.get(USER.id)
+    assert cached is not None
+    assert cached.name == "Fresh"
+
+
+async def test_put_keeps_the_entry_when_one_is_cached(make_cache: Any) -> None:
+    cache = make_cache(60)
+    await cache.put(USER)
+    await cache.put(replace(USER, name="Second"))
+    cached = await cache.get(USER.id)
+    assert cached is not None
+    assert cached.name == USER.name
+
+
+async def test_session_state_survives_the_cache(make_cache: Any) -> None:
+    cache = make_cache(60)
+    await cache.put(replace(USER, session_version=3, ended_sessions=frozenset({"fam-a", "fam-b"})))
+    cached = await cache.get(USER.id)
+    assert cached is not None
+    assert (cached.session_version, cached.ended_sessions) == (3, {"fam-a", "fam-b"})

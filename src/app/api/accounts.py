@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
@@ -13,12 +14,14 @@ from msgspec import UNSET
 from app.api.auth import client_key
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.accounts import (
+    ProfileOut,
     ProfileUpdate,
     RoleName,
     RolesUpdate,
     TokenObtain,
     TokenPairOut,
     TokenRefresh,
+    UserActive,
     UserCreate,
     UserOut,
 )
@@ -35,7 +38,7 @@ class UserController(Controller):
     @post("/", operation_id="RegisterUser")
     async def register(self, data: JSONBody[UserCreate], accounts: NamedDependency[AccountsService]) -> UserOut:
         """Register. ``role`` is ``member`` (default) or ``chief``. With e-mail activation on, the
-        account is inactive until the e-mailed link is opened."""
+        account is inactive until the e-mailed link is opened. Limited per client address (429)."""
         user = await accounts.register(
             email=data.email,
             password=data.password,
@@ -56,31 +59,39 @@ class UserController(Controller):
         """The caller's own profile."""
         return UserOut.of(await accounts.get_profile(actor=principal))
 
-    @patch("/me/", operation_id="UpdateProfile")
+    @patch("/me/", operation_id="UpdateProfile", cache_control=CacheControlHeader(no_store=True))
     async def update_me(
         self,
+        request: Request[Any, Any, Any],
         data: JSONBody[ProfileUpdate],
         principal: NamedDependency[Principal],
         accounts: NamedDependency[AccountsService],
-    ) -> UserOut:
-        """Change the caller's name, username, phone or password."""
+    ) -> ProfileOut:
+        """Change the caller's name, username, phone or password.
+
+        A new ``password`` needs ``current_password`` (400 ``current_password_required``, 403
+        ``wrong_current_password``). It ends every session of the account, this one included, and
+        the response carries the caller's fresh ``access`` and ``refresh``."""
         changes: dict[str, Any] = {
             name: value
-            for name in ("name", "username", "phone", "password")
+            for name in ("name", "username", "phone", "password", "current_password")
             if (value := getattr(data, name)) is not UNSET
         }
-        return UserOut.of(await accounts.update_profile(actor=principal, **changes))
+        change = await accounts.update_profile(actor=principal, client=client_key(request), **changes)
+        return ProfileOut.of_change(change)
 
 
 class TokenController(Controller):
     path = "/api/token"
     tags = ["auth"]
+    cache_control = CacheControlHeader(no_store=True)
 
     @post("/", operation_id="ObtainToken", status_code=HTTP_200_OK)
     async def obtain(
         self, request: Request[Any, Any, Any], data: JSONBody[TokenObtain], accounts: NamedDependency[AccountsService]
     ) -> TokenPairOut:
-        """Trade e-mail and password for ``{access, refresh}``. Rate-limited per client (429 with Retry-After)."""
+        """Trade e-mail and password for ``{access, refresh}``. Failed attempts are limited per client
+        address and per e-mail (429 with Retry-After); successful logins do not count."""
         pair = await accounts.obtain_tokens(email=data.email, password=data.password, client=client_key(request))
         return TokenPairOut.of(pair)
 
@@ -97,7 +108,8 @@ class TokenController(Controller):
         principal: NamedDependency[Principal],
         accounts: NamedDependency[AccountsService],
     ) -> None:
-        """Log out: the refresh token and every token of its session stop working."""
+        """Log out: the refresh token and every token of its session, the access tokens included, stop
+        working at once."""
         await accounts.revoke(refresh_token=data.refresh, actor=principal)
 
 
@@ -130,6 +142,27 @@ class AdminUserController(Controller):
         principal: NamedDependency[Principal],
         accounts: NamedDependency[AccountsService],
     ) -> UserOut:
-        """Admins grant and revoke ``chief``, ``organizer`` and ``admin`` (every user stays a member)."""
+        """Admins grant and revoke ``chief``, ``organizer`` and ``admin`` (every user stays a member);
+        it applies from the next request. The last active admin keeps ``admin`` (409 ``last_admin``)."""
         user = await accounts.set_roles(actor=principal, user_id=user_id, roles=frozenset(Role(r) for r in data.roles))
         return UserOut.of(user)
+
+    @put("/{user_id:int}/active/", operation_id="SetUserActive")
+    async def set_active(
+        self,
+        user_id: FromPath[int],
+        data: JSONBody[UserActive],
+        principal: NamedDependency[Principal],
+        accounts: NamedDependency[AccountsService],
+    ) -> UserOut:
+        """Admins deactivate an account (every session ends at once) or reactivate it. The last
+        active admin cannot be deactivated (409 ``last_admin``)."""
+        return UserOut.of(await accounts.set_active(actor=principal, user_id=user_id, is_active=data.is_active))
+
+    @delete("/{user_id:int}/", operation_id="DeleteUser")
+    async def delete_user(
+        self, user_id: FromPath[int], principal: NamedDependency[Principal], accounts: NamedDependency[AccountsService]
+    ) -> None:
+        """Admins delete an account; its tokens stop working at once. The last active admin cannot be
+        deleted (409 ``last_admin``)."""
+        await accounts.delete_user(actor=principal, user_id=user_id)

@@ -17,6 +17,18 @@ class UserRepository(Protocol):
 
     async def get(self, user_id: int) -> User | None: ...
 
+    async def get_for_update(self, user_id: int) -> User | None:
+        """Load a user and lock the row until the unit of work ends."""
+        ...
+
+    async def lock_active_admin_ids(self) -> list[int]:
+        """Lock the rows of every active admin (in id order) and return their ids."""
+        ...
+
+    async def delete(self, user_id: int) -> None:
+        """Remove the user's row (and, by cascade, what only they owned)."""
+        ...
+
     async def get_many(self, user_ids: list[int]) -> list[User]: ...
 
     async def get_by_email(self, email: str) -> User | None:
@@ -40,3 +52,11 @@ class RefreshTokenRepository(Protocol):
     async def mark_used(self, jti: str, at: datetime) -> None: ...
 
     async def revoke_family(self, family: str, at: datetime) -> None: ...
+
+    async def revoke_all_of_user(self, user_id: int, at: datetime) -> None:
+        """Revoke every refresh token of the user: every session ends."""
+        ...
+
+    async def families_revoked_since(self, user_id: int, since: datetime) -> frozenset[str]:
+        """The user's token families revoked at or after ``since``."""
+        ...

@@ -25,13 +25,16 @@ def socket_token(socket: WebSocket[Any, Any, Any]) -> str | None:
 async def authenticate_socket(socket: WebSocket[Any, Any, Any], accounts: AccountsService) -> Principal | None:
     """The caller of a socket, or None after closing it with 4401 (it never joins a channel).
 
+    The token is checked as on HTTP: a deactivated or deleted account, a logged-out session or one
+    ended by a password change is refused.
+
     The socket is accepted first so the client sees the 4401 close code, not a bare HTTP 403.
     """
     token = socket_token(socket)
     try:
         if token is None:
             raise NotAuthenticatedError("Send the access token as ?token= or an Authorization header.")
-        return accounts.authenticate(token)
+        return await accounts.authenticate(token)
     except NotAuthenticatedError as error:
         await socket.accept()
         await socket.close(code=UNAUTHENTICATED_CLOSE_CODE, reason=error.code)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
-from app.adapters.security.jwt_tokens import JwtTokenSigner
+from app.adapters.security.jwt_tokens import JwtTokenSigner, derive_key
 from app.core.accounts.errors import TokenExpiredError, TokenInvalidError, TokenWrongKindError
 from app.core.accounts.model import TokenClaims, TokenKind
 from app.core.shared.principal import Role
@@ -79,3 +80,56 @@ async def test_argon2_hashes_verify_and_flag_weaker_parameters() -> None:
     finally:
         cheap.close()
         stronger.close()
+
+
+def _signed(payload: dict[str, object]) -> str:
+    base: dict[str, object] = {
+        "iss": "muster",
+        "typ": "access",
+        "sub": "42",
+        "exp": int(datetime.now(UTC).timestamp()) + 60,
+    }
+    base.update(payload)
+    return jwt.encode({k: v for k, v in base.items() if v is not _MISSING}, derive_key(SECRET, "muster.jwt"))
+
+
+_MISSING = object()
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"exp": 10**30}, id="exp-huge"),
+        pytest.param({"exp": 1e308}, id="exp-float"),
+        pytest.param({"exp": "soon"}, id="exp-text"),
+        pytest.param({"exp": _MISSING}, id="exp-missing"),
+        pytest.param({"sub": str(2**63)}, id="sub-beyond-64-bit"),
+        pytest.param({"sub": "9" * 5000}, id="sub-5000-digits"),
+        pytest.param({"sub": "0"}, id="sub-zero"),
+        pytest.param({"sub": "-1"}, id="sub-negative"),
+        pytest.param({"sub": "ann"}, id="sub-not-a-number"),
+        pytest.param({"sub": "٤٢"}, id="sub-arabic-digits"),
+        pytest.param({"sub": _MISSING}, id="sub-missing"),
+        pytest.param({"typ": 1}, id="typ-number"),
+        pytest.param({"typ": "root"}, id="typ-unknown"),
+        pytest.param({"roles": "admin"}, id="roles-text"),
+        pytest.param({"roles": ["god"]}, id="roles-unknown"),
+        pytest.param({"roles": [{"a": 1}]}, id="roles-object"),
+        pytest.param({"sv": "1"}, id="sv-text"),
+        pytest.param({"sv": 2**70}, id="sv-huge"),
+        pytest.param({"fam": ["x"]}, id="fam-list"),
+        pytest.param({"jti": 5}, id="jti-number"),
+        pytest.param({"iat": 10**30}, id="iat-huge"),
+        pytest.param({"iat": "now"}, id="iat-text"),
+        pytest.param({"iss": _MISSING}, id="iss-missing"),
+    ],
+)
+def test_a_signed_token_with_absurd_claims_is_invalid_never_a_crash(claims: dict[str, object]) -> None:
+    with pytest.raises(TokenInvalidError):
+        JwtTokenSigner(SECRET).verify(_signed(claims), kind=TokenKind.ACCESS)
+
+
+def test_a_signed_token_with_sane_claims_verifies() -> None:
+    """The same helper with nothing absurd: proves the refusals above come from the claims."""
+    claims = JwtTokenSigner(SECRET).verify(_signed({"sv": 3, "fam": "f", "roles": ["chief"]}), kind=TokenKind.ACCESS)
+    assert (claims.user_id, claims.session_version, claims.family, claims.roles) == (42, 3, "f", {Role.CHIEF})

@@ -25,5 +25,10 @@ class MemoryRateLimiter:
             return max(1, math.ceil(started + window_s - now))
         return 0
 
+    async def undo(self, key: str) -> None:
+        window = self._windows.get(key)
+        if window is not None and window[1] > 0:
+            self._windows[key] = (window[0], window[1] - 1)
+
     def _forget_expired(self, now: float, window_s: int) -> None:
         self._windows = {k: v for k, v in self._windows.items() if now - v[0] < window_s}

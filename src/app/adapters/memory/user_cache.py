@@ -11,28 +11,40 @@ from app.core.accounts.model import User
 
 
 class MemoryUserCache:
-    """Least-recently-used entries go first once ``max_entries`` is reached."""
+    """Least-recently-used entries go first once ``max_entries`` is reached.
 
-    def __init__(self, *, ttl_s: float = 60.0, max_entries: int = 10_000) -> None:
-        self._ttl, self._max = ttl_s, max_entries
-        self._entries: OrderedDict[int, tuple[float, User]] = OrderedDict()
+    As in the Redis cache, ``invalidate`` holds the entry for ``hold_s`` and ``put`` only fills
+    an absent entry, so a reader that loaded the user before a change cannot cache the old state.
+    """
+
+    def __init__(self, *, ttl_s: float = 60.0, hold_s: float = 2.0, max_entries: int = 10_000) -> None:
+        self._ttl, self._hold, self._max = ttl_s, hold_s, max_entries
+        self._entries: OrderedDict[int, tuple[float, User | None]] = OrderedDict()
 
     async def get(self, user_id: int) -> User | None:
-        entry = self._entries.get(user_id)
-        if entry is None:
-            return None
-        expires, user = entry
-        if expires < time.monotonic():
-            del self._entries[user_id]
+        entry = self._live(user_id)
+        if entry is None or entry[1] is None:
             return None
         self._entries.move_to_end(user_id)
-        return copy.copy(user)
+        return copy.copy(entry[1])
 
     async def put(self, user: User) -> None:
-        self._entries[user.id] = (time.monotonic() + self._ttl, replace(user, password_hash=""))
-        self._entries.move_to_end(user.id)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        if self._live(user.id) is not None:
+            return
+        self._store(user.id, self._ttl, replace(user, password_hash=""))
 
     async def invalidate(self, user_id: int) -> None:
-        self._entries.pop(user_id, None)
+        self._store(user_id, self._hold, None)
+
+    def _live(self, user_id: int) -> tuple[float, User | None] | None:
+        entry = self._entries.get(user_id)
+        if entry is not None and entry[0] < time.monotonic():
+            del self._entries[user_id]
+            return None
+        return entry
+
+    def _store(self, user_id: int, ttl: float, user: User | None) -> None:
+        self._entries[user_id] = (time.monotonic() + ttl, user)
+        self._entries.move_to_end(user_id)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)

@@ -7,7 +7,7 @@ import hmac
 import time
 from collections import OrderedDict
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 import jwt
 
@@ -17,6 +17,10 @@ from app.core.shared.principal import Role
 
 _ALGORITHM = "HS256"
 _ISSUER = "muster"
+_MAX_ID = 2**63 - 1  # ids are positive 64-bit integers
+_MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+_KINDS = frozenset(kind.value for kind in TokenKind)
+_ROLES = frozenset(role.value for role in Role)
 
 
 def derive_key(secret_key: str, purpose: str) -> bytes:
@@ -44,6 +48,7 @@ class JwtTokenSigner:
             "typ": claims.kind.value,
             "exp": int(claims.expires_at.timestamp()),
             "iat": int(datetime.now(UTC).timestamp()),
+            "sv": claims.session_version,
         }
         if claims.jti:
             payload["jti"] = claims.jti
@@ -80,14 +85,36 @@ class JwtTokenSigner:
             raise TokenExpiredError() from error
         except jwt.PyJWTError as error:
             raise TokenInvalidError() from error
-        try:
-            return TokenClaims(
-                kind=TokenKind(payload["typ"]),
-                user_id=int(payload["sub"]),
-                expires_at=datetime.fromtimestamp(payload["exp"], UTC),
-                jti=str(payload.get("jti", "")),
-                family=str(payload.get("fam", "")),
-                roles=frozenset(Role(value) for value in payload.get("roles", ())),
-            )
-        except (TypeError, ValueError) as error:
-            raise TokenInvalidError() from error
+        return _claims(payload)
+
+
+def _claims(payload: dict[str, Any]) -> TokenClaims:
+    """The claims of a verified payload, every one checked for type and range (TokenInvalidError)."""
+    sub, exp, typ = payload.get("sub"), payload.get("exp"), payload.get("typ")
+    version, roles = payload.get("sv", 0), payload.get("roles", [])
+    jti, family = payload.get("jti", ""), payload.get("fam", "")
+    if not (isinstance(sub, str) and sub.isascii() and sub.isdigit() and len(sub) <= 19 and 0 < int(sub) <= _MAX_ID):
+        raise TokenInvalidError()
+    if not (_is_int(exp) and 0 < exp <= _MAX_TIMESTAMP and _is_int(version) and 0 <= version <= _MAX_ID):
+        raise TokenInvalidError()
+    if not (isinstance(jti, str) and isinstance(family, str) and len(jti) <= 64 and len(family) <= 64):
+        raise TokenInvalidError()
+    if (
+        typ not in _KINDS
+        or not isinstance(roles, list)
+        or not all(isinstance(role, str) and role in _ROLES for role in roles)
+    ):
+        raise TokenInvalidError()
+    return TokenClaims(
+        kind=TokenKind(typ),
+        user_id=int(sub),
+        expires_at=datetime.fromtimestamp(exp, UTC),
+        jti=jti,
+        family=family,
+        roles=frozenset(Role(value) for value in roles),
+        session_version=version,
+    )
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)

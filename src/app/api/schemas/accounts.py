@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
+import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from app.core.accounts.model import TokenPair, User
+from app.core.accounts.service import ProfileChange
 
 Email = Annotated[str, Meta(min_length=3, max_length=254, examples=["chief@example.com"])]
 Password = Annotated[str, Meta(min_length=1, max_length=128)]
@@ -32,6 +34,11 @@ class ProfileUpdate(Struct, forbid_unknown_fields=True):
     username: Username | UnsetType | None = UNSET
     phone: Phone | UnsetType | None = UNSET
     password: Password | UnsetType = UNSET
+    current_password: Password | UnsetType = UNSET
+
+
+class UserActive(Struct, forbid_unknown_fields=True):
+    is_active: bool
 
 
 class UserOut(Struct):
@@ -56,6 +63,21 @@ class UserOut(Struct):
             is_active=user.is_active,
             created_at=user.created_at,
         )
+
+
+class ProfileOut(UserOut, omit_defaults=True):
+    """The profile; after a password change also the caller's fresh ``access`` and ``refresh``
+    (every other session has ended)."""
+
+    access: str | UnsetType = UNSET
+    refresh: str | UnsetType = UNSET
+
+    @classmethod
+    def of_change(cls, change: ProfileChange) -> ProfileOut:
+        out = cls(**msgspec.structs.asdict(UserOut.of(change.user)))
+        if change.tokens is not None:
+            out.access, out.refresh = change.tokens.access, change.tokens.refresh
+        return out
 
 
 class TokenObtain(Struct, forbid_unknown_fields=True):

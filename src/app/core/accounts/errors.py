@@ -94,3 +94,18 @@ class TokenReusedError(NotAuthenticatedError):
 class ActivationInvalidError(NotFoundError):
     code = "invalid_activation_link"
     default_detail = "The activation link is invalid or has expired."
+
+
+class CurrentPasswordRequiredError(InvalidInputError):
+    code = "current_password_required"
+    default_detail = "Send current_password to change the password."
+
+
+class WrongCurrentPasswordError(NotAllowedError):
+    code = "wrong_current_password"
+    default_detail = "The current password is wrong."
+
+
+class LastAdminError(RuleViolationError):
+    code = "last_admin"
+    default_detail = "This is the last active administrator; make another one first."

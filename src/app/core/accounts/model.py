@@ -58,6 +58,11 @@ class User:
     roles: frozenset[Role] = frozenset({Role.MEMBER})
     is_active: bool = True
     created_at: datetime | None = None
+    # Bumped whenever every session must end (deactivation, password change); access tokens carry it.
+    session_version: int = 0
+    # Login sessions (token families) ended within an access token's lifetime. Loaded with the user
+    # when it is cached for authentication; never stored on the users row.
+    ended_sessions: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.roles = frozenset(self.roles) | {Role.MEMBER}
@@ -69,6 +74,22 @@ class User:
     def grant_roles(self, roles: frozenset[Role]) -> None:
         """Replace the granted roles (member is always kept)."""
         self.roles = frozenset(roles) | {Role.MEMBER}
+
+    @property
+    def is_active_admin(self) -> bool:
+        return self.is_active and Role.ADMIN in self.roles
+
+    def end_all_sessions(self) -> None:
+        """Every access token issued so far stops working (their session version is now stale)."""
+        self.session_version += 1
+
+    def accepts(self, claims: TokenClaims) -> bool:
+        """Whether an access token of this user still stands for a live session."""
+        return (
+            self.is_active
+            and claims.session_version == self.session_version
+            and claims.family not in self.ended_sessions
+        )
 
 
 class TokenKind(StrEnum):
@@ -89,6 +110,7 @@ class TokenClaims:
     jti: str = ""
     family: str = ""
     roles: frozenset[Role] = field(default_factory=frozenset)
+    session_version: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from app.core.accounts.errors import (
     ActivationInvalidError,
     AdminOnlyError,
+    CurrentPasswordRequiredError,
     InactiveAccountError,
     InvalidCredentialsError,
     InvalidRoleError,
+    LastAdminError,
     TokenExpiredError,
     TokenInvalidError,
     TokenReusedError,
     TokenRevokedError,
     UserNotFoundError,
+    WrongCurrentPasswordError,
 )
 from app.core.accounts.model import (
     GRANTABLE_ROLES,
@@ -30,13 +35,12 @@ from app.core.accounts.model import (
     normalize_email,
     normalize_phone,
 )
-from app.core.shared.errors import RateLimitedError
+from app.core.limits import Action, RequestLimits
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
 from app.ports.cache import UserCache
 from app.ports.clock import Clock
 from app.ports.mailer import Mail, Mailer
-from app.ports.rate_limit import RateLimiter
 from app.ports.security import PasswordHasher, TokenSigner
 from app.ports.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -52,8 +56,14 @@ class AccountPolicy:
     refresh_ttl: timedelta = timedelta(days=7)
     activation_ttl: timedelta = timedelta(days=3)
     activation_url: str = "http://localhost:8000/api/users/activate/{token}/"
-    login_limit: int = 10
-    login_window_s: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChange:
+    """A changed profile, and the caller's fresh token pair when the password changed."""
+
+    user: User
+    tokens: TokenPair | None = None
 
 
 class AccountsService:
@@ -67,12 +77,12 @@ class AccountsService:
         signer: TokenSigner,
         mailer: Mailer,
         clock: Clock,
-        rate_limiter: RateLimiter,
+        limits: RequestLimits,
         cache: UserCache,
         policy: AccountPolicy,
     ) -> None:
         self._uow, self._hasher, self._signer, self._cache = uow, hasher, signer, cache
-        self._mailer, self._clock, self._limiter, self._policy = mailer, clock, rate_limiter, policy
+        self._mailer, self._clock, self._limits, self._policy = mailer, clock, limits, policy
         self._decoy_hash: str | None = None
 
     async def register(
@@ -112,14 +122,17 @@ class AccountsService:
         return user
 
     async def activate(self, *, token: str) -> User:
-        """Activate the account named by an activation link. Opening the link twice is harmless."""
+        """Activate the account named by an activation link. Opening the link twice is harmless.
+
+        Rules: a link issued before the account was deactivated by an admin no longer works.
+        """
         try:
             claims = self._signer.verify(token, kind=TokenKind.ACTIVATION)
         except (TokenInvalidError, TokenExpiredError) as error:
             raise ActivationInvalidError() from error
         async with self._uow() as uow:
             user = await uow.users.get(claims.user_id)
-            if user is None:
+            if user is None or claims.session_version != user.session_version:
                 raise ActivationInvalidError()
             if not user.is_active:
                 user.is_active = True
@@ -131,15 +144,11 @@ class AccountsService:
     async def obtain_tokens(self, *, email: str, password: str, client: str) -> TokenPair:
         """Log in: trade e-mail and password for an access and a refresh token.
 
-        Rules: at most ``login_limit`` attempts per client per window (429 beyond); a wrong e-mail
-        or password is ``invalid_credentials``; an inactive account is ``inactive_account``.
+        Rules: failed attempts are limited per client address and per e-mail (429 beyond; a
+        successful login does not count); a wrong e-mail or password is ``invalid_credentials``;
+        an inactive account is ``inactive_account``. Each login is a session of its own.
         """
-        retry_after = await self._limiter.hit(
-            f"login:{client}", limit=self._policy.login_limit, window_s=self._policy.login_window_s
-        )
-        if retry_after:
-            raise RateLimitedError(retry_after)
-        async with self._uow() as uow:
+        async with self._password_attempt(address=client, account=email.strip().lower()), self._uow() as uow:
             user = await uow.users.get_by_email(email.strip())
             if user is None:
                 await self._hasher.verify(await self._decoy(), password)
@@ -172,6 +181,7 @@ class AccountsService:
             if record.used_at is not None:
                 await uow.refresh_tokens.revoke_family(record.family, now)
                 await uow.commit()
+                await self._cache.invalidate(record.user_id)
                 raise TokenReusedError()
             user = await uow.users.get(record.user_id)
             if user is None or not user.is_active:
@@ -182,7 +192,7 @@ class AccountsService:
         return pair
 
     async def revoke(self, *, refresh_token: str, actor: Principal | None = None) -> None:
-        """Log out: revoke the refresh token and every token of its family.
+        """Log out: end the session of this refresh token, its access tokens included, at once.
 
         Rules: a user may revoke only their own tokens.
         """
@@ -195,22 +205,29 @@ class AccountsService:
                 raise TokenInvalidError()
             await uow.refresh_tokens.revoke_family(record.family, self._clock.now())
             await uow.commit()
+        await self._cache.invalidate(claims.user_id)
 
-    def authenticate(self, access_token: str) -> Principal:
-        """Turn an access token into the caller. Raises a ``NotAuthenticatedError``."""
+    async def authenticate(self, access_token: str) -> Principal:
+        """Turn an access token into the caller, with the roles the account holds now.
+
+        Rules: the account still exists and is active, and the token's session is live (not
+        logged out, not ended by a password change or a deactivation). Checked on every use
+        through the user cache, which writers invalidate, so it holds at once on every process.
+        Raises a ``NotAuthenticatedError``.
+        """
         claims = self._signer.verify(access_token, kind=TokenKind.ACCESS)
-        return Principal(user_id=claims.user_id, roles=claims.roles)
+        user = await self._live_user(claims.user_id)
+        if user is None:
+            raise TokenRevokedError("The account behind this token no longer exists.")
+        if not user.accepts(claims):
+            raise TokenRevokedError("This session has ended; log in again.")
+        return user.principal()
 
     async def get_profile(self, *, actor: Principal) -> User:
         """The caller's own profile (served from the user cache when it is there)."""
-        user = await self._cache.get(actor.user_id)
-        if user is not None:
-            return user
-        async with self._uow() as uow:
-            user = await uow.users.get(actor.user_id)
+        user = await self._live_user(actor.user_id)
         if user is None:
             raise TokenRevokedError("The account behind this token no longer exists.")
-        await self._cache.put(user)
         return user
 
     async def update_profile(
@@ -221,14 +238,28 @@ class AccountsService:
         username: str | object | None = _UNSET,
         phone: str | object | None = _UNSET,
         password: str | None = None,
-    ) -> User:
-        """Change the caller's own name, username, phone or password."""
+        current_password: str | None = None,
+        client: str | None = None,
+    ) -> ProfileChange:
+        """Change the caller's own name, username, phone or password.
+
+        Rules: a new password needs the current one (``current_password_required``, 400;
+        ``wrong_current_password``, 403; wrong guesses count like failed logins). A password
+        change ends every session of the account, and the caller gets a fresh token pair.
+        """
         if password is not None:
+            if current_password is None:
+                raise CurrentPasswordRequiredError()
             check_password_strength(password)
+        tokens: TokenPair | None = None
         async with self._uow() as uow:
-            user = await uow.users.get(actor.user_id)
+            user = await uow.users.get_for_update(actor.user_id)
             if user is None:
                 raise TokenRevokedError("The account behind this token no longer exists.")
+            if password is not None and current_password is not None:
+                async with self._password_attempt(address=client, account=user.email.lower()):
+                    if not await self._hasher.verify(user.password_hash, current_password):
+                        raise WrongCurrentPasswordError()
             if name is not None:
                 user.name = name.strip()
             if username is not _UNSET:
@@ -237,10 +268,14 @@ class AccountsService:
                 user.phone = normalize_phone(phone if isinstance(phone, str) else None)
             if password is not None:
                 user.password_hash = await self._hasher.hash(password)
+                user.end_all_sessions()
+                await uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
             user = await uow.users.update(user)
+            if password is not None:
+                tokens = await self._issue_pair(uow, user, family=secrets.token_urlsafe(16))
             await uow.commit()
         await self._cache.invalidate(user.id)
-        return user
+        return ProfileChange(user=user, tokens=tokens)
 
     async def list_users(
         self, *, actor: Principal, search: str | None, role: Role | None, page: PageRequest
@@ -251,19 +286,50 @@ class AccountsService:
             return await uow.users.list(search=(search or "").strip() or None, role=role, page=page)
 
     async def set_roles(self, *, actor: Principal, user_id: int, roles: frozenset[Role]) -> User:
-        """Admins grant and revoke chief, organizer and admin. Takes effect at the next token refresh."""
+        """Admins grant and revoke chief, organizer and admin; it takes effect at the next request.
+
+        Rules: the last active admin keeps the admin role (``last_admin``, 409), also when they
+        ask themselves.
+        """
         _ensure_admin(actor)
         if not roles <= GRANTABLE_ROLES | {Role.MEMBER}:
             raise InvalidRoleError()
         async with self._uow() as uow:
-            user = await uow.users.get(user_id)
-            if user is None:
-                raise UserNotFoundError()
+            user = await self._lock_for_admin_change(uow, user_id, keeps_admin=Role.ADMIN in roles)
             user.grant_roles(roles)
             user = await uow.users.update(user)
             await uow.commit()
         await self._cache.invalidate(user.id)
         return user
+
+    async def set_active(self, *, actor: Principal, user_id: int, is_active: bool) -> User:
+        """Admins deactivate an account (every session ends at once) or reactivate it.
+
+        Rules: the last active admin cannot be deactivated (``last_admin``, 409).
+        """
+        _ensure_admin(actor)
+        async with self._uow() as uow:
+            user = await self._lock_for_admin_change(uow, user_id, keeps_admin=is_active)
+            if user.is_active and not is_active:
+                user.end_all_sessions()
+                await uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
+            user.is_active = is_active
+            user = await uow.users.update(user)
+            await uow.commit()
+        await self._cache.invalidate(user.id)
+        return user
+
+    async def delete_user(self, *, actor: Principal, user_id: int) -> None:
+        """Admins delete an account: its row goes, and its tokens stop working at once.
+
+        Rules: the last active admin cannot be deleted (``last_admin``, 409).
+        """
+        _ensure_admin(actor)
+        async with self._uow() as uow:
+            await self._lock_for_admin_change(uow, user_id, keeps_admin=False)
+            await uow.users.delete(user_id)
+            await uow.commit()
+        await self._cache.invalidate(user_id)
 
     async def create_superuser(self, *, email: str, password: str, name: str) -> User:
         """Create an active admin (command line), or promote an existing account to admin."""
@@ -290,6 +356,51 @@ class AccountsService:
         await self._cache.invalidate(user.id)
         return user
 
+    async def _live_user(self, user_id: int) -> User | None:
+        """The user as authentication sees it: from the cache, else the database (with the
+        sessions ended within an access token's lifetime), then cached."""
+        user = await self._cache.get(user_id)
+        if user is not None:
+            return user
+        async with self._uow() as uow:
+            user = await uow.users.get(user_id)
+            if user is None:
+                return None
+            since = self._clock.now() - self._policy.access_ttl - timedelta(minutes=1)
+            user.ended_sessions = await uow.refresh_tokens.families_revoked_since(user_id, since)
+        await self._cache.put(user)
+        return user
+
+    @staticmethod
+    async def _lock_for_admin_change(uow: UnitOfWork, user_id: int, *, keeps_admin: bool) -> User:
+        """Lock the active admins, then the user; refuse a change that would leave no active admin.
+
+        The admins are locked first, in id order, so two admins demoting each other queue up
+        instead of deadlocking, and the second sees the first one's change.
+        """
+        admin_ids = await uow.users.lock_active_admin_ids()
+        user = await uow.users.get_for_update(user_id)
+        if user is None:
+            raise UserNotFoundError()
+        if not keeps_admin and user.is_active_admin and set(admin_ids) <= {user.id}:
+            raise LastAdminError()
+        return user
+
+    @asynccontextmanager
+    async def _password_attempt(self, *, address: str | None, account: str) -> AsyncIterator[None]:
+        """Count a password attempt (429 once the failures of this address or account are spent),
+        and take it back unless the password turned out wrong. Counting first keeps parallel
+        guesses within the budget."""
+        await self._limits.hit(Action.LOGIN_FAILURE, address=address, account=account)
+        try:
+            yield
+        except (InvalidCredentialsError, WrongCurrentPasswordError):
+            raise
+        except Exception:
+            await self._limits.forgive(Action.LOGIN_FAILURE, address=address, account=account)
+            raise
+        await self._limits.forgive(Action.LOGIN_FAILURE, address=address, account=account)
+
     async def get_users(self, user_ids: list[int]) -> list[User]:
         """Users by id, for other contexts that show people."""
         async with self._uow() as uow:
@@ -310,7 +421,9 @@ class AccountsService:
             user_id=user.id,
             expires_at=now + self._policy.access_ttl,
             jti=secrets.token_urlsafe(8),
+            family=family,
             roles=user.roles,
+            session_version=user.session_version,
         )
         record = RefreshToken(jti=jti, family=family, user_id=user.id, expires_at=refresh.expires_at)
         await uow.refresh_tokens.add(record)
@@ -322,6 +435,7 @@ class AccountsService:
                 kind=TokenKind.ACTIVATION,
                 user_id=user.id,
                 expires_at=self._clock.now() + self._policy.activation_ttl,
+                session_version=user.session_version,
             )
         )
         link = self._policy.activation_url.format(token=token)

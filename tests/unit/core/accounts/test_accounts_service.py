@@ -21,10 +21,11 @@ from app.core.accounts.errors import (
     UserNotFoundError,
     WeakPasswordError,
 )
+from app.core.limits import Action, Budget, Limit
 from app.core.shared.errors import RateLimitedError
 from app.core.shared.paging import PageRequest
 from app.core.shared.principal import Principal, Role
-from tests.builders import a_world, an_accounts_service
+from tests.builders import a_world, an_accounts_service, request_limits
 
 PASSWORD = "s3cret-pass"
 
@@ -118,7 +119,10 @@ async def test_obtain_tokens_refuses_wrong_password_and_unknown_email_alike() ->
 
 
 async def test_obtain_tokens_is_rate_limited_per_client_when_over_the_limit() -> None:
-    accounts = an_accounts_service(a_world(), login_limit=2, login_window_s=60)
+    world = a_world()
+    login = Limit(2, 60)
+    limits = request_limits(world, **{Action.LOGIN_FAILURE: Budget(address=login, account=Limit(100, 60))})
+    accounts = an_accounts_service(world, limits=limits)
     for _ in range(2):
         with pytest.raises(InvalidCredentialsError):
             await accounts.obtain_tokens(email="x@example.com", password="whatever1", client="10.0.0.1")
@@ -135,9 +139,11 @@ async def test_access_token_carries_the_principal_and_is_not_a_refresh_token() -
     user = await accounts.register(email="ann@example.com", password=PASSWORD, name="Ann", role=Role.CHIEF)
     pair = await accounts.obtain_tokens(email="ann@example.com", password=PASSWORD, client="c")
 
-    assert accounts.authenticate(pair.access) == Principal(user_id=user.id, roles=frozenset({Role.MEMBER, Role.CHIEF}))
+    assert await accounts.authenticate(pair.access) == Principal(
+        user_id=user.id, roles=frozenset({Role.MEMBER, Role.CHIEF})
+    )
     with pytest.raises(TokenWrongKindError):
-        accounts.authenticate(pair.refresh)
+        await accounts.authenticate(pair.refresh)
     with pytest.raises(TokenWrongKindError):
         await accounts.refresh(refresh_token=pair.access)
 
@@ -150,7 +156,7 @@ async def test_access_token_is_refused_when_it_expired() -> None:
     world.clock.advance(minutes=16)
 
     with pytest.raises(TokenExpiredError):
-        accounts.authenticate(pair.access)
+        await accounts.authenticate(pair.access)
 
 
 async def test_refresh_rotates_so_the_old_refresh_token_stops_working() -> None:
@@ -161,7 +167,7 @@ async def test_refresh_rotates_so_the_old_refresh_token_stops_working() -> None:
     second = await accounts.refresh(refresh_token=first.refresh)
 
     assert second.refresh != first.refresh
-    assert accounts.authenticate(second.access).user_id == 1
+    assert (await accounts.authenticate(second.access)).user_id == 1
     with pytest.raises(TokenReusedError):
         await accounts.refresh(refresh_token=first.refresh)
 
@@ -207,12 +213,16 @@ async def test_update_profile_changes_only_the_given_fields() -> None:
     accounts = an_accounts_service(a_world())
     user = await accounts.register(email="ann@example.com", password=PASSWORD, name="Ann", phone="+48123456789")
 
-    updated = await accounts.update_profile(actor=user.principal(), username="annie", password="n3w-password")
+    change = await accounts.update_profile(
+        actor=user.principal(), username="annie", password="n3w-password", current_password=PASSWORD
+    )
+    updated = change.user
 
     assert (updated.name, updated.username, updated.phone) == ("Ann", "annie", "+48123456789")
     assert await accounts.obtain_tokens(email="ann@example.com", password="n3w-password", client="c")
     cleared = await accounts.update_profile(actor=user.principal(), phone=None)
-    assert cleared.phone is None
+    assert cleared.user.phone is None
+    assert cleared.tokens is None
 
 
 async def test_admin_manages_roles_and_others_may_not() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, func
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.base import BigIntAuditBase
@@ -23,6 +23,7 @@ class UserModel(BigIntAuditBase):
     is_chief: Mapped[bool] = mapped_column(Boolean, default=False)
     is_organizer: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("uq_users_email_lower", func.lower(email), unique=True),

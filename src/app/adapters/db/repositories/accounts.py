@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, false, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,12 +40,14 @@ def user_from_row(row: UserModel) -> User:
         roles=frozenset(roles),
         is_active=row.is_active,
         created_at=row.created_at,
+        session_version=row.session_version,
     )
 
 
 def _copy_into(row: UserModel, user: User) -> None:
     row.email, row.name, row.username, row.phone = user.email, user.name, user.username, user.phone
     row.password_hash, row.is_active = user.password_hash, user.is_active
+    row.session_version = user.session_version
     for role, column in _ROLE_COLUMNS.items():
         setattr(row, column.key, role in user.roles)
 
@@ -68,6 +70,24 @@ class SqlUserRepository:
     async def get(self, user_id: int) -> User | None:
         row = await self._session.get(UserModel, user_id)
         return user_from_row(row) if row else None
+
+    async def get_for_update(self, user_id: int) -> User | None:
+        row = await self._session.scalar(
+            select(UserModel).where(UserModel.id == user_id).with_for_update().execution_options(populate_existing=True)
+        )
+        return user_from_row(row) if row else None
+
+    async def lock_active_admin_ids(self) -> list[int]:
+        ids = await self._session.scalars(
+            select(UserModel.id)
+            .where(UserModel.is_admin == True, UserModel.is_active == True)  # noqa: E712
+            .order_by(UserModel.id)
+            .with_for_update()
+        )
+        return list(ids)
+
+    async def delete(self, user_id: int) -> None:
+        await self._session.execute(delete(UserModel).where(UserModel.id == user_id))
 
     async def get_many(self, user_ids: list[int]) -> list[User]:
         if not user_ids:
@@ -142,3 +162,18 @@ class SqlRefreshTokenRepository:
             .where(RefreshTokenModel.family == family, RefreshTokenModel.revoked_at.is_(None))
             .values(revoked_at=at)
         )
+
+    async def revoke_all_of_user(self, user_id: int, at: datetime) -> None:
+        await self._session.execute(
+            update(RefreshTokenModel)
+            .where(RefreshTokenModel.user_id == user_id, RefreshTokenModel.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    async def families_revoked_since(self, user_id: int, since: datetime) -> frozenset[str]:
+        families = await self._session.scalars(
+            select(RefreshTokenModel.family)
+            .where(RefreshTokenModel.user_id == user_id, RefreshTokenModel.revoked_at >= since)
+            .distinct()
+        )
+        return frozenset(families)
