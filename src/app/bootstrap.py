@@ -63,6 +63,7 @@ from app.api import organizer as organizer_api
 from app.api import reservations as reservations_api
 from app.api import web as web_api
 from app.api.auth import provide_optional_principal, provide_principal
+from app.api.bounds import BoundedRequest, PathIdBounds
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.core.accounts.service import AccountPolicy, AccountsService
@@ -362,7 +363,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,
-        middleware=[DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)],
+        middleware=[DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts), PathIdBounds],
+        request_class=BoundedRequest,
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",
