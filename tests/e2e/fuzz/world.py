@@ -105,7 +105,9 @@ def _populate(http: httpx.Client, settings: Settings) -> tuple[dict[str, str], d
     room = _ok(http.post("/api/chats/", json={"type": "room", "name": "Lobby"}, headers=member))
     ids["group"], ids["room"] = group["id"], room["id"]
     ids["message"] = _ok(http.post(f"/api/chats/{group['id']}/messages/", json={"text": "hello"}, headers=member))["id"]
-    _ok(http.post(f"/api/chats/{room['id']}/messages/", json={"text": "welcome"}, headers=member))
+    ids["room_message"] = _ok(
+        http.post(f"/api/chats/{room['id']}/messages/", json={"text": "welcome"}, headers=member)
+    )["id"]
     return tokens, ids
 
 
