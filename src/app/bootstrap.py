@@ -63,6 +63,7 @@ from app.api import organizer as organizer_api
 from app.api import reservations as reservations_api
 from app.api import web as web_api
 from app.api.auth import provide_optional_principal, provide_principal
+from app.api.bounds import BoundedRequest, PathIdBounds
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.api.limits import rate_limit_guard
@@ -394,7 +395,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         middleware=[
             DefineMiddleware(TrustedProxies, trusted=settings.trusted_proxies),
             DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts),
+            PathIdBounds,
         ],
+        request_class=BoundedRequest,
         guards=[rate_limit_guard(services.limits, services.accounts)],
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},

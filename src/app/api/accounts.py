@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
 from app.api.auth import client_key
+from app.api.bounds import text_query
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.accounts import (
     ProfileOut,
@@ -28,7 +29,7 @@ from app.api.schemas.accounts import (
 from app.core.accounts.service import AccountsService
 from app.core.shared.principal import Principal, Role
 
-Search = Annotated[str | None, QueryParameter(max_length=200, description="Matches e-mail or name.")]
+Search = Annotated[str | None, text_query("Matches e-mail or name.")]
 
 
 class UserController(Controller):

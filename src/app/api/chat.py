@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from app.api.bounds import id_query, text_query
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.chat import (
     ChatCreate,
@@ -35,11 +36,11 @@ from app.core.chat.service import ChatService
 from app.core.shared.paging import Page
 from app.core.shared.principal import Principal
 
-Before = Annotated[int | None, QueryParameter(ge=1, le=2**63 - 1, description="Cursor: messages older than this id.")]
+Before = Annotated[int | None, id_query("Cursor: messages older than this id.")]
 HistoryLimit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size.")]
-Search = Annotated[str | None, QueryParameter(max_length=200, description="Part of the room name.")]
-Query = Annotated[str, QueryParameter(min_length=1, max_length=200, description="Words to find.")]
-ChatFilter = Annotated[int | None, QueryParameter(ge=1, le=2**63 - 1, description="Only this chat.")]
+Search = Annotated[str | None, text_query("Part of the room name.")]
+Query = Annotated[str, text_query("Words to find.", min_length=1)]
+ChatFilter = Annotated[int | None, id_query("Only this chat.")]
 
 
 class ChatController(Controller):

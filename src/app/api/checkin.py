@@ -6,14 +6,15 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from app.api.bounds import text_query
 from app.api.schemas.ticketing import CheckIn, CheckInOut
 from app.core.shared.principal import Principal
 from app.core.ticketing.service import TicketingService
 
-SecretQuery = Annotated[str, QueryParameter(min_length=1, max_length=256, description="The scanned ticket secret.")]
+SecretQuery = Annotated[str, text_query("The scanned ticket secret.", max_length=256, min_length=1)]
 
 
 class CheckInController(Controller):

@@ -11,6 +11,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
+from app.api.schemas.fields import UTC_RANGE_MESSAGE
+from app.core.shared.bounds import TEXT_PATTERN, TEXT_RULE
 from app.core.shared.errors import (
     DomainError,
     InvalidInputError,
@@ -49,6 +51,12 @@ STATUS_CODES: dict[int, str] = {
     503: "service_unavailable",
 }
 
+# A validation message that names a broken input bound → that bound's code and a plain message.
+_BOUND_CODES: tuple[tuple[str, str, str], ...] = (
+    (repr(TEXT_PATTERN), "invalid_text", TEXT_RULE),
+    (UTC_RANGE_MESSAGE, "timestamp_out_of_range", f"{UTC_RANGE_MESSAGE}."),
+)
+
 _JSON_PATH = re.compile(r"at `\$\.?([^`]*)`|unknown field `([^`]*)`|missing required field `([^`]*)`")
 
 
@@ -81,7 +89,12 @@ def domain_error_handler(_: Request[Any, Any, Any], error: DomainError) -> Respo
 def validation_error_handler(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
     errors = [_field_error(item) for item in error.extra or []] if isinstance(error.extra, list) else []
     detail = "The input is invalid." if errors else (error.detail or "The input is invalid.")
-    body: dict[str, Any] = {"status": 400, "code": "validation_error", "detail": detail, "errors": errors}
+    code = "validation_error"
+    for item in errors:
+        for marker, bound_code, message in _BOUND_CODES:
+            if marker in item["message"]:
+                code, item["message"] = bound_code, message
+    body: dict[str, Any] = {"status": 400, "code": code, "detail": detail, "errors": errors}
     return _response(body)
 
 

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from msgspec import UNSET
 
+from app.api.bounds import id_query, text_query
 from app.api.jobs import Prefer, accepted_job, wants_async
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.event_directory import EventDetailOut, new_event
@@ -33,14 +34,12 @@ class EventController(Controller):
         event_directory: NamedDependency[EventDirectoryService],
         limit: Limit = 20,
         offset: Offset = 0,
-        search: Annotated[str | None, QueryParameter(max_length=200, description="Part of the title.")] = None,
-        date: Annotated[str | None, QueryParameter(max_length=40, description="One UTC day, YYYY-MM-DD.")] = None,
-        date__gte: Annotated[str | None, QueryParameter(max_length=40, description="From this day or instant.")] = None,
-        date__lte: Annotated[
-            str | None, QueryParameter(max_length=40, description="Up to this day or instant.")
-        ] = None,
-        ordering: Annotated[str | None, QueryParameter(max_length=20, description="`date` or `-date`.")] = None,
-        organization: Annotated[int | None, QueryParameter(ge=1, le=2**63 - 1, description="Organized by.")] = None,
+        search: Annotated[str | None, text_query("Part of the title.")] = None,
+        date: Annotated[str | None, text_query("One UTC day, YYYY-MM-DD.", max_length=40)] = None,
+        date__gte: Annotated[str | None, text_query("From this day or instant.", max_length=40)] = None,
+        date__lte: Annotated[str | None, text_query("Up to this day or instant.", max_length=40)] = None,
+        ordering: Annotated[str | None, text_query("`date` or `-date`.", max_length=20)] = None,
+        organization: Annotated[int | None, id_query("Organized by.")] = None,
     ) -> PageOut[EventOut]:
         """Published events, soonest first (``ordering=-date``: latest first; ties by id). ``search``
         matches the title case-insensitively; ``date`` is one UTC day; ``date__gte`` / ``date__lte``

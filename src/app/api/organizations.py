@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from app.api.bounds import text_query
 from app.api.jobs import ACCEPTED_JOB, Prefer, accepted_job, wants_async
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.jobs import JobOut
@@ -16,7 +17,7 @@ from app.api.schemas.organizations import MemberAdd, OrganizationCreate, Organiz
 from app.core.organizations.service import OrganizationsService
 from app.core.shared.principal import Principal
 
-Search = Annotated[str | None, QueryParameter(max_length=200, description="Matches the title.")]
+Search = Annotated[str | None, text_query("Matches the title.")]
 
 
 class OrganizationController(Controller):

@@ -36,11 +36,21 @@ from app.core.chat.domain_events import (
 from app.core.chat.errors import ChatNotFoundError, NotAMemberError
 from app.core.chat.model import ChatKind, Message
 from app.core.chat.service import ChatService
+from app.core.shared.bounds import id_in_range
 from app.core.shared.errors import DomainError
 from app.core.shared.principal import Principal
 from app.ws.auth import authenticate_socket
 from app.ws.channels import EVENT_ROUTES
-from app.ws.frames import EVENT_FRAMES, MAX_FRAME_BYTES, MalformedFrameError, UnknownFrameError, error_frame
+from app.ws.frames import (
+    EVENT_FRAMES,
+    MAX_FRAME_BYTES,
+    Id,
+    MalformedFrameError,
+    MessageText,
+    UnknownFrameError,
+    convert_frame,
+    error_frame,
+)
 from app.ws.hub import ChannelHub
 from app.ws.session import FrameRateLimiter, LiveSocket
 
@@ -145,14 +155,11 @@ EVENT_ROUTES.update(
 
 # -- client frames ---------------------------------------------------------------------------------
 
-_Text = msgspec.Meta(min_length=1, max_length=4000)
-_Id = msgspec.Meta(ge=1, le=2**63 - 1)
-
 
 class SendFrame(msgspec.Struct, tag="message", tag_field="type", forbid_unknown_fields=True):
-    text: Any = None
-    message: Any = None  # seed 004 names the text "message"
-    reply_to: Any = None
+    text: MessageText = ""  # filled from ``message`` when only that is sent
+    message: MessageText | None = None  # seed 004 names the text "message"
+    reply_to: Id | None = None
 
 
 class TypingFrame(msgspec.Struct, tag="typing", tag_field="type", forbid_unknown_fields=True):
@@ -160,25 +167,25 @@ class TypingFrame(msgspec.Struct, tag="typing", tag_field="type", forbid_unknown
 
 
 class ReadFrame(msgspec.Struct, tag="read", tag_field="type", forbid_unknown_fields=True):
-    last_read_message_id: int
+    last_read_message_id: Id
 
 
 class ForwardFrame(msgspec.Struct, tag="forward", tag_field="type", forbid_unknown_fields=True):
-    message_id: int
-    target_chat_id: int
+    message_id: Id
+    target_chat_id: Id
 
 
 class EditFrame(msgspec.Struct, tag="edit", tag_field="type", forbid_unknown_fields=True):
-    message_id: int
-    text: str
+    message_id: Id
+    text: MessageText
 
 
 class DeleteFrame(msgspec.Struct, tag="delete", tag_field="type", forbid_unknown_fields=True):
-    message_id: int
+    message_id: Id
 
 
 class PinFrame(msgspec.Struct, tag="pin", tag_field="type", forbid_unknown_fields=True):
-    message_id: int
+    message_id: Id
     pinned: bool = True
 
 
@@ -191,17 +198,14 @@ def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
     if "type" not in frame and set(frame) <= {"message", "reply_to"}:
         frame = {**frame, "type": "message"}
     kind = frame.get("type")
-    if kind not in CLIENT_FRAME_TYPES:
+    if not isinstance(kind, str) or kind not in CLIENT_FRAME_TYPES:
         raise UnknownFrameError(
             f"Unknown frame type {kind!r}; expected one of {', '.join(sorted(CLIENT_FRAME_TYPES))}."
         )
-    try:
-        parsed: ClientFrame = msgspec.convert(frame, ClientFrame)
-    except msgspec.ValidationError as error:
-        raise MalformedFrameError(str(error)) from error
+    parsed: ClientFrame = convert_frame(frame, ClientFrame)  # type: ignore[arg-type]
     if isinstance(parsed, SendFrame):
-        text = parsed.text if parsed.text is not None else parsed.message
-        if not isinstance(text, str) or (parsed.reply_to is not None and not isinstance(parsed.reply_to, int)):
+        text = parsed.text or parsed.message
+        if not text:
             raise MalformedFrameError("A message frame needs a string text (and an integer reply_to, if any).")
         parsed.text = text
     return parsed
@@ -285,6 +289,8 @@ async def chat_socket(
         return
     await socket.accept()
     try:
+        if not id_in_range(chat_id):
+            raise ChatNotFoundError()
         kind = (await chat.check_member(actor=principal, chat_id=chat_id)).kind
     except (ChatNotFoundError, NotAMemberError) as error:
         code = NO_SUCH_CHAT_CLOSE_CODE if isinstance(error, ChatNotFoundError) else NOT_A_MEMBER_CLOSE_CODE

@@ -9,7 +9,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from app.core.accounts.service import AccountsService
+from app.core.shared.bounds import id_in_range
 from app.core.shared.errors import DomainError
+from app.core.ticketing.errors import EventNotFoundError
 from app.core.ticketing.service import TicketingService
 from app.ws.auth import authenticate_socket
 from app.ws.frames import UnknownFrameError, error_frame
@@ -38,6 +40,8 @@ async def event_metrics_socket(
     live = LiveSocket(socket, hub)
     await live.join(metrics_channel(event_id))  # before the snapshot, so no change falls between
     try:
+        if not id_in_range(event_id):
+            raise EventNotFoundError()
         snapshot = await ticketing.metrics(actor=principal, event_id=event_id)
     except DomainError as error:
         await live.send(error_frame(error))

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
+from app.core.shared.bounds import MAX_ID, TEXT_PATTERN, TEXT_RULE, InvalidTextError, check_json_depth
 from app.core.shared.domain_events import DomainEvent
-from app.core.shared.errors import DomainError, InvalidInputError, TooLargeError
+from app.core.shared.errors import DomainError, FieldError, InvalidInputError, TooLargeError
 
 MAX_FRAME_BYTES = 64 * 1024
+
+# Field types of client frames: ids are positive 64-bit integers, text keeps the text rule.
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+MessageText = Annotated[str, msgspec.Meta(pattern=TEXT_PATTERN, min_length=1, max_length=4000)]
+
+F = TypeVar("F")
+_FRAME_PATH = re.compile(r"at `\$\.?([^`]*)`")
 
 EventFrame = Callable[[Any], dict[str, Any]]
 
@@ -41,7 +50,7 @@ def decode_client_frame(raw: str | bytes, *, max_bytes: int = MAX_FRAME_BYTES) -
     if len(raw) > max_bytes:
         raise FrameTooLargeError(f"Frames are limited to {max_bytes} bytes.")
     try:
-        frame = _json_decoder.decode(raw)
+        frame = _json_decoder.decode(check_json_depth(raw.encode() if isinstance(raw, str) else raw))
     except (msgspec.DecodeError, UnicodeDecodeError) as error:
         raise MalformedFrameError() from error
     if not isinstance(frame, dict):
@@ -49,10 +58,26 @@ def decode_client_frame(raw: str | bytes, *, max_bytes: int = MAX_FRAME_BYTES) -
     return frame
 
 
+def convert_frame(frame: dict[str, Any], kind: type[F]) -> F:
+    """A decoded frame as the struct ``kind``; a field out of its bounds raises the error to answer with
+    (``invalid_text`` for control characters, else ``invalid_frame``), naming the field."""
+    try:
+        return msgspec.convert(frame, kind)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        match = _FRAME_PATH.search(message)
+        field = match.group(1) if match else ""
+        if repr(TEXT_PATTERN) in message:
+            raise InvalidTextError(errors=[FieldError(field, TEXT_RULE)]) from error
+        raise MalformedFrameError(message, errors=[FieldError(field, message)] if field else None) from error
+
+
 def error_frame(error: DomainError) -> dict[str, Any]:
     """The frame a socket answers a refused client frame with; the socket stays open."""
     frame: dict[str, Any] = {"type": "error", "code": error.code, "detail": error.detail}
     frame.update(error.extras())
+    if isinstance(error, InvalidInputError) and error.errors:
+        frame["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
     return frame
 
 

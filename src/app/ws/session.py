@@ -23,6 +23,11 @@ FrameHandler = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 # Sees each event of one joined channel before it is sent; returns whether to send it.
 EventHook = Callable[[bytes], Awaitable[bool]]
 _ABSENT: Any = object()
+INTERNAL_ERROR_FRAME: dict[str, Any] = {
+    "type": "error",
+    "code": "internal_error",
+    "detail": "The frame could not be handled; the socket stays open.",
+}
 
 
 class FrameRateLimiter:
@@ -111,8 +116,9 @@ class LiveSocket:
     ) -> None:
         """Read client frames until the client leaves; reply with what ``handle`` returns.
 
-        A frame that is not a JSON object, too large, too fast, or refused by the domain gets an
-        ``error`` frame; the socket stays open. Subscriptions end when the loop does.
+        A frame that is not a JSON object, too large, too deeply nested, too fast, or refused by the
+        domain gets an ``error`` frame; so does one that fails unexpectedly (``internal_error``, logged).
+        The socket stays open. Subscriptions end when the loop does.
         """
         try:
             while True:
@@ -127,6 +133,11 @@ class LiveSocket:
                     reply = await handle(decode_client_frame(raw, max_bytes=max_frame_bytes))
                 except DomainError as error:
                     reply = error_frame(error)
+                except WebSocketDisconnect:
+                    raise
+                except Exception:  # a frame the service could not handle: answer it, keep reading
+                    logger.exception("could not handle a client frame")
+                    reply = INTERNAL_ERROR_FRAME
                 if reply is not None:
                     await self.send(reply)
         except WebSocketDisconnect:

@@ -8,19 +8,20 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from app.api.schemas.fields import PLAIN_TEXT, RequestBody
 from app.core.accounts.model import TokenPair, User
 from app.core.accounts.service import ProfileChange
 
-Email = Annotated[str, Meta(min_length=3, max_length=254, examples=["chief@example.com"])]
+Email = Annotated[str, PLAIN_TEXT, Meta(min_length=3, max_length=254, examples=["chief@example.com"])]
 Password = Annotated[str, Meta(min_length=1, max_length=128)]
-Name = Annotated[str, Meta(min_length=1, max_length=150)]
-Username = Annotated[str, Meta(max_length=150)]
-Phone = Annotated[str, Meta(max_length=32, examples=["+48123456789"])]
-Token = Annotated[str, Meta(min_length=1, max_length=2048)]
+Name = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=150)]
+Username = Annotated[str, PLAIN_TEXT, Meta(max_length=150)]
+Phone = Annotated[str, PLAIN_TEXT, Meta(max_length=32, examples=["+48123456789"])]
+Token = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=2048)]
 RoleName = Literal["member", "chief", "organizer", "admin"]
 
 
-class UserCreate(Struct, forbid_unknown_fields=True):
+class UserCreate(RequestBody):
     email: Email
     password: Password
     name: Name
@@ -29,7 +30,7 @@ class UserCreate(Struct, forbid_unknown_fields=True):
     role: Literal["member", "chief"] = "member"
 
 
-class ProfileUpdate(Struct, forbid_unknown_fields=True):
+class ProfileUpdate(RequestBody):
     name: Name | UnsetType = UNSET
     username: Username | UnsetType | None = UNSET
     phone: Phone | UnsetType | None = UNSET
@@ -37,7 +38,7 @@ class ProfileUpdate(Struct, forbid_unknown_fields=True):
     current_password: Password | UnsetType = UNSET
 
 
-class UserActive(Struct, forbid_unknown_fields=True):
+class UserActive(RequestBody):
     is_active: bool
 
 
@@ -80,12 +81,12 @@ class ProfileOut(UserOut, omit_defaults=True):
         return out
 
 
-class TokenObtain(Struct, forbid_unknown_fields=True):
+class TokenObtain(RequestBody):
     email: Email
     password: Password
 
 
-class TokenRefresh(Struct, forbid_unknown_fields=True):
+class TokenRefresh(RequestBody):
     refresh: Token
 
 
@@ -98,5 +99,5 @@ class TokenPairOut(Struct):
         return cls(access=pair.access, refresh=pair.refresh)
 
 
-class RolesUpdate(Struct, forbid_unknown_fields=True):
+class RolesUpdate(RequestBody):
     roles: Annotated[list[RoleName], Meta(max_length=4)]

@@ -7,24 +7,24 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, structs
 
+from app.api.schemas.fields import PLAIN_TEXT, Id, RequestBody
 from app.core.chat.model import Chat, ChatDetail, ChatMember, ChatSummary, Message, ReadState, RoomSummary
 
-Id = Annotated[int, Meta(ge=1, le=2**63 - 1)]
-Title = Annotated[str, Meta(min_length=1, max_length=150)]
-Text = Annotated[str, Meta(min_length=1, max_length=4000)]
+Title = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=150)]
+Text = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=4000)]
 RoomPassword = Annotated[str, Meta(min_length=1, max_length=128)]
 
 
-class PrivateChatCreate(Struct, tag="private", tag_field="type", forbid_unknown_fields=True):
+class PrivateChatCreate(RequestBody, tag="private", tag_field="type"):
     user_id: Id
 
 
-class GroupChatCreate(Struct, tag="group", tag_field="type", forbid_unknown_fields=True):
+class GroupChatCreate(RequestBody, tag="group", tag_field="type"):
     title: Title
     member_ids: Annotated[list[Id], Meta(max_length=500)] = []
 
 
-class RoomCreate(Struct, tag="room", tag_field="type", forbid_unknown_fields=True):
+class RoomCreate(RequestBody, tag="room", tag_field="type"):
     name: Title
     password: RoomPassword | None = None
 
@@ -32,28 +32,28 @@ class RoomCreate(Struct, tag="room", tag_field="type", forbid_unknown_fields=Tru
 ChatCreate = PrivateChatCreate | GroupChatCreate | RoomCreate
 
 
-class MemberAdd(Struct, forbid_unknown_fields=True):
+class MemberAdd(RequestBody):
     user_id: Id
 
 
-class RoomJoin(Struct, forbid_unknown_fields=True):
+class RoomJoin(RequestBody):
     password: RoomPassword | None = None
 
 
-class MessageCreate(Struct, forbid_unknown_fields=True):
+class MessageCreate(RequestBody):
     text: Text
     reply_to: Id | None = None
 
 
-class MessageEdit(Struct, forbid_unknown_fields=True):
+class MessageEdit(RequestBody):
     text: Text
 
 
-class MessageForward(Struct, forbid_unknown_fields=True):
+class MessageForward(RequestBody):
     chat_id: Id
 
 
-class ReadMark(Struct, forbid_unknown_fields=True):
+class ReadMark(RequestBody):
     last_read_message_id: Id
 
 

@@ -7,28 +7,29 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from app.api.schemas.fields import PLAIN_TEXT, Id, RequestBody
 from app.core.expeditions.model import Expedition, Membership, Person
 
-Title = Annotated[str, Meta(min_length=1, max_length=200, examples=["Arctic Expedition"])]
-Description = Annotated[str, Meta(max_length=5000)]
+Title = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=200, examples=["Arctic Expedition"])]
+Description = Annotated[str, PLAIN_TEXT, Meta(max_length=5000)]
 StartAt = Annotated[datetime, Meta(tz=True, examples=["2026-05-01T08:00:00Z"])]
 Capacity = Annotated[int, Meta(ge=1, le=10_000, examples=[5])]
-UserId = Annotated[int, Meta(ge=1, le=2**63 - 1)]
+UserId = Id
 StatusName = Literal["draft", "ready", "active", "finished", "cancelled"]
 
 
-class ExpeditionCreate(Struct, forbid_unknown_fields=True):
+class ExpeditionCreate(RequestBody):
     title: Title
     start_at: StartAt
     capacity: Capacity
     description: Description = ""
 
 
-class StatusChange(Struct, forbid_unknown_fields=True):
+class StatusChange(RequestBody):
     status: StatusName
 
 
-class Invitation(Struct, forbid_unknown_fields=True):
+class Invitation(RequestBody):
     user_id: UserId
 
 

@@ -7,16 +7,17 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
+from app.api.schemas.fields import PLAIN_TEXT, Id, RequestBody
 from app.core.organizations.model import MemberCard, NewOrganization, OrganizationCard
 
-Title = Annotated[str, Meta(min_length=1, max_length=200, examples=["Mountain Rescue Club"])]
-Description = Annotated[str, Meta(max_length=5000)]
-Address = Annotated[str, Meta(max_length=300, examples=["Moscow, Tverskaya st. 1"])]
-Postcode = Annotated[str, Meta(max_length=20, examples=["101000"])]
-UserId = Annotated[int, Meta(ge=1, le=2**63 - 1)]
+Title = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=200, examples=["Mountain Rescue Club"])]
+Description = Annotated[str, PLAIN_TEXT, Meta(max_length=5000)]
+Address = Annotated[str, PLAIN_TEXT, Meta(max_length=300, examples=["Moscow, Tverskaya st. 1"])]
+Postcode = Annotated[str, PLAIN_TEXT, Meta(max_length=20, examples=["101000"])]
+UserId = Id
 
 
-class OrganizationCreate(Struct, forbid_unknown_fields=True):
+class OrganizationCreate(RequestBody):
     title: Title
     description: Description | None = None
     address: Address | None = None
@@ -33,7 +34,7 @@ class OrganizationCreate(Struct, forbid_unknown_fields=True):
         )
 
 
-class MemberAdd(Struct, forbid_unknown_fields=True):
+class MemberAdd(RequestBody):
     user_id: UserId
 
 

@@ -8,24 +8,25 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from app.api.schemas.fields import PLAIN_TEXT, Id, RequestBody
 from app.core.ticketing.metrics import EventMetrics, EventOverview
 from app.core.ticketing.model import MAX_CAPACITY, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, Event
 from app.core.ticketing.organizers import MAX_ORGANIZERS
 from app.core.ticketing.reservations import HeldReservation, Holder, Reservation
 from app.core.ticketing.service import TicketInspection
 
-Title = Annotated[str, Meta(min_length=1, max_length=MAX_TITLE, examples=["Tatra night hike"])]
-Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION)]
-Location = Annotated[str, Meta(max_length=MAX_LOCATION, examples=["Zakopane, Krupówki 1"])]
+Title = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=MAX_TITLE, examples=["Tatra night hike"])]
+Description = Annotated[str, PLAIN_TEXT, Meta(max_length=MAX_DESCRIPTION)]
+Location = Annotated[str, PLAIN_TEXT, Meta(max_length=MAX_LOCATION, examples=["Zakopane, Krupówki 1"])]
 Capacity = Annotated[int, Meta(ge=1, le=MAX_CAPACITY, examples=[50])]
 StartsAt = Annotated[datetime, Meta(tz=True, examples=["2027-05-01T18:00:00Z"])]
-Secret = Annotated[str, Meta(min_length=1, max_length=256)]
-OrganizationId = Annotated[int, Meta(ge=1, le=2**63 - 1)]
+Secret = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=256)]
+OrganizationId = Id
 OrganizationIds = Annotated[list[OrganizationId], Meta(max_length=MAX_ORGANIZERS)]
 ReservationStatusName = Literal["pending", "confirmed", "waitlisted", "rejected", "cancelled"]
 
 
-class EventCreate(Struct, forbid_unknown_fields=True):
+class EventCreate(RequestBody):
     title: Title
     starts_at: StartsAt
     capacity: Capacity
@@ -35,7 +36,7 @@ class EventCreate(Struct, forbid_unknown_fields=True):
     organization_ids: OrganizationIds = []
 
 
-class EventUpdate(Struct, forbid_unknown_fields=True):
+class EventUpdate(RequestBody):
     title: Title | UnsetType = UNSET
     starts_at: StartsAt | UnsetType = UNSET
     capacity: Capacity | UnsetType = UNSET
@@ -161,7 +162,7 @@ class ReservationOut(Struct):
         return cls.of(held.reservation, held.holder)
 
 
-class CheckIn(Struct, forbid_unknown_fields=True):
+class CheckIn(RequestBody):
     secret: Secret
 
 

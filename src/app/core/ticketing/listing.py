@@ -63,6 +63,9 @@ class EventQuery:
         )
 
 
+OUT_OF_RANGE = "The bound is beyond the representable UTC range (up to 9999-12-30)."
+
+
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
@@ -75,15 +78,17 @@ def _parse_bound(field: str, raw: str, errors: list[FieldError], *, end_of_day: 
             day = _day_start(date.fromisoformat(text))
             return day + timedelta(days=1) if end_of_day else day
         instant = datetime.fromisoformat(text)
+        if instant.tzinfo is None:
+            errors.append(FieldError(field, "A date-time needs a zone (e.g. 2027-05-01T18:00:00Z)."))
+            return None
+        instant = instant.astimezone(UTC)
+        # An inclusive upper instant: everything up to and including it.
+        return instant + timedelta(microseconds=1) if end_of_day else instant
+    except OverflowError:
+        errors.append(FieldError(field, OUT_OF_RANGE))
     except ValueError:
         errors.append(FieldError(field, "Give a date (YYYY-MM-DD) or a date-time with a zone."))
-        return None
-    if instant.tzinfo is None:
-        errors.append(FieldError(field, "A date-time needs a zone (e.g. 2027-05-01T18:00:00Z)."))
-        return None
-    instant = instant.astimezone(UTC)
-    # An inclusive upper instant: everything up to and including it.
-    return instant + timedelta(microseconds=1) if end_of_day else instant
+    return None
 
 
 def event_query(
@@ -107,11 +112,12 @@ def event_query(
     if date is not None:
         try:
             day = _day_start(datetime.strptime(date.strip(), "%Y-%m-%d").date())
-        except ValueError:
-            errors.append(FieldError("date", "Give a day as YYYY-MM-DD."))
-        else:
             lower.append(day)
             upper.append(day + timedelta(days=1))
+        except OverflowError:
+            errors.append(FieldError("date", OUT_OF_RANGE))
+        except ValueError:
+            errors.append(FieldError("date", "Give a day as YYYY-MM-DD."))
     if date__gte is not None and (bound := _parse_bound("date__gte", date__gte, errors, end_of_day=False)):
         lower.append(bound)
     if date__lte is not None and (bound := _parse_bound("date__lte", date__lte, errors, end_of_day=True)):

@@ -1,0 +1,47 @@
+"""Input bounds at the HTTP edge, one mechanism per kind: ids in paths (404 when out of range), the
+nesting depth of JSON bodies (400 before decoding), and plain text in query parameters (400)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.enums import ScopeType
+from litestar.params import KwargDefinition, QueryParameter
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from app.core.shared.bounds import MAX_ID, TEXT_PATTERN, check_json_depth, id_in_range
+from app.core.shared.errors import NotFoundError
+
+
+class BoundedRequest(Request[Any, Any, Any]):
+    """A request whose JSON body is refused (400 ``json_too_deep``) when it nests too deep to decode safely."""
+
+    async def json(self) -> Any:
+        check_json_depth(await self.body())
+        return await super().json()
+
+
+class PathIdBounds:
+    """Answers 404 ``not_found`` when an integer path parameter cannot name a stored row (below 1 or
+    beyond 64 bits), before any handler or database sees it. HTTP only: sockets check their own paths."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            for value in scope.get("path_params", {}).values():
+                if isinstance(value, int) and not id_in_range(value):
+                    raise NotFoundError()
+        await self.app(scope, receive, send)
+
+
+def text_query(description: str, *, max_length: int = 200, min_length: int | None = None) -> KwargDefinition:
+    """A text query parameter: bounded length and the text rule (400 ``invalid_text`` for control characters)."""
+    return QueryParameter(description=description, min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN)
+
+
+def id_query(description: str) -> KwargDefinition:
+    """An id query parameter: a positive 64-bit integer (400 otherwise)."""
+    return QueryParameter(description=description, ge=1, le=MAX_ID)
