@@ -557,7 +557,9 @@ class FakeImageInspector:
         self.inspected += 1
         if not data.startswith(b"IMG"):
             raise NotAnImageError()
-        return InspectedImage(image=b"COPY" + data, extension="png", width=640, height=480, thumbnail=b"THUMB", thumbnail_extension="jpg")
+        return InspectedImage(
+            image=b"COPY" + data, extension="png", width=640, height=480, thumbnail=b"THUMB", thumbnail_extension="jpg"
+        )
 
 
 class InMemoryChatRepository:

@@ -95,7 +95,9 @@ class Settings:
         if not 16 <= self.thumbnail_size <= 4096:
             raise SettingsError("THUMBNAIL_SIZE must be between 16 and 4096 pixels.")
         if min(self.image_max_pixels, self.image_decode_threads) < 1 or not 16 <= self.image_max_side <= 8192:
-            raise SettingsError("IMAGE_MAX_PIXELS and IMAGE_DECODE_THREADS must be at least 1, IMAGE_MAX_SIDE 16 to 8192.")
+            raise SettingsError(
+                "IMAGE_MAX_PIXELS and IMAGE_DECODE_THREADS must be at least 1, IMAGE_MAX_SIDE 16 to 8192."
+            )
 
     @property
     def should_migrate_on_start(self) -> bool:
