@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.harness import bare_lifespan
+
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            await send({"type": message["type"] + ".complete"})
-            if message["type"] == "lifespan.shutdown":
-                return
+        await bare_lifespan(receive, send)
+        return
     body = bytearray()
     more = True
     while more:

@@ -116,7 +116,8 @@ def main() -> None:
     print(f"image: {args.side} x {args.side} RGBA PNG, {len(image) / 1024:.0f} KB on the wire, 4 uploads at once")
     print(f"bare ASGI  : statuses {bare_statuses}, peak RSS growth {bare.growth:6.1f} MB")
     print(
-        f"muster     : statuses {statuses}, peak RSS growth {muster.growth:6.1f} MB (from {muster.baseline:.0f} MB), {seconds:.2f} s"
+        f"muster     : statuses {statuses}, peak RSS growth {muster.growth:6.1f} MB"
+        f" (from {muster.baseline:.0f} MB), {seconds:.2f} s"
     )
     verdict = "OK" if muster.growth < TARGET_MB and statuses == [200] * 4 else "ABOVE TARGET"
     print(f"target     : growth < {TARGET_MB:.0f} MB: {verdict}")
