@@ -5,16 +5,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bench.harness import bare_lifespan
+
 SOCKETS: set[Any] = set()
 
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            await send({"type": message["type"] + ".complete"})
-            if message["type"] == "lifespan.shutdown":
-                return
+        await bare_lifespan(receive, send)
+        return
     if scope["type"] == "http":
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
         await send({"type": "http.response.body", "body": b"ok"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.harness import bare_lifespan
+
 BODY = (
     b'{"id":1,"email":"bench@example.com","name":"Bench","username":null,"phone":null,'
     b'"roles":["member"],"is_active":true,"created_at":"2026-01-01T00:00:00Z"}'
@@ -13,10 +15,7 @@ HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(B
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            await send({"type": message["type"] + ".complete"})
-            if message["type"] == "lifespan.shutdown":
-                return
+        await bare_lifespan(receive, send)
+        return
     await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
     await send({"type": "http.response.body", "body": BODY})

@@ -19,9 +19,19 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_SECRET = "bench-secret-key-that-is-long-enough-for-hs256"
+
+
+async def bare_lifespan(receive: Any, send: Any) -> None:
+    """The lifespan protocol of the bare baseline apps: nothing to start or stop."""
+    while True:
+        message = await receive()
+        await send({"type": message["type"] + ".complete"})
+        if message["type"] == "lifespan.shutdown":
+            return
 
 
 def free_port() -> int:

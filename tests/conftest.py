@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -307,13 +307,18 @@ def server_env(settings: Settings) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def live_server(settings: Settings, *, workers: int = 1) -> Iterator[LiveServer]:
-    """Start ``python -m app serve`` on a free port and wait until it answers ``/health/``."""
+def live_server(
+    settings: Settings, *, workers: int = 1, env: dict[str, str] | None = None, output: IO[bytes] | None = None
+) -> Iterator[LiveServer]:
+    """Start ``python -m app serve`` on a free port and wait until it answers ``/health/``; ``env``
+    adds to its environment, and its stdout and stderr go to ``output`` when given."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)],
-        env=server_env(settings),
+        env={**server_env(settings), **(env or {})},
         cwd=ROOT,
+        stdout=output,
+        stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -574,7 +574,8 @@ class InMemoryFileStorage:
 
 
 class FakeImageInspector:
-    """Accepts bytes starting with ``IMG`` as a 640x480 PNG; refuses anything else."""
+    """Accepts bytes starting with ``IMG`` as a 640x480 image, re-encoded as ``COPY`` + the bytes; refuses
+    anything else."""
 
     def __init__(self) -> None:
         self.inspected = 0
@@ -583,7 +584,9 @@ class FakeImageInspector:
         self.inspected += 1
         if not data.startswith(b"IMG"):
             raise NotAnImageError()
-        return InspectedImage(extension="png", width=640, height=480, thumbnail=b"THUMB", thumbnail_extension="jpg")
+        return InspectedImage(
+            image=b"COPY" + data, extension="png", width=640, height=480, thumbnail=b"THUMB", thumbnail_extension="jpg"
+        )
 
 
 class InMemoryChatRepository:

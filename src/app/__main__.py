@@ -68,6 +68,8 @@ def _create_saq_tables(settings: Settings) -> None:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.log_redaction import uvicorn_log_config
+
     if settings.should_migrate_on_start:
         _migrate(settings)
     workers = args.workers or settings.web_concurrency
@@ -83,6 +85,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         reload=args.reload,
         proxy_headers=False,  # the app reads proxy headers itself, only from TRUSTED_PROXIES
         log_level=settings.log_level.lower(),
+        log_config=uvicorn_log_config(),  # secrets in query strings are redacted in the access log
         access_log=settings.access_log,
         ws_per_message_deflate=settings.ws_per_message_deflate,
     )

@@ -68,6 +68,7 @@ from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
 from app.api.limits import rate_limit_guard
 from app.api.proxies import TrustedProxies
+from app.api.security_headers import add_nosniff
 from app.core.accounts.service import AccountPolicy, AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import CREATE_EVENT_JOB, EventDirectoryService
@@ -187,7 +188,12 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     )
     organizations = OrganizationsService(uow=uow, clock=clock, jobs=job_queue)
     job_handlers[CREATE_ORGANIZATION_JOB] = organizations.run_creation_job
-    inspector = PillowImageInspector(thumbnail_size=settings.thumbnail_size)
+    inspector = PillowImageInspector(
+        thumbnail_size=settings.thumbnail_size,
+        max_side=settings.image_max_side,
+        max_pixels=settings.image_max_pixels,
+        threads=settings.image_decode_threads,
+    )
     images = ImageService(
         inspector=inspector,
         storage=LocalFileStorage(settings.media_root, base_url=settings.media_url),
@@ -399,6 +405,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ],
         request_class=BoundedRequest,
         guards=[rate_limit_guard(services.limits, services.accounts)],
+        before_send=[add_nosniff],
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",

@@ -74,6 +74,9 @@ class Settings:
     media_url: str = "/media"
     image_max_bytes: int = 5 * 1024 * 1024
     thumbnail_size: int = 320
+    image_max_pixels: int = 16_000_000
+    image_max_side: int = 2048
+    image_decode_threads: int = 1
     jobs_backend: str = "sql"
     job_retention_days: float = 7.0
     saq_url: str | None = None
@@ -119,6 +122,10 @@ class Settings:
                 raise SettingsError(f"TRUSTED_PROXIES: {cidr!r} is not an address or a CIDR network.") from error
         if not 16 <= self.thumbnail_size <= 4096:
             raise SettingsError("THUMBNAIL_SIZE must be between 16 and 4096 pixels.")
+        if min(self.image_max_pixels, self.image_decode_threads) < 1 or not 16 <= self.image_max_side <= 8192:
+            raise SettingsError(
+                "IMAGE_MAX_PIXELS and IMAGE_DECODE_THREADS must be at least 1, IMAGE_MAX_SIDE 16 to 8192."
+            )
 
     @property
     def should_migrate_on_start(self) -> bool:

@@ -6,15 +6,31 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.exceptions import ValidationException
+from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from app.api.bounds import text_query
 from app.api.schemas.ticketing import CheckIn, CheckInOut
+from app.core.shared.bounds import TEXT_PATTERN
 from app.core.shared.principal import Principal
 from app.core.ticketing.service import TicketingService
 
-SecretQuery = Annotated[str, text_query("The scanned ticket secret.", max_length=256, min_length=1)]
+SECRET_HEADER = "X-Ticket-Secret"
+SecretHeader = Annotated[
+    str | None,
+    HeaderParameter(
+        name=SECRET_HEADER, min_length=1, max_length=256, pattern=TEXT_PATTERN, description="The scanned secret."
+    ),
+]
+SecretQuery = Annotated[
+    str | None,
+    text_query(
+        f"The scanned secret, for old scanners: prefer the {SECRET_HEADER} header (never logged either).",
+        min_length=1,
+        max_length=256,
+    ),
+]
 
 
 class CheckInController(Controller):
@@ -23,11 +39,19 @@ class CheckInController(Controller):
 
     @get("/", operation_id="InspectTicket")
     async def inspect(
-        self, secret: SecretQuery, principal: NamedDependency[Principal], ticketing: NamedDependency[TicketingService]
+        self,
+        principal: NamedDependency[Principal],
+        ticketing: NamedDependency[TicketingService],
+        header_secret: SecretHeader = None,
+        secret: SecretQuery = None,
     ) -> CheckInOut:
-        """What a scanned ticket stands for, without checking it in (the event's organizer).
-        404 ``invalid_ticket`` for unknown or forged secrets."""
-        return CheckInOut.of(await ticketing.inspect_ticket(actor=principal, secret=secret))
+        """What a scanned ticket stands for, without checking it in (the event's organizer). The secret
+        goes in the ``X-Ticket-Secret`` header (``?secret=`` is still read, and redacted from logs).
+        400 ``validation_error`` without a secret; 404 ``invalid_ticket`` for unknown or forged secrets."""
+        scanned = header_secret or secret
+        if scanned is None:
+            raise ValidationException(extra=[{"key": SECRET_HEADER, "message": "The ticket secret is required."}])
+        return CheckInOut.of(await ticketing.inspect_ticket(actor=principal, secret=scanned))
 
     @post("/", operation_id="CheckIn", status_code=HTTP_200_OK)
     async def check_in(
@@ -36,6 +60,6 @@ class CheckInController(Controller):
         principal: NamedDependency[Principal],
         ticketing: NamedDependency[TicketingService],
     ) -> CheckInOut:
-        """Let a ticket in, once (the event's organizer). 409 ``already_checked_in`` with the first
-        ``checked_in_at``; 409 ``not_confirmed``; 404 ``invalid_ticket``."""
+        """Let a ticket in, once (the event's organizer), with the scanned secret in the body ``{secret}``.
+        409 ``already_checked_in`` with the first ``checked_in_at``; 409 ``not_confirmed``; 404 ``invalid_ticket``."""
         return CheckInOut.of(await ticketing.check_in(actor=principal, secret=data.secret))

@@ -8,10 +8,12 @@ from app.core.images.model import InspectedImage
 
 
 class ImageInspector(Protocol):
-    """Decodes an upload completely (proving it is an image) and makes its thumbnail.
+    """Decodes an upload completely (proving it is an image) in bounded memory, and re-encodes a
+    copy of bounded size without the upload's metadata, and a thumbnail.
 
     Raises ``NotAnImageError`` for anything that does not decode as a supported image, and
-    ``ImageTooLargeError`` for images with more pixels than allowed (decompression bombs).
+    ``ImageTooLargeError`` for images with more pixels than allowed (decompression bombs), before
+    decoding them.
     """
 
     async def inspect(self, data: bytes) -> InspectedImage: ...

@@ -21,13 +21,20 @@ from tests.e2e.api.test_organizations import poll_job
 from tests.e2e.ticketing_flow import make_organizer
 
 MAX_IMAGE_BYTES = 20_000
+MAX_IMAGE_PIXELS = 1_000_000
+MAX_IMAGE_SIDE = 600
 
 
 @pytest.fixture
 async def directory_api(database_url: str, tmp_path: Path) -> AsyncIterator[Api]:
     """The app with uploads in a temporary folder, small images and a short creation delay."""
     settings = settings_for(
-        database_url, media_root=str(tmp_path / "media"), image_max_bytes=MAX_IMAGE_BYTES, event_create_delay_s=0.05
+        database_url,
+        media_root=str(tmp_path / "media"),
+        image_max_bytes=MAX_IMAGE_BYTES,
+        image_max_pixels=MAX_IMAGE_PIXELS,
+        image_max_side=MAX_IMAGE_SIDE,
+        event_create_delay_s=0.05,
     )
     async with running_api(settings) as running:
         yield running
@@ -273,7 +280,7 @@ async def test_prefer_respond_async_checks_everything_before_queueing(directory_
     assert (await api.client.get("/api/jobs/1/", headers=organizer)).status_code == 404  # nothing was queued
 
 
-async def test_image_upload_stores_the_image_and_its_thumbnail(directory_api: Api) -> None:
+async def test_image_upload_stores_a_bounded_reencoded_copy_and_its_thumbnail(directory_api: Api) -> None:
     api = directory_api
     _, organizer = await make_organizer(api, "org@example.com")
     created = await event(api, organizer)
@@ -283,9 +290,12 @@ async def test_image_upload_stores_the_image_and_its_thumbnail(directory_api: Ap
 
     assert uploaded.status_code == 200, uploaded.text
     image_url, thumbnail_url = uploaded.json()["image_url"], uploaded.json()["thumbnail_url"]
-    assert image_url.startswith(f"/media/events/{created['id']}/") and image_url.endswith(".png")
+    assert image_url.startswith(f"/media/events/{created['id']}/") and image_url.endswith(".jpg")
     image = await api.client.get(image_url)
-    assert (image.status_code, image.content) == (200, png(640, 480))
+    assert image.status_code == 200 and image.content != png(640, 480)  # a copy, never the uploaded bytes
+    assert (image.headers["content-type"], image.headers["x-content-type-options"]) == ("image/jpeg", "nosniff")
+    with Image.open(io.BytesIO(image.content)) as served:
+        assert (served.format, served.size) == ("JPEG", (MAX_IMAGE_SIDE, 450))
     thumbnail = await api.client.get(thumbnail_url)
     assert thumbnail.status_code == 200
     assert max(Image.open(io.BytesIO(thumbnail.content)).size) <= api.settings.thumbnail_size
@@ -318,6 +328,7 @@ async def test_image_upload_refusals_have_codes(directory_api: Api) -> None:
     for response, status, code in [
         (await upload(published["id"], b"not an image at all", organizer), 400, "invalid_image"),
         (await upload(published["id"], oversize, organizer), 413, "image_too_large"),
+        (await upload(published["id"], png(1001, 1000), organizer), 413, "image_too_large"),  # pixels
         (await upload(published["id"], png(), other), 403, "not_event_owner"),
         (await upload(draft["id"], png(), other), 404, "event_not_found"),
         (await upload(cancelled["id"], png(), organizer), 409, "event_not_editable"),

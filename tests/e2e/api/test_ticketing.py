@@ -38,9 +38,14 @@ async def test_reserve_waitlist_promote_ticket_and_check_in_walkthrough(api: Api
     secret = qr_text_of_pdf(pdf.content)
     assert secret == mine["ticket_secret"]
 
-    inspected = await api.client.get("/api/check-in/", params={"secret": secret}, headers=organizer)
+    inspected = await api.client.get("/api/check-in/", headers={**organizer, "X-Ticket-Secret": secret})
     assert inspected.status_code == 200
     assert (inspected.json()["checked_in_at"], inspected.json()["holder"]["email"]) == (None, "bob@example.com")
+    old_scanner = await api.client.get("/api/check-in/", params={"secret": secret}, headers=organizer)
+    assert (old_scanner.status_code, old_scanner.json()) == (200, inspected.json())
+    missing = await api.client.get("/api/check-in/", headers=organizer)
+    assert (missing.status_code, missing.json()["code"]) == (400, "validation_error")
+    assert missing.json()["errors"][0]["field"] == "X-Ticket-Secret"
     checked = await api.client.post("/api/check-in/", json={"secret": secret}, headers=organizer)
     assert (checked.status_code, checked.json()["reservation"]["id"]) == (200, mine["id"])
     assert checked.json()["checked_in_at"] is not None
@@ -159,6 +164,11 @@ async def test_ticket_and_check_in_refusals_have_codes(api: Api) -> None:
         404,
         "invalid_ticket",
     )
+    assert code(await api.client.get("/api/check-in/", headers={**organizer, "X-Ticket-Secret": forged})) == (
+        404,
+        "invalid_ticket",
+    )
+    assert code(await api.client.get("/api/check-in/", headers={**organizer, "X-Ticket-Secret": "x" * 300}))[0] == 400
     assert code(await api.client.post("/api/check-in/", json={"secret": secret}, headers=stranger)) == (
         403,
         "not_event_owner",

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +56,26 @@ def test_the_script_parses() -> None:
         pytest.skip("node is not installed: the script's syntax is not checked here")
     result = subprocess.run([node, "--check", str(SCRIPT)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def _connect_src(response: Any) -> list[str]:
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["content-security-policy"].split(";"))
+    return policy["connect-src"].split()
+
+
+async def test_the_page_may_connect_only_to_its_own_origin_and_its_sockets(api: Api) -> None:
+    page = await api.client.get("/", headers={"Host": "muster.example:8443"})
+    script = await api.client.get("/web/app.js", headers={"Host": "muster.example:8443"})
+    secure = await api.client.get("https://testserver/", headers={"Host": "muster.example"})
+
+    assert _connect_src(page) == ["'self'", "ws://muster.example:8443", "wss://muster.example:8443"]
+    assert _connect_src(script) == _connect_src(page)
+    assert _connect_src(secure) == ["'self'", "wss://muster.example"]
+
+
+async def test_a_host_header_cannot_widen_the_page_policy(api: Api) -> None:
+    refused = await api.client.get("/", headers={"Host": "evil.example; script-src *"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "bad_request")
+    odd = await api.client.get("/", headers={"Host": "odd_name.example"})  # served, but not copied into the policy
+    assert odd.status_code == 200
+    assert _connect_src(odd) == ["'self'"]

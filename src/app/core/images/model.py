@@ -19,10 +19,12 @@ class NotAnImageError(InvalidInputError):
 
 @dataclass(frozen=True, slots=True)
 class InspectedImage:
-    """A decoded upload: its format and size, and a thumbnail already encoded."""
+    """A decoded upload, re-encoded: the copy to serve (bounded size, no metadata) and its thumbnail.
+    The uploaded bytes themselves are never kept."""
 
-    extension: str  # "jpg", "png", "gif" or "webp"
-    width: int
+    image: bytes
+    extension: str  # "jpg", or "png" for images with transparency
+    width: int  # of the served copy
     height: int
     thumbnail: bytes
     thumbnail_extension: str

@@ -14,7 +14,7 @@ def a_service(max_bytes: int = 100) -> tuple[ImageService, FakeImageInspector, I
     return ImageService(inspector=inspector, storage=storage, max_bytes=max_bytes), inspector, storage
 
 
-async def test_store_saves_the_image_and_its_thumbnail_under_the_prefix() -> None:
+async def test_store_saves_the_reencoded_copy_and_its_thumbnail_under_the_prefix_never_the_upload() -> None:
     images, _, storage = a_service()
 
     stored = await images.store(b"IMG-bytes", prefix="events/12")
@@ -22,7 +22,7 @@ async def test_store_saves_the_image_and_its_thumbnail_under_the_prefix() -> Non
     assert stored.image_url.startswith("/media/events/12/") and stored.image_url.endswith(".png")
     assert stored.thumbnail_url.endswith("_thumb.jpg")
     assert (stored.width, stored.height) == (640, 480)
-    assert sorted(storage.files.values()) == [b"IMG-bytes", b"THUMB"]
+    assert sorted(storage.files.values()) == [b"COPYIMG-bytes", b"THUMB"]
 
 
 async def test_each_upload_gets_fresh_names() -> None:
