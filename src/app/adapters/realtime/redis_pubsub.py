@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncGenerator, Callable, Iterable
 
 from litestar.channels.backends.base import ChannelsBackend
@@ -146,21 +147,20 @@ class SupervisedRedisPubSubBackend(ChannelsBackend):
         return pubsub
 
     async def _read(self, pubsub: PubSub) -> AsyncGenerator[tuple[str, bytes], None]:
-        pinged = False
+        heard, pinged = time.monotonic(), None  # when Redis last spoke; when an unanswered PING went out
         while self._channels:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=self._idle_ping_s)
-            if message is None:
-                if pinged:
-                    raise TimeoutError(f"no answer from Redis to a PING within {self._idle_ping_s} s")
+            now = time.monotonic()
+            if message is not None:
+                heard, pinged = now, None
+                channel = message["channel"].decode() if message["type"] == "message" else None
+                if channel in self._channels:  # an unsubscribe takes effect after events already on the way
+                    yield channel, message["data"]
+            elif pinged is not None and now - pinged >= self._idle_ping_s:
+                raise TimeoutError(f"no answer from Redis to a PING within {self._idle_ping_s} s")
+            elif pinged is None and now - heard >= self._idle_ping_s:
                 await pubsub.ping()
-                pinged = True
-                continue
-            pinged = False
-            if message["type"] != "message":
-                continue
-            channel = message["channel"].decode()
-            if channel in self._channels:  # an unsubscribe takes effect after events already on the way
-                yield channel, message["data"]
+                pinged = now
 
     async def _drop(self) -> None:
         pubsub, self._pubsub = self._pubsub, None
