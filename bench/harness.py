@@ -197,3 +197,36 @@ def summary(values: list[float]) -> str:
         return "n/a"
     p50, p99, mean = percentile(values, 50), percentile(values, 99), statistics.fmean(values)
     return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, mean {mean:.1f} ms"
+
+
+class RedisProcess:
+    """A ``redis-server`` of one's own on ``port``, without persistence: it can crash (``kill``) and
+    start again empty, as after a real crash. The binary must be on PATH."""
+
+    def __init__(self, port: int, workdir: Path | None = None) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise FileNotFoundError("redis-server is not on PATH")
+        self.binary, self.port, self.workdir = binary, port, workdir
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 10) -> None:
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(args, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """Die at once: every connection drops, nothing is saved."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None

@@ -763,9 +763,12 @@ class FakePresenceTracker:
         self.local.pop(connection_id, None)
         return self.ledger.disconnect(user_id, connection_id, self.now)
 
-    async def heartbeat(self) -> None:
-        for connection_id, user_id in self.local.items():
-            self.ledger.renew(user_id, connection_id, self.now)
+    async def heartbeat(self) -> list[int]:
+        return [
+            user_id
+            for connection_id, user_id in self.local.items()
+            if self.ledger.renew(user_id, connection_id, self.now)
+        ]
 
     async def sweep(self) -> list[int]:
         return self.ledger.sweep(self.now)

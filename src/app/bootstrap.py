@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -13,7 +14,6 @@ from typing import Any, TypeVar
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -36,10 +36,15 @@ from app.adapters.jobs.worker import JobWorker
 from app.adapters.mail.console import LoggingMailer
 from app.adapters.mail.queued import SEND_MAIL_JOB, QueuedMailer, send_mail_handler
 from app.adapters.mail.smtp import SmtpMailer
+from app.adapters.memory.fallback import FallbackRateLimiter
 from app.adapters.memory.presence import MemoryPresenceTracker
 from app.adapters.memory.rate_limit import MemoryRateLimiter
 from app.adapters.memory.user_cache import MemoryUserCache
+from app.adapters.outage import Outage
 from app.adapters.realtime.channels_notifier import ChannelsNotifier
+from app.adapters.realtime.health import ChannelsReadinessProbe
+from app.adapters.realtime.redis_pubsub import SupervisedRedisPubSubBackend
+from app.adapters.redis.client import create_redis
 from app.adapters.redis.health import RedisReadinessProbe
 from app.adapters.redis.presence import RedisPresenceTracker
 from app.adapters.redis.rate_limit import RedisRateLimiter
@@ -133,7 +138,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessions = create_session_factory(engine)
     uow = SqlUnitOfWorkFactory(sessions)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = create_redis(settings.redis_url) if settings.redis_url else None
 
     job_records = SqlJobQueue(sessions, clock, max_attempts=settings.job_max_attempts)
     job_queue = _job_queue(settings, job_records)
@@ -151,7 +156,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     if settings.runs_jobs_in_process:
         job_records.on_enqueue(job_worker.wake)
 
-    backend = RedisChannelsPubSubBackend(redis=redis) if redis else MemoryChannelsBackend(history=0)
+    backend = SupervisedRedisPubSubBackend(redis) if redis else MemoryChannelsBackend(history=0)
     # A fixed channel makes the plugin open its subscription at startup, before any socket races for it.
     channels = ChannelsPlugin(backend=backend, channels=[SYSTEM_CHANNEL], arbitrary_channels_allowed=True)
     notifier = ChannelsNotifier(channels, encode=encode_event, route=channels_for)
@@ -161,7 +166,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         memory_kib=settings.password_hash_memory_kib,
         parallelism=settings.password_hash_parallelism,
     )
-    limits = request_limits(settings, RedisRateLimiter(redis) if redis else MemoryRateLimiter())
+    rate_limiter = FallbackRateLimiter(RedisRateLimiter(redis), MemoryRateLimiter()) if redis else MemoryRateLimiter()
+    limits = request_limits(settings, rate_limiter)
     accounts = AccountsService(
         uow=uow,
         hasher=hasher,
@@ -211,8 +217,10 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     job_handlers[CREATE_EVENT_JOB] = event_directory.run_creation_job
 
     probes: list[ReadinessProbe] = [SqlReadinessProbe(engine)]
-    if redis is not None:
-        probes.append(RedisReadinessProbe(redis))
+    presence_wake = asyncio.Event()  # set when the channel subscription is back: presence is restored at once
+    if redis is not None and isinstance(backend, SupervisedRedisPubSubBackend):
+        probes += [RedisReadinessProbe(redis), ChannelsReadinessProbe(backend)]
+        backend.on_recovered(presence_wake.set)
     return Services(
         settings=settings,
         engine=engine,
@@ -236,7 +244,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         chat=chat,
         event_directory=event_directory,
         closers=[hasher.close, renderer.close, inspector.close],
-        background=[_presence_loop(chat, interval_s=settings.presence_ttl_s / 3)],
+        background=[_presence_loop(chat, interval_s=settings.presence_ttl_s / 3, wake=presence_wake)],
     )
 
 
@@ -286,16 +294,24 @@ def _queued_mailer(settings: Settings, jobs: JobQueue, handlers: dict[str, JobHa
     return QueuedMailer(jobs)
 
 
-def _presence_loop(chat: ChatService, *, interval_s: float) -> Callable[[], Coroutine[Any, Any, None]]:
-    """Renew this process's socket leases and announce users whose sockets died elsewhere."""
+def _presence_loop(
+    chat: ChatService, *, interval_s: float, wake: asyncio.Event
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Renew this process's socket leases and announce users whose sockets died elsewhere; after a
+    failure, try every second, and at once when ``wake`` is set (Redis is back)."""
 
     async def run() -> None:
+        outage = Outage("presence heartbeat", logger)
         while True:
-            await asyncio.sleep(interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=min(interval_s, 1.0) if outage.down else interval_s)
+            wake.clear()
             try:
                 await chat.keep_presence()
-            except Exception:
-                logger.exception("presence heartbeat failed")
+            except Exception as error:
+                outage.failed(error, consequence="presence is stale until Redis answers")
+            else:
+                outage.recovered()
 
     return run
 

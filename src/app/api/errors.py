@@ -22,6 +22,7 @@ from app.core.shared.errors import (
     RateLimitedError,
     RuleViolationError,
     TooLargeError,
+    UnavailableError,
 )
 
 logger = logging.getLogger("app.api")
@@ -34,6 +35,7 @@ FAMILY_STATUS: dict[type[DomainError], int] = {
     RuleViolationError: 409,
     TooLargeError: 413,
     RateLimitedError: 429,
+    UnavailableError: 503,
 }
 
 STATUS_CODES: dict[int, str] = {
@@ -82,7 +84,8 @@ def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Re
 
 
 def domain_error_handler(_: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimitedError) else None
+    retry_after = error.retry_after if isinstance(error, RateLimitedError | UnavailableError) else None
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return _response(error_body(error), headers)
 
 

@@ -17,7 +17,13 @@ async def health() -> dict[str, str]:
 
 @get("/ready/", operation_id="Ready", tags=["health"])
 async def ready(probes: SkipValidation[list[ReadinessProbe]]) -> Response[dict[str, object]]:
-    """Readiness: the database and, when configured, Redis are reachable; 503 otherwise."""
-    checks = {probe.name: await probe.ready() for probe in probes}
-    ok = all(checks.values())
-    return Response({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
+    """Readiness: the database and, when configured, Redis and this process's channel subscription
+    work; 503 otherwise, with each failing check's reason under ``problems``."""
+    problems = {probe.name: problem for probe in probes if (problem := await probe.check()) is not None}
+    body: dict[str, object] = {
+        "status": "unavailable" if problems else "ok",
+        "checks": {probe.name: probe.name not in problems for probe in probes},
+    }
+    if problems:
+        body["problems"] = problems
+    return Response(body, status_code=503 if problems else 200)

@@ -6,8 +6,10 @@ from typing import Protocol
 
 
 class ReadinessProbe(Protocol):
-    """Answers whether one backing service (database, Redis) is reachable."""
+    """Answers whether one backing service (database, Redis, the channel subscription) is usable."""
 
     name: str
 
-    async def ready(self) -> bool: ...
+    async def check(self) -> str | None:
+        """None when it is usable, else the reason it is not."""
+        ...

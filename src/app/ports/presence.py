@@ -16,12 +16,14 @@ class PresenceTracker(Protocol):
         """Forget a connection; True when it was the user's last live one (went offline)."""
         ...
 
-    async def heartbeat(self) -> None:
-        """Renew the lease of every connection this process holds."""
+    async def heartbeat(self) -> list[int]:
+        """Renew the lease of every connection this process holds, opening again any the store lost
+        (Redis restarted); the users who thereby came online again."""
         ...
 
     async def sweep(self) -> list[int]:
-        """Forget connections whose lease ran out (their process died); users who went offline."""
+        """Forget connections whose lease ran out (their process died), and closes the store missed;
+        users who went offline."""
         ...
 
     async def online(self, user_ids: list[int]) -> set[int]: ...

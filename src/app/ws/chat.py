@@ -37,7 +37,7 @@ from app.core.chat.errors import ChatNotFoundError, NotAMemberError
 from app.core.chat.model import ChatKind, Message
 from app.core.chat.service import ChatService
 from app.core.shared.bounds import id_in_range
-from app.core.shared.errors import DomainError
+from app.core.shared.errors import DomainError, UnavailableError
 from app.core.shared.principal import Principal
 from app.ws.auth import authenticate_socket
 from app.ws.channels import EVENT_ROUTES
@@ -58,6 +58,7 @@ logger = logging.getLogger("app.ws.chat")
 
 NOT_A_MEMBER_CLOSE_CODE = 4403
 NO_SUCH_CHAT_CLOSE_CODE = 4404
+TRY_AGAIN_LATER_CLOSE_CODE = 1013  # RFC 6455 "Try Again Later": the database or Redis is away for now
 _MESSAGE_PREFIX = b'{"type":"message","message_id":'
 _MEMBER_LEFT_PREFIX = b'{"type":"member_left",'
 
@@ -296,12 +297,19 @@ async def chat_socket(
         code = NO_SUCH_CHAT_CLOSE_CODE if isinstance(error, ChatNotFoundError) else NOT_A_MEMBER_CLOSE_CODE
         await socket.close(code=code, reason=error.code)
         return
+    except UnavailableError as error:
+        await socket.close(code=TRY_AGAIN_LATER_CLOSE_CODE, reason=error.code)
+        return
     live = ChatLiveSocket(socket, hub, chat=chat, user_id=principal.user_id, chat_id=chat_id)
     live.receipts = kind is not ChatKind.ROOM
     connection_id = uuid.uuid4().hex
     await live.join(chat_channel(chat_id))
     try:
-        await _welcome(live, chat, principal, chat_id, connection_id)
+        try:
+            await _welcome(live, chat, principal, chat_id, connection_id)
+        except UnavailableError as error:
+            await socket.close(code=TRY_AGAIN_LATER_CLOSE_CODE, reason=error.code)
+            return
         handler = _FrameHandler(chat, principal, chat_id, live)
         limiter = FrameRateLimiter(chat_socket_limits.rate, chat_socket_limits.burst)
         try:

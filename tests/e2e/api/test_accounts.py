@@ -164,6 +164,7 @@ async def test_ready_is_503_when_the_database_is_unreachable() -> None:
         ready = await api.client.get("/ready/")
     assert ready.status_code == 503
     assert ready.json()["checks"] == {"database": False}
+    assert "database unreachable" in ready.json()["problems"]["database"]
 
 
 async def test_openapi_and_docs_are_served(api: Api) -> None:

@@ -83,8 +83,8 @@ async def test_notifier_reaches_a_subscriber_of_another_process(redis_url: str) 
 async def test_readiness_probe_answers_for_a_live_and_a_dead_server(redis_url: str) -> None:
     live, dead = Redis.from_url(redis_url), Redis.from_url("redis://127.0.0.1:1/0")
     try:
-        assert await RedisReadinessProbe(live).ready() is True
-        assert await RedisReadinessProbe(dead, timeout_s=1).ready() is False
+        assert await RedisReadinessProbe(live).check() is None
+        assert "Redis unreachable" in str(await RedisReadinessProbe(dead, timeout_s=1).check())
     finally:
         await live.aclose()
         await dead.aclose()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from app.core.shared.errors import UnavailableError
 
 _ASYNC_DRIVERS = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
 
@@ -21,22 +23,63 @@ def is_sqlite(url: str) -> bool:
     return make_url(async_url(url)).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, connect_timeout_s: float = 10) -> AsyncEngine:
     """Create the engine.
 
     SQLite allows one writer at a time, so the embedded default uses a single pooled connection:
     transactions queue in the pool instead of failing with "database is locked", which makes the
     embedded default correct under concurrency (PostgreSQL uses row locks instead).
+
+    PostgreSQL connections are pinged when taken from the pool, so one the server dropped (a
+    restart, a failover, an idle timeout) is replaced before a request uses it. A server that cannot
+    be reached at all raises ``UnavailableError`` (503 with ``Retry-After``) instead of a driver error.
     """
-    options: dict[str, Any] = {"echo": echo, "pool_pre_ping": False}
+    options: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
         options.update(pool_size=1, max_overflow=0, pool_timeout=60, connect_args={"timeout": 30})
     else:
-        options.update(pool_size=pool_size, max_overflow=pool_size * 2, pool_timeout=60)
+        options.update(
+            pool_size=pool_size,
+            max_overflow=pool_size * 2,
+            pool_timeout=60,
+            pool_pre_ping=True,
+            connect_args={"timeout": connect_timeout_s},
+        )
     engine = create_async_engine(async_url(url), **options)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
+        event.listen(engine.sync_engine, "handle_error", _lost_as_unavailable)
     return engine
+
+
+# SQLSTATE classes of a server that is up but refuses work for now: 53 (out of resources, too many
+# connections) and 57P (shutting down, starting up, restarted).
+_UNAVAILABLE_SQLSTATES = ("53", "57P")
+
+
+def _unavailable() -> UnavailableError:
+    return UnavailableError("The database is unavailable for a moment; try again shortly.", retry_after=5)
+
+
+def _connect_or_unavailable(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """Open a connection; a server that cannot be reached (or refuses for now) is ``UnavailableError``."""
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except (OSError, TimeoutError) as error:
+        raise _unavailable() from error
+    except Exception as error:
+        if str(getattr(error, "sqlstate", "") or "").startswith(_UNAVAILABLE_SQLSTATES):
+            raise _unavailable() from error
+        raise
+
+
+def _lost_as_unavailable(context: ExceptionContext) -> None:
+    """A connection lost while in use is ``UnavailableError`` (the pool replaces it). Not during the
+    checkout ping: there SQLAlchemy reconnects by itself, which is the point of the ping."""
+    if context.is_disconnect and not context.is_pre_ping:
+        raise _unavailable() from context.sqlalchemy_exception or context.original_exception
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -16,10 +16,11 @@ class SqlReadinessProbe:
     def __init__(self, engine: AsyncEngine, *, timeout_s: float = 2.0) -> None:
         self._engine, self._timeout = engine, timeout_s
 
-    async def ready(self) -> bool:
+    async def check(self) -> str | None:
         try:
             async with asyncio.timeout(self._timeout), self._engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except Exception:
-            return False
-        return True
+        except Exception as error:
+            cause = error.__cause__ or error
+            return f"database unreachable ({type(cause).__name__}: {cause})"
+        return None

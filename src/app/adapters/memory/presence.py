@@ -24,10 +24,11 @@ class MemoryPresenceTracker:
         self._local.pop(connection_id, None)
         return self._ledger.disconnect(user_id, connection_id, self._now())
 
-    async def heartbeat(self) -> None:
+    async def heartbeat(self) -> list[int]:
         now = self._now()
-        for connection_id, user_id in self._local.items():
-            self._ledger.renew(user_id, connection_id, now)
+        return [
+            user_id for connection_id, user_id in self._local.items() if self._ledger.renew(user_id, connection_id, now)
+        ]
 
     async def sweep(self) -> list[int]:
         return self._ledger.sweep(self._now())

@@ -16,9 +16,10 @@ class RedisReadinessProbe:
     def __init__(self, redis: Redis, *, timeout_s: float = 2.0) -> None:
         self._redis, self._timeout = redis, timeout_s
 
-    async def ready(self) -> bool:
+    async def check(self) -> str | None:
         try:
             async with asyncio.timeout(self._timeout):
-                return bool(await self._redis.ping())  # type: ignore[misc]  # redis-py types ping() as sync or async
-        except (RedisError, OSError, TimeoutError):
-            return False
+                await self._redis.ping()  # type: ignore[misc]  # redis-py types ping() as sync or async
+        except (RedisError, OSError, TimeoutError) as error:
+            return f"Redis unreachable ({type(error).__name__}: {error})"
+        return None

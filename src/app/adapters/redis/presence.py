@@ -4,11 +4,21 @@ Each socket is a key ``<ns>:conn:<connection id>`` with a TTL that its process r
 each user has a set of their connection ids, and one set lists users with connections. A connection
 whose key expired (its process died) is dead. Scripts run atomically, so exactly one process sees
 a user's last connection go and announces them offline.
+
+Redis may lose everything (a restart): the heartbeat then opens again every connection of this
+process, and closes that could not reach Redis are applied once it answers again, so the last
+close is still announced.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from app.core.shared.errors import UnavailableError
 
 # KEYS: user set, active users; ARGV: conn prefix, connection id, ttl ms, user id. Returns 1 if came online.
 _CONNECT = """
@@ -78,36 +88,71 @@ class RedisPresenceTracker:
         self._disconnect = redis.register_script(_DISCONNECT)
         self._sweep = redis.register_script(_SWEEP)
         self._online = redis.register_script(_ONLINE)
-        self._local: dict[str, int] = {}
+        self._local: dict[str, int] = {}  # open sockets of this process
+        self._missed: dict[str, int] = {}  # sockets closed while Redis was unreachable
 
     async def connect(self, user_id: int, connection_id: str) -> bool:
+        with _unavailable():
+            came = await self._register(user_id, connection_id)
         self._local[connection_id] = user_id
+        return came
+
+    async def disconnect(self, user_id: int, connection_id: str) -> bool:
+        self._local.pop(connection_id, None)
+        try:
+            return await self._unregister(user_id, connection_id)
+        except RedisError:
+            self._missed[connection_id] = user_id  # applied by the next sweep that reaches Redis
+            raise
+
+    async def heartbeat(self) -> list[int]:
+        if not self._local:
+            return []
+        local = list(self._local.items())
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for connection_id, _ in local:
+                pipe.pexpire(f"{self._conn}{connection_id}", self._ttl_ms)
+            renewed = await pipe.execute()
+        back = []
+        for (connection_id, user_id), found in zip(local, renewed, strict=True):
+            if not found and connection_id in self._local and await self._register(user_id, connection_id):
+                back.append(user_id)
+        return back
+
+    async def sweep(self) -> list[int]:
+        gone: list[int] = []
+        for connection_id, user_id in list(self._missed.items()):
+            # After a restart Redis has forgotten the connection: the user is gone if nothing else is live.
+            if await self._unregister(user_id, connection_id) or not await self.online([user_id]):
+                gone.append(user_id)
+            del self._missed[connection_id]
+        swept = await self._sweep(keys=[self._active], args=[self._conn, self._user])
+        return list(dict.fromkeys([*gone, *(int(user_id) for user_id in swept)]))
+
+    async def online(self, user_ids: list[int]) -> set[int]:
+        if not user_ids:
+            return set()
+        with _unavailable():
+            flags = await self._online(keys=[f"{self._user}{u}" for u in user_ids], args=[self._conn])
+        return {user_id for user_id, flag in zip(user_ids, flags, strict=True) if int(flag)}
+
+    async def _register(self, user_id: int, connection_id: str) -> bool:
         came = await self._connect(
             keys=[f"{self._user}{user_id}", self._active], args=[self._conn, connection_id, self._ttl_ms, user_id]
         )
         return bool(int(came))
 
-    async def disconnect(self, user_id: int, connection_id: str) -> bool:
-        self._local.pop(connection_id, None)
+    async def _unregister(self, user_id: int, connection_id: str) -> bool:
         went = await self._disconnect(
             keys=[f"{self._user}{user_id}", self._active], args=[self._conn, connection_id, user_id]
         )
         return bool(int(went))
 
-    async def heartbeat(self) -> None:
-        if not self._local:
-            return
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for connection_id in self._local:
-                pipe.pexpire(f"{self._conn}{connection_id}", self._ttl_ms)
-            await pipe.execute()
 
-    async def sweep(self) -> list[int]:
-        gone = await self._sweep(keys=[self._active], args=[self._conn, self._user])
-        return [int(user_id) for user_id in gone]
-
-    async def online(self, user_ids: list[int]) -> set[int]:
-        if not user_ids:
-            return set()
-        flags = await self._online(keys=[f"{self._user}{u}" for u in user_ids], args=[self._conn])
-        return {user_id for user_id, flag in zip(user_ids, flags, strict=True) if int(flag)}
+@contextlib.contextmanager
+def _unavailable() -> Iterator[None]:
+    """Redis failures as the domain's ``UnavailableError``: the caller may try again shortly."""
+    try:
+        yield
+    except RedisError as error:
+        raise UnavailableError("Presence is unavailable for a moment; try again shortly.", retry_after=2) from error

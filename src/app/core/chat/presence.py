@@ -31,11 +31,15 @@ class PresenceLedger:
         self.leases.setdefault(user_id, {})[connection_id] = now + self.ttl_s
         return not was_online
 
-    def renew(self, user_id: int, connection_id: str, now: float) -> None:
-        """Extend a live connection's lease; an expired or closed connection stays gone."""
+    def renew(self, user_id: int, connection_id: str, now: float) -> bool:
+        """Extend the lease of a connection that is still open; one whose lease is gone (it ran out
+        while its process stalled, or the store lost it) is opened again. True when the user thereby
+        came online again. Only the process holding the open socket renews it."""
         leases = self.leases.get(user_id, {})
         if connection_id in leases and leases[connection_id] > now:
             leases[connection_id] = now + self.ttl_s
+            return False
+        return self.connect(user_id, connection_id, now)
 
     def disconnect(self, user_id: int, connection_id: str, now: float) -> bool:
         """Close a connection; True when it was the user's last live one (went offline)."""

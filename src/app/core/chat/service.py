@@ -466,8 +466,11 @@ class ChatService:
             await self._announce(user_id, is_online=False)
 
     async def keep_presence(self) -> list[int]:
-        """Renew this process's connections and announce users whose sockets died with their process."""
-        await self._presence.heartbeat()
+        """Renew this process's connections and announce users whose sockets died with their process;
+        users of this process's open sockets that the store had lost (Redis restarted) are announced
+        online again. Returns the users who went offline."""
+        for user_id in await self._presence.heartbeat():
+            await self._announce(user_id, is_online=True)
         gone = await self._presence.sweep()
         for user_id in gone:
             await self._announce(user_id, is_online=False)

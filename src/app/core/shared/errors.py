@@ -89,3 +89,14 @@ class TooLargeError(DomainError):
 
     code = "too_large"
     default_detail = "The payload is too large."
+
+
+class UnavailableError(DomainError):
+    """A backing service (the database, Redis) cannot be reached; ``retry_after`` is in whole seconds."""
+
+    code = "service_unavailable"
+    default_detail = "The service is unavailable for a moment; try again later."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int = 5) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)

@@ -40,9 +40,10 @@ class PresenceMachine(RuleBasedStateMachine):
 
     @rule(user_id=USERS, connection=CONNECTIONS)
     def renew(self, user_id: int, connection: str) -> None:
-        self.ledger.renew(user_id, connection, self.now)
-        if self.leases.get((user_id, connection), 0) > self.now:
-            self.leases[(user_id, connection)] = self.now + 10
+        was = self._online(user_id)
+        came = self.ledger.renew(user_id, connection, self.now)
+        self.leases[(user_id, connection)] = self.now + 10  # an open socket's lease: renewed, or opened again
+        assert came == (not was)
 
     @rule(seconds=st.sampled_from([1.0, 4.0, 9.0, 11.0]))
     def wait(self, seconds: float) -> None:

@@ -1,0 +1,72 @@
+"""Database faults: pooled connections the server drops are replaced before use, so no request fails
+for them; a database that is really unreachable answers 503 ``service_unavailable`` with Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from app.adapters.db.engine import async_url
+from tests.conftest import LiveServer, live_server, running_api, settings_for, truncate_all
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+
+@pytest.fixture
+def server(postgres_url: str) -> Iterator[LiveServer]:
+    asyncio.run(truncate_all(postgres_url))
+    with live_server(settings_for(postgres_url)) as running:
+        yield running
+
+
+async def terminate_other_backends(url: str) -> int:
+    """Drop every other connection to the test database, as a PostgreSQL restart or failover would."""
+    engine = create_async_engine(async_url(url), poolclass=NullPool)
+    async with engine.connect() as connection:
+        killed = await connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        count = int(killed.scalar_one())
+    await engine.dispose()
+    return count
+
+
+async def test_requests_succeed_after_the_servers_connections_are_dropped(
+    server: LiveServer, postgres_url: str
+) -> None:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
+        created = await http.post(
+            "/api/users/", json={"email": "a@example.com", "password": "s3cret-pass", "name": "a"}
+        )
+        assert created.status_code == 201
+        login = {"email": "a@example.com", "password": "s3cret-pass"}
+        # Fill the pool with several connections, then drop every one of them.
+        assert {
+            r.status_code for r in await asyncio.gather(*[http.post("/api/token/", json=login) for _ in range(8)])
+        } == {200}
+        assert await terminate_other_backends(postgres_url) >= 2
+        answers = await asyncio.gather(*[http.post("/api/token/", json=login) for _ in range(8)])
+        answers += [await http.get("/api/events/") for _ in range(5)]
+        assert [r.status_code for r in answers] == [200] * 13, [r.text for r in answers if r.status_code != 200]
+        assert (await http.get("/ready/")).status_code == 200
+
+
+async def test_an_unreachable_database_answers_503_with_retry_after() -> None:
+    async with running_api(settings_for("postgresql+asyncpg://nobody@127.0.0.1:1/none")) as api:
+        answer = await api.client.post("/api/token/", json={"email": "a@example.com", "password": "s3cret-pass"})
+        registered = await api.client.post(
+            "/api/users/", json={"email": "b@example.com", "password": "s3cret-pass", "name": "b"}
+        )
+    for response in (answer, registered):
+        assert response.status_code == 503, response.text
+        assert response.json()["code"] == "service_unavailable" and response.json()["status"] == 503
+        assert int(response.headers["Retry-After"]) >= 1
