@@ -102,6 +102,8 @@ def saq_worker(queue: SaqJobQueue, worker: JobWorker, *, concurrency: int = 4, g
     """A SAQ worker that runs jobs through ``worker``'s handlers."""
 
     async def startup(ctx: Context) -> None:
+        # Open SAQ's pool before its upkeep tasks poll it: nothing else does on an empty queue.
+        await queue.connect()
         ctx["muster_worker"] = worker  # type: ignore[typeddict-unknown-key]
         await queue.dispatch_queued()
 
