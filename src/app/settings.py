@@ -59,6 +59,7 @@ class Settings:
     job_retry_base_s: float = 2.0
     job_timeout_s: float = 120.0
     job_poll_interval_s: float = 0.5
+    job_heartbeat_stale_s: float = 15.0
     event_create_delay_s: float = 60.0
     media_root: str = "./media"
     media_url: str = "/media"
@@ -89,6 +90,10 @@ class Settings:
             raise SettingsError("JOBS_BACKEND must be sql (the jobs table, default) or saq.")
         if min(self.job_max_attempts, self.jobs_concurrency, self.image_max_bytes) < 1:
             raise SettingsError("JOB_MAX_ATTEMPTS, JOBS_CONCURRENCY and IMAGE_MAX_BYTES must be at least 1.")
+        if self.job_heartbeat_stale_s < 3:
+            raise SettingsError(
+                "JOB_HEARTBEAT_STALE_S must be at least 3 seconds (a running job beats every third of it)."
+            )
         if not 16 <= self.thumbnail_size <= 4096:
             raise SettingsError("THUMBNAIL_SIZE must be between 16 and 4096 pixels.")
 
