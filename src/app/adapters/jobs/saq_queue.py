@@ -4,10 +4,11 @@ The ``jobs`` table stays the record every job has (integer id, creator, status, 
 ``GET /api/jobs/{id}/``); SAQ carries only ``run_job(job_id=…)``. A worker runs it through the same
 ``JobWorker`` and handlers as the embedded default: the record is claimed by id (so a duplicate
 delivery runs nothing), and a failed attempt raises ``RetryLater`` so SAQ retries it with its own
-exponential backoff. SAQ dequeues with ``FOR UPDATE SKIP LOCKED``. Liveness is SAQ's job heartbeat: while a job runs,
-its worker touches the SAQ job with every heartbeat of the record, and SAQ's sweep (every couple of
-seconds) retries a job not touched for ``stale_after_s``; the record's own lease lapses at the same
-time, so the next worker claims it by id.
+exponential backoff. SAQ dequeues with ``FOR UPDATE SKIP LOCKED``.
+
+Liveness is SAQ's job heartbeat: while a job runs, its worker touches the SAQ job with every
+heartbeat of the record, and SAQ's sweep (every couple of seconds) retries a job not touched for
+``stale_after_s``; the record's own lease lapses at the same time, so the next worker claims it by id.
 A job recorded but not handed to SAQ (the process died in between) is handed over again when a
 worker starts: the SAQ key is ``muster-job-<id>``, so handing it twice queues it once.
 """

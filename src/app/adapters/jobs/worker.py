@@ -240,6 +240,8 @@ class JobWorker:
             if not work.done():
                 work.cancel()
                 await asyncio.wait({work})
+                if not work.cancelled():
+                    work.exception()  # a handler that raised while stopping: nothing left to report
 
     async def _heartbeat(self, job: Job, token: str, beat: Beat | None) -> bool:
         """Renew the claim (and the dispatcher's heartbeat first); False only when the claim is gone.
