@@ -7,9 +7,13 @@ import asyncio
 import getpass
 import os
 import sys
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from app.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from app.ports.jobs import JobHandler
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "createsuperuser":
         return _create_superuser(settings, args)
     if args.command == "worker":
-        return _worker(settings)
+        return run_worker(settings)
     return _serve(settings, args)
 
 
@@ -119,8 +123,10 @@ def _create_superuser(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _worker(settings: Settings) -> int:
-    """Run the job worker until SIGINT or SIGTERM; running jobs get a grace period to finish."""
+def run_worker(settings: Settings, extra_handlers: Mapping[str, JobHandler] | None = None) -> int:
+    """Run the job worker until SIGINT or SIGTERM; running jobs get a grace period to finish.
+
+    ``extra_handlers`` adds job kinds to the ones bootstrap registers (an embedding program's own)."""
     import logging
     import signal
 
@@ -131,6 +137,7 @@ def _worker(settings: Settings) -> int:
 
     async def run() -> None:
         services = build_services(settings)
+        services.job_handlers.update(extra_handlers or {})
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -152,6 +152,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         timeout_s=settings.job_timeout_s,
         retry_base_s=settings.job_retry_base_s,
         retention_s=settings.job_retention_days * 24 * 3600,
+        stale_after_s=settings.job_heartbeat_stale_s,
     )
     if settings.runs_jobs_in_process:
         job_records.on_enqueue(job_worker.wake)
@@ -282,6 +283,7 @@ def _job_queue(settings: Settings, records: SqlJobQueue) -> JobQueue:
         max_attempts=settings.job_max_attempts,
         retry_base_s=settings.job_retry_base_s,
         timeout_s=settings.job_timeout_s,
+        stale_after_s=settings.job_heartbeat_stale_s,
     )
 
 

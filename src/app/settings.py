@@ -69,6 +69,7 @@ class Settings:
     job_retry_base_s: float = 2.0
     job_timeout_s: float = 120.0
     job_poll_interval_s: float = 0.5
+    job_heartbeat_stale_s: float = 15.0
     event_create_delay_s: float = 60.0
     media_root: str = "./media"
     media_url: str = "/media"
@@ -120,6 +121,10 @@ class Settings:
                 ipaddress.ip_network(cidr, strict=False)
             except ValueError as error:
                 raise SettingsError(f"TRUSTED_PROXIES: {cidr!r} is not an address or a CIDR network.") from error
+        if self.job_heartbeat_stale_s < 3:
+            raise SettingsError(
+                "JOB_HEARTBEAT_STALE_S must be at least 3 seconds (a running job beats every third of it)."
+            )
         if not 16 <= self.thumbnail_size <= 4096:
             raise SettingsError("THUMBNAIL_SIZE must be between 16 and 4096 pixels.")
         if min(self.image_max_pixels, self.image_decode_threads) < 1 or not 16 <= self.image_max_side <= 8192:

@@ -17,7 +17,7 @@ from app.adapters.jobs.worker import JobHandlers, JobWorker
 from app.adapters.system_clock import SystemClock
 from app.bootstrap import build_services
 from app.core.jobs.model import JobStatus
-from tests.conftest import running_api, settings_for, truncate_all
+from tests.conftest import running_api, settings_for
 from tests.integration.jobs.test_sql_job_queue import wait_finished
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -44,18 +44,6 @@ async def saq_process(
             await runner
         await queue.close()
         await engine.dispose()
-
-
-@pytest.fixture
-async def clean_postgres(postgres_url: str) -> str:
-    await truncate_all(postgres_url)
-    engine = create_engine(postgres_url)
-    async with engine.begin() as connection:
-        from sqlalchemy import text
-
-        await connection.execute(text("DROP TABLE IF EXISTS saq_jobs, saq_stats, saq_versions CASCADE"))
-    await engine.dispose()
-    return postgres_url
 
 
 def test_saq_gets_a_psycopg_url() -> None:

@@ -10,10 +10,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from app.adapters.db.engine import create_engine, create_session_factory
+from app.adapters.db.models.jobs import JobModel
 from app.adapters.jobs.sql import SqlJobQueue
-from app.adapters.jobs.worker import JobHandlers, JobWorker
+from app.adapters.jobs.worker import JobHandlers, JobWorker, RetryLater
 from app.adapters.system_clock import SystemClock
 from app.core.jobs.model import JobStatus
 from app.core.organizations.errors import UnknownUsersError
@@ -59,7 +61,7 @@ async def test_a_queued_job_survives_a_restart_and_runs_in_the_next_worker(datab
     assert done is not None and (done.status, done.result, done.attempts) == (JobStatus.DONE, {"seen": 7}, 1)
 
 
-async def test_a_job_whose_worker_died_mid_run_is_claimed_again_after_its_lease(database_url: str) -> None:
+async def test_a_job_whose_worker_died_mid_run_is_claimed_again_once_its_heartbeat_is_stale(database_url: str) -> None:
     calls = Counter[int]()
 
     async def count(payload: Any) -> None:
@@ -69,7 +71,8 @@ async def test_a_job_whose_worker_died_mid_run_is_claimed_again_after_its_lease(
         job = await queue.enqueue("count", {"n": 1})
         claimed = await queue.claim(lease_s=0.05)  # a worker claims it, then its process is killed
         assert claimed is not None and claimed[0].id == job.id
-        assert await queue.claim(lease_s=0.05) is None  # while the lease holds, nobody else takes it
+        assert await queue.claim(lease_s=0.05) is None  # while the heartbeat is fresh, nobody else takes it
+        assert await queue.claim_by_id(job.id, lease_s=0.05) is None
 
     await asyncio.sleep(0.1)
     async with a_process(database_url, {"count": count}) as (queue, worker):
@@ -200,3 +203,78 @@ async def test_finished_jobs_older_than_the_retention_are_pruned(database_url: s
         assert await worker.prune() == 1
         assert await queue.get(old.id) is None
         assert await queue.get(recent.id) is not None and await queue.get(waiting.id) is not None
+
+
+async def test_a_live_worker_keeps_its_job_past_the_stale_time_and_a_second_worker_never_runs_it(
+    database_url: str,
+) -> None:
+    runs = Counter[str]()
+
+    def slow_for(name: str) -> Any:
+        async def slow(_: Any) -> None:
+            runs[name] += 1
+            await asyncio.sleep(1.2)  # four times the stale time: only the heartbeat keeps the claim
+
+        return slow
+
+    async with (
+        a_process(database_url, {"slow": slow_for("a")}, stale_after_s=0.3) as (queue, first),
+        a_process(database_url, {"slow": slow_for("b")}, stale_after_s=0.3) as (_, second),
+    ):
+        job = await queue.enqueue("slow", {})
+        first.start()
+        async with asyncio.timeout(5):
+            while not runs:
+                await asyncio.sleep(0.01)
+        second.start()
+        await wait_finished(queue, [job.id])
+        await asyncio.gather(first.stop(), second.stop())
+        done = await queue.get(job.id)
+
+    assert runs == {"a": 1}
+    assert done is not None and (done.status, done.attempts) == (JobStatus.DONE, 1)
+
+
+async def test_a_worker_whose_claim_was_taken_over_drops_its_run(database_url: str) -> None:
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def forever(_: Any) -> None:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    async with a_process(database_url, {"forever": forever}, stale_after_s=0.3) as (queue, worker):
+        job = await queue.enqueue("forever", {})
+        run = asyncio.create_task(worker.run_once())
+        await asyncio.wait_for(started.wait(), 5)
+        # Another worker takes the job over, as if this one had lost the database past the stale time.
+        engine = create_engine(database_url)
+        async with engine.begin() as connection:
+            await connection.execute(update(JobModel).where(JobModel.id == job.id).values(claim_token="other"))
+        await engine.dispose()
+        assert await asyncio.wait_for(run, 5) is True
+        record = await queue.get(job.id)
+
+    assert cancelled.is_set()
+    assert record is not None and record.status is JobStatus.RUNNING  # left to the worker that holds it
+
+
+async def test_a_delivery_of_a_job_held_by_a_live_worker_is_retried_later_and_of_a_done_job_ignored(
+    database_url: str,
+) -> None:
+    async def noop(_: Any) -> dict[str, bool]:
+        return {"ran": True}
+
+    async with a_process(database_url, {"noop": noop}) as (queue, worker):
+        job = await queue.enqueue("noop", {})
+        assert await queue.claim(lease_s=60) is not None  # a live worker runs it
+        with pytest.raises(RetryLater):
+            await worker.run_job_id(job.id)
+        other = await queue.enqueue("noop", {})
+        await worker.run_job_id(other.id)
+        assert await worker.run_job_id(other.id) is None  # done: a second delivery runs nothing
+        done = await queue.get(other.id)
+    assert done is not None and (done.status, done.attempts) == (JobStatus.DONE, 1)

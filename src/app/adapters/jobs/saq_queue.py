@@ -4,13 +4,19 @@ The ``jobs`` table stays the record every job has (integer id, creator, status, 
 ``GET /api/jobs/{id}/``); SAQ carries only ``run_job(job_id=…)``. A worker runs it through the same
 ``JobWorker`` and handlers as the embedded default: the record is claimed by id (so a duplicate
 delivery runs nothing), and a failed attempt raises ``RetryLater`` so SAQ retries it with its own
-exponential backoff. SAQ dequeues with ``FOR UPDATE SKIP LOCKED`` and sweeps jobs of dead workers.
+exponential backoff. SAQ dequeues with ``FOR UPDATE SKIP LOCKED``.
+
+Liveness is SAQ's job heartbeat: while a job runs, its worker touches the SAQ job with every
+heartbeat of the record, and SAQ's sweep (every couple of seconds) retries a job not touched for
+``stale_after_s``; the record's own lease lapses at the same time, so the next worker claims it by id.
 A job recorded but not handed to SAQ (the process died in between) is handed over again when a
 worker starts: the SAQ key is ``muster-job-<id>``, so handing it twice queues it once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import math
 import time
 from datetime import datetime
 from typing import Any
@@ -43,9 +49,12 @@ class SaqJobQueue:
         max_attempts: int = 5,
         retry_base_s: float = 2.0,
         timeout_s: float = 120.0,
+        stale_after_s: float = 15.0,
     ) -> None:
         self.records, self.saq = records, saq
         self._max_attempts, self._retry_base, self._timeout = max_attempts, retry_base_s, timeout_s
+        self.stale_after_s = stale_after_s
+        self._connecting = asyncio.Lock()
 
     @classmethod
     def from_url(cls, records: SqlJobQueue, url: str, **options: Any) -> SaqJobQueue:
@@ -62,19 +71,23 @@ class SaqJobQueue:
         return await self.records.get(job_id)
 
     async def connect(self) -> None:
-        """Open SAQ's connections; the first connection to a database creates SAQ's tables."""
-        await self.saq.connect()
+        """Open SAQ's connections (once, however many callers race); the first connection to a database
+        creates SAQ's tables."""
+        async with self._connecting:
+            await self.saq.connect()
 
     async def dispatch(self, job_id: int, run_at: datetime | None) -> None:
         """Hand a recorded job to SAQ (again): a key SAQ already holds is not queued twice."""
         await self.connect()
-        scheduled = int(run_at.timestamp()) if run_at is not None and run_at.timestamp() > time.time() else 0
+        # SAQ schedules in whole seconds: round up, so a job never runs before its time.
+        scheduled = math.ceil(run_at.timestamp()) if run_at is not None and run_at.timestamp() > time.time() else 0
         await self.saq.enqueue(
             SAQ_FUNCTION,
             job_id=job_id,
             key=f"muster-job-{job_id}",
             scheduled=scheduled,
             timeout=int(self._timeout) + 1,
+            heartbeat=max(1, round(self.stale_after_s)),
             retries=self._max_attempts,
             retry_delay=self._retry_base,
             retry_backoff=True,
@@ -95,13 +108,16 @@ class SaqJobQueue:
 async def run_job(ctx: Context, *, job_id: int) -> None:
     """The one SAQ function (module level: SAQ finds functions by name)."""
     worker: JobWorker = ctx["muster_worker"]  # type: ignore[typeddict-item]
-    await worker.run_job_id(job_id)
+    saq_job = ctx.get("job")
+    await worker.run_job_id(job_id, beat=saq_job.update if saq_job is not None else None)
 
 
 def saq_worker(queue: SaqJobQueue, worker: JobWorker, *, concurrency: int = 4, grace_s: int = 10) -> Worker[Context]:
     """A SAQ worker that runs jobs through ``worker``'s handlers."""
 
     async def startup(ctx: Context) -> None:
+        # Open SAQ's pool before its upkeep tasks poll it: nothing else does on an empty queue.
+        await queue.connect()
         ctx["muster_worker"] = worker  # type: ignore[typeddict-unknown-key]
         await queue.dispatch_queued()
 
@@ -110,6 +126,10 @@ def saq_worker(queue: SaqJobQueue, worker: JobWorker, *, concurrency: int = 4, g
         functions=[run_job],
         concurrency=concurrency,
         startup=startup,
-        timers={"schedule": 1, "sweep": 30, "abort": 1, "worker_info": 10},
+        # A short sweep, so a job of a dead worker is retried soon after its heartbeat is stale; short
+        # timers all round, because a stop waits for each upkeep task's current sleep.
+        timers={"schedule": 1, "sweep": max(1, round(queue.stale_after_s / 6)), "abort": 1, "worker_info": 2},
         shutdown_grace_period_s=grace_s,
+        # Idle slots wake up every second, so a stop waits for running jobs, not the grace period.
+        dequeue_timeout=1.0,
     )

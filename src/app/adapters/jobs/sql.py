@@ -3,8 +3,9 @@
 Small on purpose. A job is a row, committed by ``enqueue`` before the caller goes on. A worker
 claims one row with a single ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``,
 so two workers never claim the same job (SQLite has one writer at a time, which gives the same).
-A claim carries a random token and a lease: completing needs the token, and a job whose worker died
-mid-run is claimed again once its lease has passed. Rows survive any restart of server or worker.
+A claim carries a random token and a short lease that the running worker renews as its heartbeat
+(``renew``): completing needs the token, and a job whose worker died mid-run is claimed again as soon
+as its heartbeat is stale (the lease has passed). Rows survive any restart of server or worker.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ from app.ports.clock import Clock
 from app.ports.jobs import JobPayload
 
 MAX_ERROR_CHARS = 2000
+
+
+def _abandoned(now: datetime) -> ColumnElement[bool]:
+    """A running job whose worker stopped renewing its heartbeat: it died, or lost the database."""
+    return (JobModel.status == JobStatus.RUNNING.value) & (JobModel.lease_until < now)
 
 
 def job_from_row(row: JobModel) -> Job:
@@ -82,16 +88,11 @@ class SqlJobQueue:
             return job_from_row(row) if row else None
 
     async def claim(self, *, lease_s: float) -> tuple[Job, str] | None:
-        """Atomically take the next due job (or one whose lease expired); returns it and its claim token."""
+        """Atomically take the next due job (or one whose heartbeat is stale); returns it and its claim token."""
         now = self._clock.now()
         due = (
             select(JobModel.id)
-            .where(
-                or_(
-                    (JobModel.status == JobStatus.QUEUED.value) & (JobModel.run_at <= now),
-                    (JobModel.status == JobStatus.RUNNING.value) & (JobModel.lease_until < now),
-                )
-            )
+            .where(or_((JobModel.status == JobStatus.QUEUED.value) & (JobModel.run_at <= now), _abandoned(now)))
             .order_by(JobModel.run_at, JobModel.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -100,12 +101,19 @@ class SqlJobQueue:
         return await self._claim(JobModel.id == due, now=now, lease_s=lease_s)
 
     async def claim_by_id(self, job_id: int, *, lease_s: float) -> tuple[Job, str] | None:
-        """Take one named job that is queued or running (its runner died); None when it is finished.
+        """Take one named job that is queued, or running with a stale heartbeat (its runner died); None when
+        it is finished or its runner is alive.
 
         Used when another queue (SAQ) decides which job runs and when.
         """
-        unfinished = JobModel.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
-        return await self._claim((JobModel.id == job_id) & unfinished, now=self._clock.now(), lease_s=lease_s)
+        now = self._clock.now()
+        claimable = (JobModel.status == JobStatus.QUEUED.value) | _abandoned(now)
+        return await self._claim((JobModel.id == job_id) & claimable, now=now, lease_s=lease_s)
+
+    async def renew(self, job_id: int, token: str, *, lease_s: float) -> bool:
+        """The running worker's heartbeat: extend its claim by ``lease_s``; False when the claim is lost."""
+        lease_until = self._clock.now() + timedelta(seconds=lease_s)
+        return await self._update_claimed(job_id, token, {"lease_until": lease_until})
 
     async def _claim(self, condition: ColumnElement[bool], *, now: datetime, lease_s: float) -> tuple[Job, str] | None:
         token = secrets.token_hex(16)
@@ -150,7 +158,7 @@ class SqlJobQueue:
             return [(row.id, row.run_at) for row in rows]
 
     async def complete(self, job: Job, token: str, result: dict[str, Any] | None) -> bool:
-        """Mark a claimed job done; False when the claim was lost (its lease expired and another took it)."""
+        """Mark a claimed job done; False when the claim was lost (its heartbeat lapsed and another took it)."""
         now = self._clock.now()
         return await self._finish(
             job.id, token, status=JobStatus.DONE, result=result, error=None, finished_at=now, run_at=None
@@ -185,6 +193,10 @@ class SqlJobQueue:
         }
         if run_at is not None:
             values["run_at"] = run_at
+        return await self._update_claimed(job_id, token, values)
+
+    async def _update_claimed(self, job_id: int, token: str, values: dict[str, Any]) -> bool:
+        """Update a job only while ``token`` still holds its claim; False when another worker took it."""
         statement = (
             update(JobModel)
             .where(JobModel.id == job_id, JobModel.claim_token == token)

@@ -23,8 +23,9 @@ class JobModel(BigIntAuditBase):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=5)
     run_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    # A claimed job belongs to one worker (claim_token) until lease_until; a worker that dies mid-run
-    # lets its lease expire and the job is claimed again.
+    # A claimed job belongs to one worker (claim_token) until lease_until, which the running worker
+    # renews as its heartbeat; a worker that dies mid-run stops renewing it, and once it has passed
+    # (JOB_HEARTBEAT_STALE_S) the job is claimed again.
     claim_token: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
