@@ -83,6 +83,7 @@ def message_frame(message: Message) -> dict[str, Any]:
         "forwarded_from": message.forwarded_from_id,
         "edited_at": _iso(message.edited_at),
         "deleted": message.deleted,
+        "client_id": message.client_id,
     }
 
 
@@ -153,6 +154,7 @@ class SendFrame(msgspec.Struct, tag="message", tag_field="type", forbid_unknown_
     text: Any = None
     message: Any = None  # seed 004 names the text "message"
     reply_to: Any = None
+    client_id: Any = None  # the sender's idempotency key, echoed on the stored message and on errors
 
 
 class TypingFrame(msgspec.Struct, tag="typing", tag_field="type", forbid_unknown_fields=True):
@@ -188,7 +190,7 @@ CLIENT_FRAME_TYPES = frozenset({"message", "typing", "read", "forward", "edit", 
 
 def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
     """Turn a decoded client frame into one of the known frames, or raise the error to answer with."""
-    if "type" not in frame and set(frame) <= {"message", "reply_to"}:
+    if "type" not in frame and set(frame) <= {"message", "reply_to", "client_id"}:
         frame = {**frame, "type": "message"}
     kind = frame.get("type")
     if kind not in CLIENT_FRAME_TYPES:
@@ -201,10 +203,21 @@ def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
         raise MalformedFrameError(str(error)) from error
     if isinstance(parsed, SendFrame):
         text = parsed.text if parsed.text is not None else parsed.message
-        if not isinstance(text, str) or (parsed.reply_to is not None and not isinstance(parsed.reply_to, int)):
-            raise MalformedFrameError("A message frame needs a string text (and an integer reply_to, if any).")
+        if (
+            not isinstance(text, str)
+            or (parsed.reply_to is not None and not isinstance(parsed.reply_to, int))
+            or (parsed.client_id is not None and not isinstance(parsed.client_id, str))
+        ):
+            raise MalformedFrameError(
+                "A message frame needs a string text (and an integer reply_to and a string client_id, if any)."
+            )
         parsed.text = text
     return parsed
+
+
+class MessageNotStoredError(DomainError):
+    code = "message_not_stored"
+    default_detail = "The message could not be stored; send it again."
 
 
 class ChatLiveSocket(LiveSocket):
@@ -352,14 +365,21 @@ class _FrameHandler:
             await self._in_flight.pop(0)
 
     async def _post(self, frame: SendFrame) -> None:
+        """Post one message frame; its ``message`` echo reaches the sender with everyone else's. A
+        message that is not stored is answered with an ``error`` frame naming it by ``client_id``."""
         try:
             await self._chat.post_message(
-                actor=self._actor, chat_id=self._chat_id, text=frame.text, reply_to=frame.reply_to
+                actor=self._actor,
+                chat_id=self._chat_id,
+                text=frame.text,
+                reply_to=frame.reply_to,
+                client_id=frame.client_id,
             )
-        except DomainError as error:
-            await self._live.send(error_frame(error))
-        except Exception:  # the socket reads on; the client does not hear of this message again
-            logger.exception("could not post a message to chat %s", self._chat_id)
+        except Exception as error:  # the socket reads on, and the client hears of every message not stored
+            if not isinstance(error, DomainError):
+                logger.exception("could not post a message to chat %s", self._chat_id)
+                error = MessageNotStoredError()
+            await self._live.send({**error_frame(error), "frame": "message", "client_id": frame.client_id})
 
     async def _other(self, frame: ClientFrame) -> dict[str, Any] | None:
         chat, actor, chat_id = self._chat, self._actor, self._chat_id
