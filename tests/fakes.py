@@ -71,6 +71,8 @@ class Store:
     reservations: dict[int, Reservation] = field(default_factory=dict)
     organizations: dict[int, Organization] = field(default_factory=dict)
     event_organizations: dict[int, frozenset[int]] = field(default_factory=dict)
+    # Message texts this fake database refuses to store, as PostgreSQL refuses U+0000 (tests set it).
+    unstorable_texts: set[str] = field(default_factory=set)
 
 
 class InMemoryUserRepository:
@@ -674,10 +676,11 @@ class InMemoryChatRepository:
         return (await self.add_messages([message]))[0]
 
     async def add_messages(self, messages: list[Message]) -> list[Message]:
-        """Refuses what PostgreSQL refuses: U+0000 in text, a sender who is gone, a taken client_id."""
+        """Refuses what the SQL tables refuse: a sender who is gone, a taken client_id (and the texts a
+        test declared unstorable)."""
         added = []
         for message in messages:
-            if "\x00" in (message.text or ""):
+            if message.text in self._store.unstorable_texts:
                 raise UnstorableValueError()
             if message.sender_id not in self._store.users:
                 raise MissingReferenceError()

@@ -10,6 +10,9 @@ from app.core.shared.errors import DomainError, MissingReferenceError, Unstorabl
 
 # PostgreSQL says "violates foreign key constraint"; SQLite "FOREIGN KEY constraint failed".
 _FOREIGN_KEY = "foreign key constraint"
+# SQLSTATE class 22 is "data exception" (e.g. 22021, U+0000 in text); SQLAlchemy does not always
+# raise DataError for it (asyncpg's CharacterNotInRepertoireError arrives as a plain DBAPIError).
+_DATA_EXCEPTION = "22"
 
 
 def translate_integrity_error(error: IntegrityError, by_constraint: Mapping[str, type[DomainError]]) -> None:
@@ -31,5 +34,5 @@ def translate_refusal(error: DBAPIError, by_constraint: Mapping[str, type[Domain
         translate_integrity_error(error, by_constraint)
         if _FOREIGN_KEY in str(error.orig).lower():
             raise MissingReferenceError() from error
-    elif isinstance(error, DataError):
+    elif isinstance(error, DataError) or str(getattr(error.orig, "sqlstate", "")).startswith(_DATA_EXCEPTION):
         raise UnstorableValueError() from error

@@ -1,5 +1,6 @@
 """A message served in a batch is answered as if it had been alone; a repeated ``client_id`` returns
-the first message. Through the fakes, which refuse what PostgreSQL refuses (U+0000, a sender gone)."""
+the first message. Through the fakes, which refuse what the tables refuse (a sender gone) and the
+texts a test declares unstorable (as PostgreSQL refuses U+0000)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ async def test_a_poisoned_message_in_a_burst_fails_alone_and_the_30_others_are_s
 ) -> None:
     ann, eve = a_user(world, "ann"), a_user(world, "eve")
     room_id = await _room(chat, ann, eve)
+    world.uow.store.unstorable_texts.add("poison")
     posts = [chat.post_message(actor=ann, chat_id=room_id, text=f"m{n}") for n in range(30)]
-    posts.insert(12, chat.post_message(actor=eve, chat_id=room_id, text="bad\x00text"))
+    posts.insert(12, chat.post_message(actor=eve, chat_id=room_id, text="poison"))
 
     results = await asyncio.gather(*posts, return_exceptions=True)
 
@@ -66,11 +68,12 @@ async def test_a_sender_deleted_while_the_batch_is_stored_fails_alone(world: Wor
 async def test_a_rule_refusal_in_a_poisoned_batch_keeps_its_own_error(world: World, chat: ChatService) -> None:
     ann, eve, outsider = a_user(world, "ann"), a_user(world, "eve"), a_user(world, "out")
     room_id = await _room(chat, ann, eve)
+    world.uow.store.unstorable_texts.add("poison")
 
     results = await asyncio.gather(
         chat.post_message(actor=ann, chat_id=room_id, text="fine"),
         chat.post_message(actor=outsider, chat_id=room_id, text="let me in"),
-        chat.post_message(actor=eve, chat_id=room_id, text="\x00"),
+        chat.post_message(actor=eve, chat_id=room_id, text="poison"),
         chat.post_message(actor=ann, chat_id=room_id, text="also fine"),
         return_exceptions=True,
     )
