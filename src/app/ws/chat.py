@@ -331,6 +331,11 @@ async def _welcome(live: ChatLiveSocket, chat: ChatService, actor: Principal, ch
     await live.welcome(frames, last_message_id=welcome.messages[-1].id if welcome.messages else 0)
 
 
+def _refused(error: DomainError, client_id: str | None) -> dict[str, Any]:
+    """The ``error`` frame of a message that was not stored, naming it by its ``client_id``."""
+    return {**error_frame(error), "frame": "message", "client_id": client_id}
+
+
 class _FrameHandler:
     """Client frames of one socket, each one call of the chat service.
 
@@ -348,7 +353,13 @@ class _FrameHandler:
         self._in_flight: list[asyncio.Task[None]] = []  # few at a time; a list is the lightest when idle
 
     async def __call__(self, raw: dict[str, Any]) -> dict[str, Any] | None:
-        frame = parse_client_frame(raw)
+        try:
+            frame = parse_client_frame(raw)
+        except DomainError as error:
+            client_id = raw.get("client_id")
+            if raw.get("type", "message") != "message" or not isinstance(client_id, str):
+                raise
+            return _refused(error, client_id)  # a message frame refused as written: say which one
         if isinstance(frame, SendFrame):
             while self._in_flight and self._in_flight[0].done():
                 self._in_flight.pop(0)
@@ -379,7 +390,7 @@ class _FrameHandler:
             if not isinstance(error, DomainError):
                 logger.exception("could not post a message to chat %s", self._chat_id)
                 error = MessageNotStoredError()
-            await self._live.send({**error_frame(error), "frame": "message", "client_id": frame.client_id})
+            await self._live.send(_refused(error, frame.client_id))
 
     async def _other(self, frame: ClientFrame) -> dict[str, Any] | None:
         chat, actor, chat_id = self._chat, self._actor, self._chat_id
