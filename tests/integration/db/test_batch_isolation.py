@@ -6,7 +6,6 @@ server processes) through the unique indexes."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,34 +18,24 @@ from app.adapters.db.models.ticketing import ReservationModel
 from app.adapters.db.repositories.chat import SqlChatRepository
 from app.adapters.db.repositories.ticketing import SqlReservationRepository
 from app.adapters.db.uow import SqlUnitOfWorkFactory
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services
 from app.core.chat.errors import NotAMemberError
 from app.core.chat.model import Message
 from app.core.chat.service import ChatService
 from app.core.shared.errors import AccountGoneError, MissingReferenceError, UnstorableValueError
-from app.core.shared.principal import Principal, Role
+from app.core.shared.principal import Principal
 from app.core.ticketing.model import Event, EventStatus
 from app.core.ticketing.reservations import Reservation, ReservationStatus
 from app.core.ticketing.service import TicketingService
-from tests.conftest import settings_for, truncate_all
 from tests.fakes import (
-    FakePasswordHasher,
-    FakePresenceTracker,
     FakeTicketSigner,
     RecordingMailer,
     RecordingNotifier,
     RecordingTicketRenderer,
 )
+from tests.integration.db.test_chat_races import _chat, _people
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-@pytest.fixture
-async def services(postgres_url: str) -> AsyncIterator[Services]:
-    await truncate_all(postgres_url)
-    built = build_services(settings_for(postgres_url))
-    yield built
-    await built.engine.dispose()
 
 
 class CountingUow(SqlUnitOfWorkFactory):
@@ -63,16 +52,6 @@ def _uow(services: Services) -> CountingUow:
     return CountingUow(create_session_factory(services.engine))
 
 
-def _chat(services: Services, uow: CountingUow | None = None) -> ChatService:
-    return ChatService(
-        uow=uow or _uow(services),
-        notifier=RecordingNotifier(),
-        clock=services.clock,
-        hasher=FakePasswordHasher(),
-        presence=FakePresenceTracker(),
-    )
-
-
 def _ticketing(services: Services, uow: CountingUow | None = None) -> TicketingService:
     return TicketingService(
         uow=uow or _uow(services),
@@ -82,14 +61,6 @@ def _ticketing(services: Services, uow: CountingUow | None = None) -> TicketingS
         signer=FakeTicketSigner(),
         renderer=RecordingTicketRenderer(),
     )
-
-
-async def _people(services: Services, count: int) -> list[Principal]:
-    people = []
-    for i in range(count):
-        user = await services.accounts.register(email=f"u{i}@example.com", password="s3cret-pass", name=f"u{i}")
-        people.append(Principal(user_id=user.id, roles=frozenset({Role.MEMBER})))
-    return people
 
 
 async def _delete_user(services: Services, user_id: int) -> None:

@@ -56,7 +56,7 @@ from app.core.chat.rules import (
     ensure_not_deleted,
     successor_admin,
 )
-from app.core.shared.batching import KeyedBatcher, Pending
+from app.core.shared.batching import KeyedBatcher, Pending, Repeats
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.errors import DomainError
 from app.core.shared.idempotency import check_key
@@ -307,18 +307,14 @@ class ChatService:
         keys = [p.request.key for p in batch if p.request.key is not None]
         async with self._uow() as uow:
             earlier = await uow.chats.messages_by_client_id(chat_id, keys) if keys else {}
+            repeats: Repeats[tuple[int, str], _Post, Message] = Repeats(earlier)
             seats: dict[int, ChatMember | DomainError] = {}
             accepted: list[tuple[list[Pending[_Post, Message]], Message]] = []
-            by_key: dict[tuple[int, str], list[Pending[_Post, Message]]] = {}
             for pending in batch:
                 post = pending.request
                 try:
                     me = await self._sender_seat(uow, seats, post.actor, chat_id)
-                    if post.key in earlier:
-                        pending.resolve(earlier[post.key])
-                        continue
-                    if post.key in by_key:
-                        by_key[post.key].append(pending)
+                    if repeats.answered(post.key, pending):
                         continue
                     if post.reply_to is not None:
                         original = await uow.chats.get_message(post.reply_to)
@@ -336,9 +332,7 @@ class ChatService:
                     sender_name=me.display_name,
                     client_id=post.client_id,
                 )
-                accepted.append(([pending], message))
-                if post.key is not None:
-                    by_key[post.key] = accepted[-1][0]
+                accepted.append((repeats.place(post.key, pending), message))
             if not accepted:
                 return
             stored = await uow.chats.add_messages([message for _, message in accepted])

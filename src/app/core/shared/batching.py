@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -27,6 +27,7 @@ from app.core.shared.errors import ItemRefusedError
 
 Req = TypeVar("Req")
 Res = TypeVar("Res")
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass(slots=True)
@@ -106,3 +107,31 @@ class KeyedBatcher(Generic[Req, Res]):
             else:
                 for pending in waiting:
                     pending.fail(error)
+
+
+class Repeats(Generic[Key, Req, Res]):
+    """The requests of one batch that repeat an idempotency key get the first request's result:
+    the one stored before the batch (``stored``), or the one first placed in this batch."""
+
+    def __init__(self, stored: Mapping[Key, Res]) -> None:
+        self._stored = stored
+        self._placed: dict[Key, list[Pending[Req, Res]]] = {}
+
+    def answered(self, key: Key | None, pending: Pending[Req, Res]) -> bool:
+        """True when ``pending`` repeats a key: it is answered now, or with the request placed first."""
+        if key is None:
+            return False
+        if key in self._stored:
+            pending.resolve(self._stored[key])
+            return True
+        if key in self._placed:
+            self._placed[key].append(pending)
+            return True
+        return False
+
+    def place(self, key: Key | None, pending: Pending[Req, Res]) -> list[Pending[Req, Res]]:
+        """The requests to answer with ``pending``'s result: itself, and the repeats that follow it."""
+        group = [pending]
+        if key is not None:
+            self._placed[key] = group
+        return group

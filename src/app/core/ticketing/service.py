@@ -10,7 +10,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from app.core.shared.batching import KeyedBatcher, Pending
+from app.core.shared.batching import KeyedBatcher, Pending, Repeats
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.errors import AccountGoneError, DomainError
 from app.core.shared.idempotency import check_key
@@ -258,7 +258,6 @@ class TicketingService:
         assert isinstance(event_id, int)
         now = self._clock.now()
         placed: list[tuple[list[Pending[_Request, Reservation]], Reservation]] = []
-        by_key: dict[tuple[int, str], list[Pending[_Request, Reservation]]] = {}
         user_ids = sorted({p.request.actor.user_id for p in batch})
         keys = [p.request.key for p in batch if p.request.key is not None]
         async with self._uow() as uow:
@@ -266,6 +265,7 @@ class TicketingService:
             if event is None:
                 raise EventNotFoundError()
             earlier = await uow.reservations.by_idempotency_key(event.id, keys) if keys else {}
+            repeats: Repeats[tuple[int, str], _Request, Reservation] = Repeats(earlier)
             existing = {user.id for user in await uow.users.get_many(user_ids)}
             holders = await uow.reservations.live_holders(event.id, user_ids)
             tally = await uow.reservations.tally(event.id)
@@ -275,11 +275,7 @@ class TicketingService:
                     event.ensure_visible_to(request.actor)
                     if user_id not in existing:
                         raise AccountGoneError()
-                    if request.key in earlier:
-                        pending.resolve(earlier[request.key])
-                        continue
-                    if request.key in by_key:
-                        by_key[request.key].append(pending)
+                    if repeats.answered(request.key, pending):
                         continue
                     if user_id in holders:
                         raise AlreadyReservedError()
@@ -296,9 +292,7 @@ class TicketingService:
                     continue
                 holders.add(user_id)
                 tally = tally.moved(None, reservation.status)
-                placed.append(([pending], reservation))
-                if request.key is not None:
-                    by_key[request.key] = placed[-1][0]
+                placed.append((repeats.place(request.key, pending), reservation))
             stored = await uow.reservations.add_many([reservation for _, reservation in placed])
             metrics = self._metrics_changed(event, tally)
             await uow.commit()

@@ -8,32 +8,20 @@ import asyncio
 
 import pytest
 
-from app.core.chat.domain_events import MessagePosted
 from app.core.chat.errors import NotAMemberError
 from app.core.chat.model import Message
 from app.core.chat.service import ChatService
 from app.core.shared.errors import MissingReferenceError, UnstorableValueError
 from app.core.shared.idempotency import InvalidIdempotencyKeyError
-from app.core.shared.principal import Principal
 from tests.builders import World, a_user
-
-
-async def _room(chat: ChatService, owner: Principal, *members: Principal) -> int:
-    room = await chat.create_room(actor=owner, name="Batches", password=None)
-    for member in members:
-        await chat.join_room(actor=member, chat_id=room.id, password=None)
-    return room.id
-
-
-def _posted(world: World) -> list[Message]:
-    return [event.message for event in world.notifier.published if isinstance(event, MessagePosted)]
+from tests.unit.core.chat.test_group_commit import _posted, _room_of
 
 
 async def test_a_poisoned_message_in_a_burst_fails_alone_and_the_30_others_are_stored(
     world: World, chat: ChatService
 ) -> None:
     ann, eve = a_user(world, "ann"), a_user(world, "eve")
-    room_id = await _room(chat, ann, eve)
+    room_id = await _room_of(chat, ann, eve)
     world.uow.store.unstorable_texts.add("poison")
     posts = [chat.post_message(actor=ann, chat_id=room_id, text=f"m{n}") for n in range(30)]
     posts.insert(12, chat.post_message(actor=eve, chat_id=room_id, text="poison"))
@@ -50,7 +38,7 @@ async def test_a_poisoned_message_in_a_burst_fails_alone_and_the_30_others_are_s
 
 async def test_a_sender_deleted_while_the_batch_is_stored_fails_alone(world: World, chat: ChatService) -> None:
     ann, gone = a_user(world, "ann"), a_user(world, "gone")
-    room_id = await _room(chat, ann, gone)
+    room_id = await _room_of(chat, ann, gone)
     del world.uow.store.users[gone.user_id]  # the seat is still there: only storing the message fails
 
     results = await asyncio.gather(
@@ -67,7 +55,7 @@ async def test_a_sender_deleted_while_the_batch_is_stored_fails_alone(world: Wor
 
 async def test_a_rule_refusal_in_a_poisoned_batch_keeps_its_own_error(world: World, chat: ChatService) -> None:
     ann, eve, outsider = a_user(world, "ann"), a_user(world, "eve"), a_user(world, "out")
-    room_id = await _room(chat, ann, eve)
+    room_id = await _room_of(chat, ann, eve)
     world.uow.store.unstorable_texts.add("poison")
 
     results = await asyncio.gather(
@@ -85,7 +73,7 @@ async def test_a_rule_refusal_in_a_poisoned_batch_keeps_its_own_error(world: Wor
 
 async def test_a_repeated_client_id_returns_the_first_message(world: World, chat: ChatService) -> None:
     ann, bob = a_user(world, "ann"), a_user(world, "bob")
-    room_id = await _room(chat, ann, bob)
+    room_id = await _room_of(chat, ann, bob)
 
     first = await chat.post_message(actor=ann, chat_id=room_id, text="hello", client_id="c-1")
     again = await chat.post_message(actor=ann, chat_id=room_id, text="hello (retry)", client_id="c-1")
@@ -99,7 +87,7 @@ async def test_a_repeated_client_id_returns_the_first_message(world: World, chat
 
 async def test_concurrent_repeats_of_one_client_id_store_one_message(world: World, chat: ChatService) -> None:
     ann = a_user(world, "ann")
-    room_id = await _room(chat, ann)
+    room_id = await _room_of(chat, ann)
 
     results = await asyncio.gather(
         *(chat.post_message(actor=ann, chat_id=room_id, text="once", client_id="k") for _ in range(5)),
@@ -114,7 +102,7 @@ async def test_concurrent_repeats_of_one_client_id_store_one_message(world: Worl
 @pytest.mark.parametrize("key", ["", "x" * 65, "with space", "naïve", "tab\t"])
 async def test_a_malformed_client_id_is_refused(world: World, chat: ChatService, key: str) -> None:
     ann = a_user(world, "ann")
-    room_id = await _room(chat, ann)
+    room_id = await _room_of(chat, ann)
 
     with pytest.raises(InvalidIdempotencyKeyError):
         await chat.post_message(actor=ann, chat_id=room_id, text="hi", client_id=key)
