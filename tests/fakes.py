@@ -32,6 +32,7 @@ from app.core.jobs.model import Job, JobStatus
 from app.core.organizations.errors import AlreadyMemberError
 from app.core.organizations.model import MemberCard, Organization, OrganizationCard
 from app.core.shared.domain_events import DomainEvent
+from app.core.shared.errors import DuplicateKeyError, MissingReferenceError, UnstorableValueError
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Role
 from app.core.ticketing.errors import AlreadyReservedError, InvalidTicketError
@@ -70,6 +71,8 @@ class Store:
     reservations: dict[int, Reservation] = field(default_factory=dict)
     organizations: dict[int, Organization] = field(default_factory=dict)
     event_organizations: dict[int, frozenset[int]] = field(default_factory=dict)
+    # Message texts this fake database refuses to store, as PostgreSQL refuses U+0000 (tests set it).
+    unstorable_texts: set[str] = field(default_factory=set)
 
 
 class InMemoryUserRepository:
@@ -367,10 +370,16 @@ class InMemoryReservationRepository:
         return [r for r in found if not statuses or r.status in statuses]
 
     async def add_many(self, reservations: list[Reservation]) -> list[Reservation]:
+        """Refuses what the SQL tables refuse: a holder who is gone, a second live reservation, a taken key."""
         added = []
         for reservation in reservations:
+            if reservation.user_id not in self._store.users:
+                raise MissingReferenceError()
             if reservation.is_live and await self.live_holders(reservation.event_id, [reservation.user_id]):
                 raise AlreadyReservedError()
+            key = reservation.idempotency_key
+            if key is not None and await self.by_idempotency_key(reservation.event_id, [(reservation.user_id, key)]):
+                raise DuplicateKeyError()
             stored = replace(reservation, id=next(self._store.ids), ticket_secret=None)
             self._store.reservations[stored.id] = stored
             added.append(replace(stored))
@@ -381,6 +390,15 @@ class InMemoryReservationRepository:
         return replace(reservation) if reservation else None
 
     get_for_update = get
+
+    async def by_idempotency_key(
+        self, event_id: int, keys: list[tuple[int, str]]
+    ) -> dict[tuple[int, str], Reservation]:
+        return {
+            key: replace(r)
+            for r in self._of_event(event_id)
+            if r.idempotency_key is not None and (key := (r.user_id, r.idempotency_key)) in keys
+        }
 
     async def live_holders(self, event_id: int, user_ids: list[int]) -> set[int]:
         return {r.user_id for r in self._of_event(event_id, *LIVE_STATUSES) if r.user_id in user_ids}
@@ -685,12 +703,32 @@ class InMemoryChatRepository:
         return Page(items=items, total=len(rooms), request=page)
 
     async def add_message(self, message: Message) -> Message:
-        stored = replace(message, id=next(self._store.ids))
-        self._store.messages[stored.id] = stored
-        return replace(stored)
+        return (await self.add_messages([message]))[0]
 
     async def add_messages(self, messages: list[Message]) -> list[Message]:
-        return [await self.add_message(message) for message in messages]
+        """Refuses what the SQL tables refuse: a sender who is gone, a taken client_id (and the texts a
+        test declared unstorable)."""
+        added = []
+        for message in messages:
+            if message.text in self._store.unstorable_texts:
+                raise UnstorableValueError()
+            if message.sender_id not in self._store.users:
+                raise MissingReferenceError()
+            if message.client_id is not None and await self.messages_by_client_id(
+                message.chat_id, [(message.sender_id, message.client_id)]
+            ):
+                raise DuplicateKeyError()
+            stored = replace(message, id=next(self._store.ids))
+            self._store.messages[stored.id] = stored
+            added.append(replace(stored))
+        return added
+
+    async def messages_by_client_id(self, chat_id: int, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Message]:
+        return {
+            key: self._message(m)
+            for m in self._store.messages.values()
+            if m.chat_id == chat_id and m.client_id is not None and (key := (m.sender_id, m.client_id)) in keys
+        }
 
     async def get_message(self, message_id: int) -> Message | None:
         message = self._store.messages.get(message_id)

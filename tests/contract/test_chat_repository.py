@@ -12,6 +12,7 @@ import pytest
 from app.core.accounts.model import User
 from app.core.chat.errors import AlreadyMemberError, PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, Message
+from app.core.shared.errors import DuplicateKeyError, MissingReferenceError
 from app.core.shared.paging import PageRequest
 from tests.contract import test_accounts_repository as accounts_contract
 
@@ -152,3 +153,46 @@ async def test_messages_stored_together_get_ids_in_list_order(uow: Callable[[], 
     async with uow() as u:
         history = await u.chats.history(room.id, before=None, limit=100)
     assert [(m.id, m.text, m.sender_id) for m in reversed(history)] == [(m.id, m.text, m.sender_id) for m in stored]
+
+
+async def test_messages_are_found_by_their_senders_client_ids(uow: Callable[[], Any]) -> None:
+    ann, bob = await _users(uow, "ann", "bob")
+    chat = await _chat(uow, ChatKind.GROUP, [ann, bob], title="g")
+    other = await _chat(uow, ChatKind.GROUP, [ann, bob], title="h")
+    async with unit(uow) as u:
+        stored = await u.chats.add_messages(
+            [
+                Message(chat_id=chat.id, sender_id=ann, text="a", created_at=NOW, client_id="k1"),
+                Message(chat_id=chat.id, sender_id=bob, text="b", created_at=NOW, client_id="k1"),
+                Message(chat_id=chat.id, sender_id=ann, text="c", created_at=NOW),
+                Message(chat_id=other.id, sender_id=ann, text="d", created_at=NOW, client_id="k2"),
+            ]
+        )
+    assert [m.client_id for m in stored] == ["k1", "k1", None, "k2"]
+    async with uow() as u:
+        found = await u.chats.messages_by_client_id(chat.id, [(ann, "k1"), (bob, "k1"), (ann, "k2"), (bob, "zz")])
+        none = await u.chats.messages_by_client_id(chat.id, [])
+        history = await u.chats.history(chat.id, before=None, limit=10)
+    assert {key: m.text for key, m in found.items()} == {(ann, "k1"): "a", (bob, "k1"): "b"}
+    assert found[(ann, "k1")].sender_name == "ann" and none == {}
+    assert [m.client_id for m in history] == [None, "k1", "k1"]
+
+
+async def test_a_taken_client_id_or_a_sender_who_is_gone_refuses_the_write(uow: Callable[[], Any]) -> None:
+    ann, bob = await _users(uow, "ann", "bob")
+    chat = await _chat(uow, ChatKind.GROUP, [ann, bob], title="g")
+    async with unit(uow) as u:
+        await u.chats.add_message(Message(chat_id=chat.id, sender_id=ann, text="first", created_at=NOW, client_id="k"))
+    async with uow() as u:
+        with pytest.raises(DuplicateKeyError):
+            await u.chats.add_messages(
+                [
+                    Message(chat_id=chat.id, sender_id=bob, text="fine", created_at=NOW),
+                    Message(chat_id=chat.id, sender_id=ann, text="again", created_at=NOW, client_id="k"),
+                ]
+            )
+    async with uow() as u:
+        with pytest.raises(MissingReferenceError):
+            await u.chats.add_messages([Message(chat_id=chat.id, sender_id=2**40, text="ghost", created_at=NOW)])
+    async with uow() as u:  # nothing of the refused writes was kept
+        assert [m.text for m in await u.chats.history(chat.id, before=None, limit=10)] == ["first"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.core.accounts.model import User
+from app.core.shared.errors import DuplicateKeyError, MissingReferenceError
 from app.core.shared.paging import PageRequest
 from app.core.ticketing.errors import AlreadyReservedError
 from app.core.ticketing.model import Event, EventFilter, EventStatus
@@ -103,3 +105,44 @@ async def test_a_second_live_reservation_of_one_user_is_refused(uow: Factory) ->
     with pytest.raises(AlreadyReservedError):
         async with uow() as unit:
             await unit.reservations.add_many([_held(event, ids[0], ReservationStatus.PENDING)])
+
+
+async def test_reservations_are_found_by_their_holders_idempotency_keys(uow: Factory) -> None:
+    event, ids = await _setup(uow)
+    async with uow() as unit:
+        stored = await unit.reservations.add_many(
+            [
+                replace(_held(event, ids[0], ReservationStatus.CONFIRMED), idempotency_key="k1"),
+                replace(_held(event, ids[1], ReservationStatus.CONFIRMED), idempotency_key="k1"),
+                _held(event, ids[2], ReservationStatus.CONFIRMED),
+            ]
+        )
+        await unit.commit()
+    assert [r.idempotency_key for r in stored] == ["k1", "k1", None]
+    async with uow() as unit:
+        found = await unit.reservations.by_idempotency_key(event.id, [(ids[0], "k1"), (ids[1], "k1"), (ids[2], "k1")])
+        elsewhere = await unit.reservations.by_idempotency_key(event.id + 1, [(ids[0], "k1")])
+    assert {key: r.id for key, r in found.items()} == {(ids[0], "k1"): stored[0].id, (ids[1], "k1"): stored[1].id}
+    assert found[(ids[0], "k1")].status is ReservationStatus.CONFIRMED and elsewhere == {}
+
+
+async def test_a_taken_idempotency_key_or_a_holder_who_is_gone_refuses_the_write(uow: Factory) -> None:
+    event, ids = await _setup(uow)
+    async with uow() as unit:
+        await unit.reservations.add_many(
+            [replace(_held(event, ids[0], ReservationStatus.CANCELLED), idempotency_key="k")]
+        )
+        await unit.commit()
+    async with uow() as unit:
+        with pytest.raises(DuplicateKeyError):
+            await unit.reservations.add_many(
+                [
+                    _held(event, ids[1], ReservationStatus.CONFIRMED),
+                    replace(_held(event, ids[0], ReservationStatus.CONFIRMED), idempotency_key="k"),
+                ]
+            )
+    async with uow() as unit:
+        with pytest.raises(MissingReferenceError):
+            await unit.reservations.add_many([_held(event, 2**40, ReservationStatus.CONFIRMED)])
+    async with uow() as unit:
+        assert (await unit.reservations.tally(event.id)).confirmed == 0

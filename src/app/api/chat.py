@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.api.bounds import id_query, text_query
+from app.api.idempotency import IdempotencyKey
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.chat import (
     ChatCreate,
@@ -139,9 +140,13 @@ class ChatController(Controller):
         data: JSONBody[MessageCreate],
         principal: NamedDependency[Principal],
         chat: NamedDependency[ChatService],
+        idempotency_key: IdempotencyKey = None,
     ) -> MessageOut:
-        """Post a message (members only); stored, then broadcast to the chat's sockets."""
-        message = await chat.post_message(actor=principal, chat_id=chat_id, text=data.text, reply_to=data.reply_to)
+        """Post a message (members only); stored, then broadcast to the chat's sockets. A repeat with
+        the same ``Idempotency-Key`` returns the first message, which echoes the key as ``client_id``."""
+        message = await chat.post_message(
+            actor=principal, chat_id=chat_id, text=data.text, reply_to=data.reply_to, client_id=idempotency_key
+        )
         return MessageOut.of(message)
 
     @get("/{chat_id:int}/pins/", operation_id="ListPins")

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
+from app.api.idempotency import IdempotencyKey
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.ticketing import ReservationOut, ReservationStatusName
 from app.core.shared.principal import Principal
@@ -28,11 +29,13 @@ class EventReservationController(Controller):
         event_id: FromPath[int],
         principal: NamedDependency[Principal],
         ticketing: NamedDependency[TicketingService],
+        idempotency_key: IdempotencyKey = None,
     ) -> ReservationOut:
         """Reserve a spot: ``confirmed`` while spots are left, else ``waitlisted`` with a
         ``position``; ``pending`` when the event requires approval. 409 ``already_reserved``,
-        ``event_not_open``."""
-        return ReservationOut.of(await ticketing.reserve(actor=principal, event_id=event_id))
+        ``event_not_open``. A repeat with the same ``Idempotency-Key`` returns the first reservation."""
+        reservation = await ticketing.reserve(actor=principal, event_id=event_id, idempotency_key=idempotency_key)
+        return ReservationOut.of(reservation)
 
     @get("/", operation_id="ListEventReservations")
     async def list_for_event(

@@ -51,7 +51,16 @@ class ChatRepository(Protocol):
     async def add_message(self, message: Message) -> Message: ...
 
     async def add_messages(self, messages: list[Message]) -> list[Message]:
-        """Store several messages at once; their ids follow the order of the list."""
+        """Store several messages at once; their ids follow the order of the list.
+
+        Raises an ``ItemRefusedError`` when the database refuses the write because of an item:
+        ``DuplicateKeyError`` (a sender's ``client_id`` is taken in the chat), ``MissingReferenceError``
+        (the sender is gone), ``UnstorableValueError`` (text the database cannot store).
+        """
+        ...
+
+    async def messages_by_client_id(self, chat_id: int, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Message]:
+        """The chat's messages stored under these ``(sender_id, client_id)`` keys, by key."""
         ...
 
     async def get_message(self, message_id: int) -> Message | None: ...

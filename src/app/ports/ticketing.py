@@ -34,7 +34,15 @@ class ReservationRepository(Protocol):
 
     async def add_many(self, reservations: list[Reservation]) -> list[Reservation]:
         """Store new reservations in order (ids follow it); raises ``AlreadyReservedError`` when a
-        user already holds a live reservation of the event."""
+        user already holds a live reservation of the event, and an ``ItemRefusedError`` when the
+        database refuses an item (``MissingReferenceError``: the holder is gone; ``DuplicateKeyError``:
+        the holder's idempotency key is taken for the event)."""
+        ...
+
+    async def by_idempotency_key(
+        self, event_id: int, keys: list[tuple[int, str]]
+    ) -> dict[tuple[int, str], Reservation]:
+        """The event's reservations stored under these ``(user_id, idempotency_key)`` keys, by key."""
         ...
 
     async def get(self, reservation_id: int) -> Reservation | None: ...

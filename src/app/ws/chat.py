@@ -94,6 +94,7 @@ def message_frame(message: Message) -> dict[str, Any]:
         "forwarded_from": message.forwarded_from_id,
         "edited_at": _iso(message.edited_at),
         "deleted": message.deleted,
+        "client_id": message.client_id,
     }
 
 
@@ -161,6 +162,7 @@ class SendFrame(msgspec.Struct, tag="message", tag_field="type", forbid_unknown_
     text: MessageText = ""  # filled from ``message`` when only that is sent
     message: MessageText | None = None  # seed 004 names the text "message"
     reply_to: Id | None = None
+    client_id: str | None = None  # the sender's idempotency key, echoed on the stored message and on errors
 
 
 class TypingFrame(msgspec.Struct, tag="typing", tag_field="type", forbid_unknown_fields=True):
@@ -196,7 +198,7 @@ CLIENT_FRAME_TYPES = frozenset({"message", "typing", "read", "forward", "edit", 
 
 def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
     """Turn a decoded client frame into one of the known frames, or raise the error to answer with."""
-    if "type" not in frame and set(frame) <= {"message", "reply_to"}:
+    if "type" not in frame and set(frame) <= {"message", "reply_to", "client_id"}:
         frame = {**frame, "type": "message"}
     kind = frame.get("type")
     if not isinstance(kind, str) or kind not in CLIENT_FRAME_TYPES:
@@ -210,6 +212,11 @@ def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
             raise MalformedFrameError("A message frame needs a string text (and an integer reply_to, if any).")
         parsed.text = text
     return parsed
+
+
+class MessageNotStoredError(DomainError):
+    code = "message_not_stored"
+    default_detail = "The message could not be stored; send it again."
 
 
 class ChatLiveSocket(LiveSocket):
@@ -332,6 +339,11 @@ async def _welcome(live: ChatLiveSocket, chat: ChatService, actor: Principal, ch
     await live.welcome(frames, last_message_id=welcome.messages[-1].id if welcome.messages else 0)
 
 
+def _refused(error: DomainError, client_id: str | None) -> dict[str, Any]:
+    """The ``error`` frame of a message that was not stored, naming it by its ``client_id``."""
+    return {**error_frame(error), "frame": "message", "client_id": client_id}
+
+
 class _FrameHandler:
     """Client frames of one socket, each one call of the chat service.
 
@@ -349,7 +361,13 @@ class _FrameHandler:
         self._in_flight: list[asyncio.Task[None]] = []  # few at a time; a list is the lightest when idle
 
     async def __call__(self, raw: dict[str, Any]) -> dict[str, Any] | None:
-        frame = parse_client_frame(raw)
+        try:
+            frame = parse_client_frame(raw)
+        except DomainError as error:
+            client_id = raw.get("client_id")
+            if raw.get("type", "message") != "message" or not isinstance(client_id, str):
+                raise
+            return _refused(error, client_id)  # a message frame refused as written: say which one
         if isinstance(frame, SendFrame):
             while self._in_flight and self._in_flight[0].done():
                 self._in_flight.pop(0)
@@ -366,14 +384,21 @@ class _FrameHandler:
             await self._in_flight.pop(0)
 
     async def _post(self, frame: SendFrame) -> None:
+        """Post one message frame; its ``message`` echo reaches the sender with everyone else's. A
+        message that is not stored is answered with an ``error`` frame naming it by ``client_id``."""
         try:
             await self._chat.post_message(
-                actor=self._actor, chat_id=self._chat_id, text=frame.text, reply_to=frame.reply_to
+                actor=self._actor,
+                chat_id=self._chat_id,
+                text=frame.text,
+                reply_to=frame.reply_to,
+                client_id=frame.client_id,
             )
-        except DomainError as error:
-            await self._live.send(error_frame(error))
-        except Exception:  # the socket reads on; the client does not hear of this message again
-            logger.exception("could not post a message to chat %s", self._chat_id)
+        except Exception as error:  # the socket reads on, and the client hears of every message not stored
+            if not isinstance(error, DomainError):
+                logger.exception("could not post a message to chat %s", self._chat_id)
+                error = MessageNotStoredError()
+            await self._live.send(_refused(error, frame.client_id))
 
     async def _other(self, frame: ClientFrame) -> dict[str, Any] | None:
         chat, actor, chat_id = self._chat, self._actor, self._chat_id

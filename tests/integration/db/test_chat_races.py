@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -11,22 +10,14 @@ from sqlalchemy import func, select
 from app.adapters.db.engine import create_session_factory
 from app.adapters.db.models.chat import ChatMemberModel, ChatModel
 from app.adapters.db.uow import SqlUnitOfWorkFactory
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services
 from app.core.chat.errors import MessageDeletedError
 from app.core.chat.service import ChatService
 from app.core.shared.principal import Principal, Role
-from tests.conftest import settings_for, truncate_all
+from app.ports.uow import UnitOfWorkFactory
 from tests.fakes import FakePasswordHasher, FakePresenceTracker, RecordingNotifier
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-@pytest.fixture
-async def services(postgres_url: str) -> AsyncIterator[Services]:
-    await truncate_all(postgres_url)
-    built = build_services(settings_for(postgres_url))
-    yield built
-    await built.engine.dispose()
 
 
 async def _people(services: Services, count: int) -> list[Principal]:
@@ -37,10 +28,10 @@ async def _people(services: Services, count: int) -> list[Principal]:
     return people
 
 
-def _chat(services: Services) -> ChatService:
+def _chat(services: Services, uow: UnitOfWorkFactory | None = None) -> ChatService:
     """The chat service on PostgreSQL, publishing to a recorder (no live sockets here)."""
     return ChatService(
-        uow=SqlUnitOfWorkFactory(create_session_factory(services.engine)),
+        uow=uow or SqlUnitOfWorkFactory(create_session_factory(services.engine)),
         notifier=RecordingNotifier(),
         clock=services.clock,
         hasher=FakePasswordHasher(),

@@ -70,6 +70,7 @@ class MessageOut(Struct):
     edited_at: datetime | None
     deleted: bool
     is_pinned: bool
+    client_id: str | None = None
 
     @classmethod
     def of(cls, message: Message) -> MessageOut:
@@ -86,6 +87,7 @@ class MessageOut(Struct):
             edited_at=message.edited_at,
             deleted=message.deleted,
             is_pinned=message.pinned,
+            client_id=message.client_id,
         )
 
 

@@ -82,6 +82,7 @@ class Message:
     pinned_at: datetime | None = None
     pinned_by: int | None = None
     sender_name: str = ""
+    client_id: str | None = None  # the sender's idempotency key: a repeat returns this message
 
     @property
     def deleted(self) -> bool:

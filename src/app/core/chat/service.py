@@ -56,9 +56,10 @@ from app.core.chat.rules import (
     ensure_not_deleted,
     successor_admin,
 )
-from app.core.shared.batching import KeyedBatcher, Pending
+from app.core.shared.batching import KeyedBatcher, Pending, Repeats
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.errors import DomainError
+from app.core.shared.idempotency import check_key
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal
 from app.ports.chat import ChatRepository
@@ -85,11 +86,16 @@ class SocketWelcome:
 
 @dataclass(frozen=True, slots=True)
 class _Post:
-    """One message waiting for the next batch of its chat (text already cleaned)."""
+    """One message waiting for the next batch of its chat (text and key already checked)."""
 
     actor: Principal
     text: str
     reply_to: int | None
+    client_id: str | None
+
+    @property
+    def key(self) -> tuple[int, str] | None:
+        return (self.actor.user_id, self.client_id) if self.client_id is not None else None
 
 
 class ChatService:
@@ -272,28 +278,44 @@ class ChatService:
         page = rows[:limit]
         return HistoryPage(messages=page, next_before=page[-1].id if len(rows) > limit else None)
 
-    async def post_message(self, *, actor: Principal, chat_id: int, text: str, reply_to: int | None = None) -> Message:
+    async def post_message(
+        self,
+        *,
+        actor: Principal,
+        chat_id: int,
+        text: str,
+        reply_to: int | None = None,
+        client_id: str | None = None,
+    ) -> Message:
         """Members post; a reply answers a message of the same chat. Stored before it is broadcast.
 
-        Messages posted to one chat while a batch of it is being stored are stored together by the
-        next batch (group commit), in the order they were posted.
+        ``client_id`` is the sender's idempotency key: a repeat by the same sender in the same chat
+        returns the first message (a unique key, so concurrent repeats store one). Messages posted to
+        one chat while a batch of it is being stored are stored together by the next batch (group
+        commit), in the order they were posted; each is answered as if it had been alone.
         """
-        return await self._posts.submit(chat_id, _Post(actor=actor, text=clean_text(text), reply_to=reply_to))
+        post = _Post(actor=actor, text=clean_text(text), reply_to=reply_to, client_id=check_key(client_id))
+        return await self._posts.submit(chat_id, post)
 
     async def _post_batch(self, key: Hashable, batch: list[Pending[_Post, Message]]) -> None:
         """Store a batch of messages of one chat in one transaction, then broadcast them in order.
 
-        A message refused by the rules (not a member, bad reply) fails alone; a failing transaction
-        fails its batch only.
+        A message refused by the rules (not a member, bad reply) fails alone; a repeated ``client_id``
+        gets the message stored first. Storage refusing an item raises, and the batcher isolates it.
         """
         chat_id = int(key)  # type: ignore[call-overload]
-        accepted: list[tuple[Pending[_Post, Message], Message]] = []
+        keys = [p.request.key for p in batch if p.request.key is not None]
         async with self._uow() as uow:
+            earlier = await uow.chats.messages_by_client_id(chat_id, keys) if keys else {}
+            repeats: Repeats[tuple[int, str], _Post, Message] = Repeats(earlier)
             seats: dict[int, ChatMember | DomainError] = {}
+            accepted: list[tuple[list[Pending[_Post, Message]], Message]] = []
             for pending in batch:
                 post = pending.request
                 try:
                     me = await self._sender_seat(uow, seats, post.actor, chat_id)
+                    if repeats.answered(post.key, pending):
+                        continue
                     if post.reply_to is not None:
                         original = await uow.chats.get_message(post.reply_to)
                         if original is None or original.chat_id != chat_id:
@@ -308,8 +330,9 @@ class ChatService:
                     reply_to_id=post.reply_to,
                     created_at=self._clock.now(),
                     sender_name=me.display_name,
+                    client_id=post.client_id,
                 )
-                accepted.append((pending, message))
+                accepted.append((repeats.place(post.key, pending), message))
             if not accepted:
                 return
             stored = await uow.chats.add_messages([message for _, message in accepted])
@@ -318,8 +341,9 @@ class ChatService:
                 await uow.chats.advance_read(chat_id, user_id, message_id)
             await uow.commit()
         await self._notifier.publish(*(MessagePosted(message=message) for message in stored))
-        for (pending, _), message in zip(accepted, stored, strict=True):
-            pending.resolve(message)
+        for (pendings, _), message in zip(accepted, stored, strict=True):
+            for pending in pendings:
+                pending.resolve(message)
 
     async def _sender_seat(
         self, uow: UnitOfWork, seats: dict[int, ChatMember | DomainError], actor: Principal, chat_id: int

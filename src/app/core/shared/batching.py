@@ -5,18 +5,29 @@ behind one another, each paying a whole transaction (and, for reservations, a ro
 requests that arrive while a batch is being served wait together and are served, in arrival order, by
 the next batch: one transaction for all of them. Uncontended requests form batches of one.
 
-Arrival order is the order of ``submit`` calls: a request is queued before ``submit`` first yields."""
+Arrival order is the order of ``submit`` calls: a request is queued before ``submit`` first yields.
+
+Batches are invisible to their members: when storage refuses a batch because of one of its items (an
+``ItemRefusedError``), the batch is split in two and each half is served again, in order, each in its
+own transaction, until the item at fault is alone and gets the error by itself; every other request
+is stored and answered as if it had been alone. The common case pays nothing for this: a batch that
+stores cleanly runs once. A batch of one that is refused is served once more on its own before the
+error stands, so a request that lost a race (a concurrent write of the same idempotency key) is
+answered from what the winner stored."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from app.core.shared.errors import ItemRefusedError
+
 Req = TypeVar("Req")
 Res = TypeVar("Res")
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass(slots=True)
@@ -40,7 +51,9 @@ BatchHandler = Callable[[Hashable, list[Pending[Req, Res]]], Awaitable[None]]
 
 class KeyedBatcher(Generic[Req, Res]):
     """Per key, at most one batch is served at a time; ``handle`` must resolve or fail every request
-    of its batch (any it leaves, or all when it raises, get the error)."""
+    of its batch (any it leaves, or all when it raises, get the error). ``handle`` resolves requests
+    only after its transaction committed, so a batch it raises from may be served again (without the
+    requests it already answered)."""
 
     def __init__(self, handle: BatchHandler[Req, Res], *, max_batch: int = 500) -> None:
         self._handle, self._max_batch = handle, max_batch
@@ -60,7 +73,7 @@ class KeyedBatcher(Generic[Req, Res]):
             while queue:
                 batch = [queue.popleft() for _ in range(min(len(queue), self._max_batch))]
                 try:
-                    await self._handle(key, batch)
+                    await self._isolate(key, batch, rerun=False)
                 except BaseException as error:
                     for pending in batch:
                         pending.fail(error)
@@ -77,3 +90,48 @@ class KeyedBatcher(Generic[Req, Res]):
                 for pending in queue:
                     pending.fail(RuntimeError("The batch queue stopped."))
                 del self._queues[key]
+
+    async def _isolate(self, key: Hashable, batch: list[Pending[Req, Res]], *, rerun: bool) -> None:
+        """Serve ``batch``; when storage refuses one of its items, serve its halves again until the
+        item at fault is alone (``rerun``: this batch is such a half, served after a refusal)."""
+        try:
+            await self._handle(key, batch)
+        except ItemRefusedError as error:
+            waiting = [pending for pending in batch if not pending.future.done()]
+            if len(waiting) > 1:
+                middle = len(waiting) // 2
+                await self._isolate(key, waiting[:middle], rerun=True)
+                await self._isolate(key, waiting[middle:], rerun=True)
+            elif waiting and not rerun:
+                await self._isolate(key, waiting, rerun=True)
+            else:
+                for pending in waiting:
+                    pending.fail(error)
+
+
+class Repeats(Generic[Key, Req, Res]):
+    """The requests of one batch that repeat an idempotency key get the first request's result:
+    the one stored before the batch (``stored``), or the one first placed in this batch."""
+
+    def __init__(self, stored: Mapping[Key, Res]) -> None:
+        self._stored = stored
+        self._placed: dict[Key, list[Pending[Req, Res]]] = {}
+
+    def answered(self, key: Key | None, pending: Pending[Req, Res]) -> bool:
+        """True when ``pending`` repeats a key: it is answered now, or with the request placed first."""
+        if key is None:
+            return False
+        if key in self._stored:
+            pending.resolve(self._stored[key])
+            return True
+        if key in self._placed:
+            self._placed[key].append(pending)
+            return True
+        return False
+
+    def place(self, key: Key | None, pending: Pending[Req, Res]) -> list[Pending[Req, Res]]:
+        """The requests to answer with ``pending``'s result: itself, and the repeats that follow it."""
+        group = [pending]
+        if key is not None:
+            self._placed[key] = group
+        return group

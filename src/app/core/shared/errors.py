@@ -100,3 +100,39 @@ class UnavailableError(DomainError):
     def __init__(self, detail: str | None = None, *, retry_after: int = 5) -> None:
         super().__init__(detail)
         self.retry_after = max(1, retry_after)
+
+
+class ItemRefusedError(DomainError):
+    """Storage refused one item of a write (raised by adapters). A batch that fails this way is served
+    again in parts until the item at fault is alone (see ``core/shared/batching.py``)."""
+
+    code = "item_refused"
+    default_detail = "The item could not be stored."
+
+
+class UnstorableValueError(ItemRefusedError, InvalidInputError):
+    """A value the database cannot store (for example text it rejects)."""
+
+    code = "unstorable_value"
+    default_detail = "The input holds a value that cannot be stored."
+
+
+class MissingReferenceError(ItemRefusedError, RuleViolationError):
+    """A row the item refers to was removed meanwhile (a foreign key failed)."""
+
+    code = "reference_gone"
+    default_detail = "Something this request refers to no longer exists."
+
+
+class DuplicateKeyError(ItemRefusedError, RuleViolationError):
+    """The item's idempotency key was stored by a concurrent request first."""
+
+    code = "duplicate_idempotency_key"
+    default_detail = "A request with this idempotency key was stored at the same time."
+
+
+class AccountGoneError(NotAuthenticatedError):
+    """The caller's account no longer exists (its token may still be valid for a while)."""
+
+    code = "account_gone"
+    default_detail = "The account of these credentials no longer exists."

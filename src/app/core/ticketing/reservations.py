@@ -42,6 +42,7 @@ class Reservation:
     confirmed_at: datetime | None = None
     cancelled_at: datetime | None = None
     checked_in_at: datetime | None = None
+    idempotency_key: str | None = None  # the holder's key: a repeat of the reservation returns this one
     ticket_secret: str | None = None  # shown to the holder of a confirmed reservation; never stored
 
     @property
@@ -98,11 +99,18 @@ class Tally:
         return replace(self, **counts)
 
 
-def place(event: Event, tally: Tally, *, user_id: int, nonce: str, now: datetime) -> Reservation:
+def place(
+    event: Event, tally: Tally, *, user_id: int, nonce: str, now: datetime, idempotency_key: str | None = None
+) -> Reservation:
     """A new reservation: pending under approval, confirmed while spots are left, else waitlisted last."""
     event.ensure_open()
     reservation = Reservation(
-        event_id=event.id, user_id=user_id, ticket_nonce=nonce, status=ReservationStatus.PENDING, created_at=now
+        event_id=event.id,
+        user_id=user_id,
+        ticket_nonce=nonce,
+        status=ReservationStatus.PENDING,
+        created_at=now,
+        idempotency_key=idempotency_key,
     )
     if event.requires_approval:
         return reservation

@@ -10,9 +10,10 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from app.core.shared.batching import KeyedBatcher, Pending
+from app.core.shared.batching import KeyedBatcher, Pending, Repeats
 from app.core.shared.domain_events import DomainEvent
-from app.core.shared.errors import DomainError
+from app.core.shared.errors import AccountGoneError, DomainError
+from app.core.shared.idempotency import check_key
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal
 from app.core.ticketing.checkin import check_in as admit
@@ -73,6 +74,18 @@ class TicketInspection:
     holder: Holder
 
 
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """One reservation waiting for the next batch of its event (key already checked)."""
+
+    actor: Principal
+    idempotency_key: str | None
+
+    @property
+    def key(self) -> tuple[int, str] | None:
+        return (self.actor.user_id, self.idempotency_key) if self.idempotency_key is not None else None
+
+
 @dataclass(slots=True)
 class _Outcome:
     """What a use case leaves to do after its commit."""
@@ -96,7 +109,7 @@ class TicketingService:
     ) -> None:
         self._uow, self._notifier, self._mailer, self._clock = uow, notifier, mailer, clock
         self._signer, self._renderer = signer, renderer
-        self._reservations: KeyedBatcher[Principal, Reservation] = KeyedBatcher(self._reserve_batch)
+        self._reservations: KeyedBatcher[_Request, Reservation] = KeyedBatcher(self._reserve_batch)
         self._stamps = itertools.count(1)
         self._published_stamps: dict[int, int] = {}
 
@@ -226,47 +239,68 @@ class TicketingService:
 
     # Reservations
 
-    async def reserve(self, *, actor: Principal, event_id: int) -> Reservation:
+    async def reserve(self, *, actor: Principal, event_id: int, idempotency_key: str | None = None) -> Reservation:
         """Reserve a spot. Rules: the event is published and not started (``event_not_open``); one
         live reservation per user and event (``already_reserved``); confirmed while spots are left,
-        else waitlisted last, in arrival order; pending when the event requires approval.
+        else waitlisted last, in arrival order; pending when the event requires approval; the
+        holder's account still exists (``account_gone``). A repeat with the same ``idempotency_key``
+        by the same user returns the first reservation (a unique key, so concurrent repeats store one).
 
         Concurrent reservations of one event are served in batches (one transaction under the
-        event's lock for every request that arrived meanwhile), in arrival order."""
-        return self._reveal(await self._reservations.submit(event_id, actor))
+        event's lock for every request that arrived meanwhile), in arrival order; each is answered
+        as if it had been alone."""
+        request = _Request(actor=actor, idempotency_key=check_key(idempotency_key))
+        return self._reveal(await self._reservations.submit(event_id, request))
 
-    async def _reserve_batch(self, event_id: Hashable, batch: list[Pending[Principal, Reservation]]) -> None:
-        """Place a batch of reservations of one event, in order, in one transaction."""
+    async def _reserve_batch(self, event_id: Hashable, batch: list[Pending[_Request, Reservation]]) -> None:
+        """Place a batch of reservations of one event, in order, in one transaction. Storage refusing
+        an item raises, and the batcher isolates it."""
         assert isinstance(event_id, int)
         now = self._clock.now()
-        placed: list[tuple[Pending[Principal, Reservation], Reservation]] = []
+        placed: list[tuple[list[Pending[_Request, Reservation]], Reservation]] = []
+        user_ids = sorted({p.request.actor.user_id for p in batch})
+        keys = [p.request.key for p in batch if p.request.key is not None]
         async with self._uow() as uow:
             event = await uow.events.get_for_update(event_id)
             if event is None:
                 raise EventNotFoundError()
-            holders = await uow.reservations.live_holders(event.id, [p.request.user_id for p in batch])
+            earlier = await uow.reservations.by_idempotency_key(event.id, keys) if keys else {}
+            repeats: Repeats[tuple[int, str], _Request, Reservation] = Repeats(earlier)
+            existing = {user.id for user in await uow.users.get_many(user_ids)}
+            holders = await uow.reservations.live_holders(event.id, user_ids)
             tally = await uow.reservations.tally(event.id)
             for pending in batch:
+                request, user_id = pending.request, pending.request.actor.user_id
                 try:
-                    event.ensure_visible_to(pending.request)
-                    if pending.request.user_id in holders:
+                    event.ensure_visible_to(request.actor)
+                    if user_id not in existing:
+                        raise AccountGoneError()
+                    if repeats.answered(request.key, pending):
+                        continue
+                    if user_id in holders:
                         raise AlreadyReservedError()
                     reservation = place(
-                        event, tally, user_id=pending.request.user_id, nonce=secrets.token_urlsafe(12), now=now
+                        event,
+                        tally,
+                        user_id=user_id,
+                        nonce=secrets.token_urlsafe(12),
+                        now=now,
+                        idempotency_key=request.idempotency_key,
                     )
                 except DomainError as error:
                     pending.fail(error)
                     continue
-                holders.add(pending.request.user_id)
+                holders.add(user_id)
                 tally = tally.moved(None, reservation.status)
-                placed.append((pending, reservation))
+                placed.append((repeats.place(request.key, pending), reservation))
             stored = await uow.reservations.add_many([reservation for _, reservation in placed])
             metrics = self._metrics_changed(event, tally)
             await uow.commit()
         if stored:
             await self._publish(metrics)
-        for (pending, _), reservation in zip(placed, stored, strict=True):
-            pending.resolve(reservation)
+        for (pendings, _), reservation in zip(placed, stored, strict=True):
+            for pending in pendings:
+                pending.resolve(replace(reservation))
         confirmed = [r for r in stored if r.status is ReservationStatus.CONFIRMED]
         await self._after_commit(_Outcome(events=[], confirmed=confirmed), event=event)
 

@@ -59,8 +59,11 @@ class MessageModel(BigIntAuditBase):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     pinned_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     pinned_by: Mapped[int | None] = mapped_column(BigInteger)
+    # The sender's idempotency key: one message per chat, sender and key.
+    client_id: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
+        Index("uq_messages_client_id", "chat_id", "sender_id", "client_id", unique=True),
         # History pages and unread counts are range scans of this index, whatever the chat's size.
         Index("ix_messages_chat_id_id", "chat_id", "id"),
         Index(

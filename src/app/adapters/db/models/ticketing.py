@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.base import BigIntAuditBase
@@ -51,11 +61,14 @@ class ReservationModel(BigIntAuditBase):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # The holder's idempotency key: one reservation per event, holder and key.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         CheckConstraint(
             "status IN ('pending', 'confirmed', 'waitlisted', 'rejected', 'cancelled')", name="status_known"
         ),
+        Index("uq_reservations_idempotency_key", "event_id", "user_id", "idempotency_key", unique=True),
         CheckConstraint("(status = 'waitlisted') = (position IS NOT NULL)", name="position_iff_waitlisted"),
         CheckConstraint("checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"),
         Index(

@@ -13,16 +13,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.adapters.db.errors import translate_integrity_error
+from app.adapters.db.errors import translate_integrity_error, translate_refusal
 from app.adapters.db.models.accounts import UserModel
 from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
 from app.core.chat.errors import AlreadyMemberError, PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, Message, RoomSummary
+from app.core.shared.errors import DuplicateKeyError
 from app.core.shared.paging import Page, PageRequest
 
+_MESSAGE_CONSTRAINTS = {
+    "uq_messages_client_id": DuplicateKeyError,
+    "messages.chat_id, messages.sender_id, messages.client_id": DuplicateKeyError,
+}
 _CHAT_CONSTRAINTS = {
     "uq_chats_private_pair": PrivateChatExistsError,
     "chats.pair_key": PrivateChatExistsError,
@@ -72,6 +77,7 @@ def message_from_row(row: MessageModel, sender_name: str | None) -> Message:
         pinned_at=row.pinned_at,
         pinned_by=row.pinned_by,
         sender_name=sender_name or "",
+        client_id=row.client_id,
     )
 
 
@@ -271,6 +277,7 @@ class SqlChatRepository:
                 text=message.text,
                 reply_to_id=message.reply_to_id,
                 forwarded_from_id=message.forwarded_from_id,
+                client_id=message.client_id,
             )
             for message in messages
         ]
@@ -278,8 +285,25 @@ class SqlChatRepository:
             if message.created_at is not None:
                 row.created_at = message.created_at
         self._session.add_all(rows)  # one flush: one multi-row INSERT … RETURNING, ids in list order
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except DBAPIError as error:
+            translate_refusal(error, _MESSAGE_CONSTRAINTS)
+            raise
         return [message_from_row(row, message.sender_name) for row, message in zip(rows, messages, strict=True)]
+
+    async def messages_by_client_id(self, chat_id: int, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Message]:
+        if not keys:
+            return {}
+        wanted = set(keys)
+        rows = await self._session.execute(
+            _messages().where(
+                MessageModel.chat_id == chat_id,
+                MessageModel.client_id.in_(sorted({client_id for _, client_id in wanted})),
+            )
+        )
+        found = (message_from_row(row, name) for row, name in rows)
+        return {key: m for m in found if (key := (m.sender_id, m.client_id or "")) in wanted}
 
     async def get_message(self, message_id: int) -> Message | None:
         found = (await self._session.execute(_messages().where(MessageModel.id == message_id))).first()

@@ -10,11 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, event, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.adapters.db.errors import translate_integrity_error
+from app.adapters.db.errors import translate_refusal
 from app.adapters.db.models.ticketing import EventModel, ReservationModel
+from app.core.shared.errors import DuplicateKeyError
 from app.core.shared.paging import Page, PageRequest
 from app.core.ticketing.errors import AlreadyReservedError
 from app.core.ticketing.model import Event, EventFilter, EventStatus
@@ -22,6 +23,8 @@ from app.core.ticketing.reservations import LIVE_STATUSES, Reservation, Reservat
 
 _RESERVATION_CONSTRAINTS = {
     "uq_reservations_live_user_event": AlreadyReservedError,
+    "uq_reservations_idempotency_key": DuplicateKeyError,
+    "reservations.event_id, reservations.user_id, reservations.idempotency_key": DuplicateKeyError,
     "reservations.event_id, reservations.user_id": AlreadyReservedError,
 }
 _LIVE = [status.value for status in LIVE_STATUSES]
@@ -47,6 +50,7 @@ _RESERVATION_FIELDS = (
     "confirmed_at",
     "cancelled_at",
     "checked_in_at",
+    "idempotency_key",
 )
 
 
@@ -201,8 +205,8 @@ class SqlReservationRepository:
         self._session.add_all(rows)
         try:
             await self._session.flush()
-        except IntegrityError as error:
-            translate_integrity_error(error, _RESERVATION_CONSTRAINTS)
+        except DBAPIError as error:
+            translate_refusal(error, _RESERVATION_CONSTRAINTS)
             raise
         return [reservation_from_row(row) for row in rows]
 
@@ -218,6 +222,22 @@ class SqlReservationRepository:
             .execution_options(populate_existing=True)
         )
         return reservation_from_row(row) if row else None
+
+    async def by_idempotency_key(
+        self, event_id: int, keys: list[tuple[int, str]]
+    ) -> dict[tuple[int, str], Reservation]:
+        if not keys:
+            return {}
+        wanted = set(keys)
+        rows = await self._session.scalars(
+            select(ReservationModel).where(
+                ReservationModel.event_id == event_id,
+                ReservationModel.user_id.in_(sorted({user_id for user_id, _ in wanted})),
+                ReservationModel.idempotency_key.in_(sorted({key for _, key in wanted})),
+            )
+        )
+        found = (reservation_from_row(row) for row in rows)
+        return {key: r for r in found if (key := (r.user_id, r.idempotency_key or "")) in wanted}
 
     async def live_holders(self, event_id: int, user_ids: list[int]) -> set[int]:
         if not user_ids:
