@@ -162,6 +162,8 @@ class AccountsService:
                 await uow.users.update(user)
             pair = await self._issue_pair(uow, user, family=secrets.token_urlsafe(16))
             await uow.commit()
+            await self._load_ended_sessions(uow, user)
+        await self._cache.put(user)  # the login's first requests are then served from the cache
         return pair
 
     async def refresh(self, *, refresh_token: str) -> TokenPair:
@@ -366,10 +368,14 @@ class AccountsService:
             user = await uow.users.get(user_id)
             if user is None:
                 return None
-            since = self._clock.now() - self._policy.access_ttl - timedelta(minutes=1)
-            user.ended_sessions = await uow.refresh_tokens.families_revoked_since(user_id, since)
+            await self._load_ended_sessions(uow, user)
         await self._cache.put(user)
         return user
+
+    async def _load_ended_sessions(self, uow: UnitOfWork, user: User) -> None:
+        """Attach the logins of ``user`` ended within an access token's lifetime (what the cache keeps)."""
+        since = self._clock.now() - self._policy.access_ttl - timedelta(minutes=1)
+        user.ended_sessions = await uow.refresh_tokens.families_revoked_since(user.id, since)
 
     @staticmethod
     async def _lock_for_admin_change(uow: UnitOfWork, user_id: int, *, keeps_admin: bool) -> User:

@@ -241,3 +241,14 @@ async def test_request_limits_count_each_subject_and_action_apart() -> None:
 )
 def test_a_frame_rate_becomes_the_nearest_fixed_window(rate: float, burst: int, limit: Limit) -> None:
     assert Limit.of_rate(rate, burst) == limit
+
+
+async def test_the_first_request_after_a_login_is_served_from_the_cache_when_the_login_cached_the_user() -> None:
+    world = a_world()
+    accounts = an_accounts_service(world)
+    ann = await _ann(accounts)
+    access, _ = await _login(accounts)
+    units = len(world.uow.units)
+
+    assert (await accounts.authenticate(access)).user_id == ann.id
+    assert len(world.uow.units) == units  # no unit of work: the login left the user in the cache
