@@ -71,7 +71,7 @@ from app.api.auth import provide_optional_principal, provide_principal
 from app.api.bounds import BoundedRequest, PathIdBounds
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.hosts import AllowedHosts
-from app.api.limits import rate_limit_guard
+from app.api.limits import ACCOUNTS_STATE, LIMITS_STATE
 from app.api.proxies import TrustedProxies
 from app.api.security_headers import add_nosniff
 from app.core.accounts.service import AccountPolicy, AccountsService
@@ -422,7 +422,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             PathIdBounds,
         ],
         request_class=BoundedRequest,
-        guards=[rate_limit_guard(services.limits, services.accounts)],
         before_send=[add_nosniff],
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
@@ -430,7 +429,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             disable_stack_trace={400, 401, 403, 404, 405, 409, 413, 429},
         ),
         debug=False,
-        state=State({"services": services}),
+        state=State({"services": services, LIMITS_STATE: services.limits, ACCOUNTS_STATE: services.accounts}),
     )
 
 

@@ -13,6 +13,7 @@ from msgspec import UNSET
 
 from app.api.auth import client_key
 from app.api.bounds import text_query
+from app.api.limits import limited
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.accounts import (
     ProfileOut,
@@ -27,6 +28,7 @@ from app.api.schemas.accounts import (
     UserOut,
 )
 from app.core.accounts.service import AccountsService
+from app.core.limits import Action
 from app.core.shared.principal import Principal, Role
 
 Search = Annotated[str | None, text_query("Matches e-mail or name.")]
@@ -36,7 +38,7 @@ class UserController(Controller):
     path = "/api/users"
     tags = ["accounts"]
 
-    @post("/", operation_id="RegisterUser")
+    @post("/", operation_id="RegisterUser", guards=[limited(Action.REGISTER)])
     async def register(self, data: JSONBody[UserCreate], accounts: NamedDependency[AccountsService]) -> UserOut:
         """Register. ``role`` is ``member`` (default) or ``chief``. With e-mail activation on, the
         account is inactive until the e-mailed link is opened. Limited per client address (429)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -12,7 +12,7 @@ from app.core.accounts.errors import TokenMissingError
 from app.core.accounts.service import AccountsService
 from app.core.shared.principal import Principal
 
-_PRINCIPAL = "muster.principal"  # the caller, once authenticated for this request (scope state)
+_PRINCIPAL = "muster.principal"  # the caller, once authenticated for this request (a scope key)
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -28,14 +28,14 @@ async def authenticated(connection: ASGIConnection[Any, Any, Any, Any], accounts
 
     Raises a ``NotAuthenticatedError`` (401 with a ``code``) for a missing, bad or dead token.
     """
-    known = connection.state.get(_PRINCIPAL)
+    scope = cast(dict[str, Any], connection.scope)  # kept in the scope itself: cheaper than ``state``
+    known = scope.get(_PRINCIPAL)
     if isinstance(known, Principal):
         return known
     token = bearer_token(connection.headers.get("authorization"))
     if token is None:
         raise TokenMissingError()
-    principal = await accounts.authenticate(token)
-    connection.state[_PRINCIPAL] = principal
+    principal = scope[_PRINCIPAL] = await accounts.authenticate(token)
     return principal
 
 

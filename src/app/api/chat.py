@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.api.bounds import id_query, text_query
 from app.api.idempotency import IdempotencyKey
+from app.api.limits import limited
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.chat import (
     ChatCreate,
@@ -34,6 +35,7 @@ from app.api.schemas.chat import (
 )
 from app.core.chat.model import ChatSummary
 from app.core.chat.service import ChatService
+from app.core.limits import Action
 from app.core.shared.paging import Page
 from app.core.shared.principal import Principal
 
@@ -48,7 +50,7 @@ class ChatController(Controller):
     path = "/api/chats"
     tags = ["chat"]
 
-    @post("/", operation_id="CreateChat")
+    @post("/", operation_id="CreateChat", guards=[limited(Action.CREATE_CHAT)])
     async def create(
         self, data: JSONBody[ChatCreate], principal: NamedDependency[Principal], chat: NamedDependency[ChatService]
     ) -> Response[ChatOut]:
@@ -133,7 +135,7 @@ class ChatController(Controller):
         page = await chat.history(actor=principal, chat_id=chat_id, before=before, limit=limit)
         return HistoryOut(results=[MessageOut.of(m) for m in page.messages], next_before=page.next_before)
 
-    @post("/{chat_id:int}/messages/", operation_id="PostMessage")
+    @post("/{chat_id:int}/messages/", operation_id="PostMessage", guards=[limited(Action.POST_MESSAGE)])
     async def post_message(
         self,
         chat_id: FromPath[int],
@@ -225,7 +227,7 @@ class MessageController(Controller):
         """The author or a group admin deletes a message; a tombstone (``deleted: true``, no text) stays."""
         await chat.delete_message(actor=principal, message_id=message_id)
 
-    @post("/{message_id:int}/forward/", operation_id="ForwardMessage")
+    @post("/{message_id:int}/forward/", operation_id="ForwardMessage", guards=[limited(Action.POST_MESSAGE)])
     async def forward(
         self,
         message_id: FromPath[int],

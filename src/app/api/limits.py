@@ -1,8 +1,8 @@
-"""Per-address and per-account limits on the operations that create things, in one guard."""
+"""Per-address and per-account limits on the operations that create things: one guard factory,
+put on each limited route, so the routes without a limit pay nothing for it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -13,29 +13,22 @@ from app.api.auth import authenticated, client_key
 from app.core.accounts.service import AccountsService
 from app.core.limits import Action, RequestLimits
 
-# Operations (by their OpenAPI operation id) and the budget each one spends.
-LIMITED_OPERATIONS: Mapping[str, Action] = {
-    "RegisterUser": Action.REGISTER,
-    "CreateChat": Action.CREATE_CHAT,
-    "PostMessage": Action.POST_MESSAGE,
-    "ForwardMessage": Action.POST_MESSAGE,
-}
+# Where the composition root leaves what the guards need (app state: guards get no dependencies).
+LIMITS_STATE = "request_limits"
+ACCOUNTS_STATE = "accounts"
 
 
-def rate_limit_guard(
-    limits: RequestLimits, accounts: AccountsService, operations: Mapping[str, Action] = LIMITED_OPERATIONS
-) -> Guard:
-    """A guard for the whole app: a limited operation counts against the client's address and,
-    when its budget has a per-account part, the caller's account (429 ``rate_limited`` with
+def limited(action: Action) -> Guard:
+    """A route guard: the request counts against ``action``'s budget for the client's address and,
+    when the budget has a per-account part, the caller's account (429 ``rate_limited`` with
     Retry-After beyond). The caller is authenticated first, so a bad token is still a 401."""
 
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-        operation_id = getattr(handler, "operation_id", None)
-        action = operations.get(operation_id) if isinstance(operation_id, str) else None
-        if action is None:
-            return
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        state = connection.app.state
+        limits: RequestLimits = state[LIMITS_STATE]
         account = None
         if limits.budget(action).account is not None:
+            accounts: AccountsService = state[ACCOUNTS_STATE]
             account = (await authenticated(connection, accounts)).user_id
         await limits.hit(action, address=client_key(connection), account=account)
 

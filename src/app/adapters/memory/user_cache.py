@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import time
 from collections import OrderedDict
 from dataclasses import replace
@@ -26,7 +25,7 @@ class MemoryUserCache:
         if entry is None or entry[1] is None:
             return None
         self._entries.move_to_end(user_id)
-        return copy.copy(entry[1])
+        return replace(entry[1])  # a copy: callers may change what they get
 
     async def put(self, user: User) -> None:
         if self._live(user.id) is not None:
