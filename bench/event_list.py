@@ -34,7 +34,7 @@ from app.adapters.db.engine import async_url, is_sqlite
 from app.adapters.db.migrations import upgrade
 from app.bootstrap import build_services
 from app.core.shared.paging import PageRequest
-from app.core.ticketing.listing import event_query
+from app.core.event_directory.listing import event_query
 from app.settings import Settings
 from bench.harness import BENCH_SECRET
 

@@ -25,6 +25,7 @@ from app.core.chat.errors import AlreadyMemberError as AlreadyChatMemberError
 from app.core.chat.errors import PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, Message, RoomSummary
 from app.core.chat.presence import PresenceLedger
+from app.core.event_directory.listing import EventOrdering, EventQuery
 from app.core.expeditions.errors import AlreadyInvitedError
 from app.core.expeditions.model import Expedition, ExpeditionStatus
 from app.core.images.model import InspectedImage, NotAnImageError
@@ -34,9 +35,9 @@ from app.core.organizations.model import MemberCard, Organization, OrganizationC
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.errors import DuplicateKeyError, MissingReferenceError, UnstorableValueError
 from app.core.shared.paging import Page, PageRequest
+from app.core.shared.people import Person
 from app.core.shared.principal import Role
 from app.core.ticketing.errors import AlreadyReservedError, InvalidTicketError
-from app.core.ticketing.listing import EventOrdering, EventQuery
 from app.core.ticketing.model import Event, EventFilter, EventStatus
 from app.core.ticketing.reservations import LIVE_STATUSES, Reservation, ReservationStatus, Tally
 from app.core.ticketing.tickets import TicketClaim, TicketDocument
@@ -127,6 +128,21 @@ class InMemoryUserRepository:
         return Page(items=[replace(u) for u in window], total=len(users), request=page)
 
 
+class InMemoryUserDirectory:
+    """People read from the fake store's users."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def get(self, user_id: int) -> Person | None:
+        found = await self.get_many([user_id])
+        return found[0] if found else None
+
+    async def get_many(self, user_ids: list[int]) -> list[Person]:
+        users = [self._store.users[i] for i in user_ids if i in self._store.users]
+        return [Person(id=u.id, name=u.name, email=u.email, is_active=u.is_active) for u in users]
+
+
 class InMemoryRefreshTokenRepository:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -213,6 +229,7 @@ class FakeUnitOfWork:
         self._working = copy.deepcopy(self._committed_store)
         self._working.ids = self._committed_store.ids
         self.users = InMemoryUserRepository(self._working)
+        self.people = InMemoryUserDirectory(self._working)
         self.refresh_tokens = InMemoryRefreshTokenRepository(self._working)
         self.chats = InMemoryChatRepository(self._working)
         self.expeditions = InMemoryExpeditionRepository(self._working)

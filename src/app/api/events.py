@@ -16,9 +16,9 @@ from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.event_directory import EventDetailOut, new_event
 from app.api.schemas.jobs import JobOut
 from app.api.schemas.ticketing import EventCreate, EventOut, EventUpdate, MetricsOut
+from app.core.event_directory.listing import event_query
 from app.core.event_directory.service import EventDirectoryService
 from app.core.shared.principal import Principal
-from app.core.ticketing.listing import event_query
 from app.core.ticketing.model import EventChanges
 from app.core.ticketing.service import TicketingService
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -9,6 +10,8 @@ from app.core.shared.paging import Page, PageRequest
 from app.core.ticketing.model import Event, EventFilter
 from app.core.ticketing.reservations import Reservation, ReservationStatus, Tally
 from app.core.ticketing.tickets import TicketClaim, TicketDocument
+from app.ports.uow import Transaction
+from app.ports.users import UserDirectory
 
 
 class EventRepository(Protocol):
@@ -94,3 +97,34 @@ class TicketRenderer(Protocol):
     media_type: str
 
     async def render(self, ticket: TicketDocument) -> bytes: ...
+
+
+class EventOrganizers(Protocol):
+    """Which organizations organize an event (the event directory's table, written with the event)."""
+
+    async def set_organizations(self, event_id: int, organization_ids: Sequence[int]) -> None:
+        """Make exactly these organizations the event's organizers."""
+        ...
+
+    async def known_organization_ids(self, organization_ids: Sequence[int]) -> set[int]:
+        """Which of these ids name an existing organization."""
+        ...
+
+
+class TicketingUnitOfWork(Transaction, Protocol):
+    """What the ticketing use cases see in one transaction."""
+
+    @property
+    def events(self) -> EventRepository: ...
+
+    @property
+    def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def event_directory(self) -> EventOrganizers: ...
+
+    @property
+    def people(self) -> UserDirectory: ...
+
+
+TicketingUnitOfWorkFactory = Callable[[], TicketingUnitOfWork]

@@ -1,4 +1,5 @@
-"""The SQL unit of work: one session, one transaction, every repository bound to it."""
+"""The SQL unit of work: one session, one transaction, every repository bound to it. It implements
+every context's unit-of-work protocol (``AccountsUnitOfWork``, ``TicketingUnitOfWork``...)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserRepository
+from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserDirectory, SqlUserRepository
 from app.adapters.db.repositories.chat import SqlChatRepository
 from app.adapters.db.repositories.event_directory import SqlEventDirectoryRepository
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
@@ -19,6 +20,7 @@ from app.ports.event_directory import EventDirectoryRepository
 from app.ports.expeditions import ExpeditionRepository
 from app.ports.organizations import OrganizationRepository
 from app.ports.ticketing import EventRepository, ReservationRepository
+from app.ports.users import UserDirectory
 
 
 class SqlUnitOfWork:
@@ -33,6 +35,7 @@ class SqlUnitOfWork:
     organizations: OrganizationRepository
     chats: ChatRepository
     event_directory: EventDirectoryRepository
+    people: UserDirectory
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -47,6 +50,7 @@ class SqlUnitOfWork:
         self.organizations = SqlOrganizationRepository(session)
         self.chats = SqlChatRepository(session)
         self.event_directory = SqlEventDirectoryRepository(session)
+        self.people = SqlUserDirectory(session)
         return self
 
     async def __aexit__(

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from app.api.schemas.fields import PLAIN_TEXT, Id, RequestBody
+from app.core.event_directory.organizers import MAX_ORGANIZERS
 from app.core.ticketing.metrics import EventMetrics, EventOverview
 from app.core.ticketing.model import MAX_CAPACITY, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, Event
-from app.core.ticketing.organizers import MAX_ORGANIZERS
 from app.core.ticketing.reservations import HeldReservation, Holder, Reservation
 from app.core.ticketing.service import TicketInspection
 

@@ -38,11 +38,11 @@ from app.core.accounts.model import (
 from app.core.limits import Action, RequestLimits
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
+from app.ports.accounts import AccountsUnitOfWork, AccountsUnitOfWorkFactory
 from app.ports.cache import UserCache
 from app.ports.clock import Clock
 from app.ports.mailer import Mail, Mailer
 from app.ports.security import PasswordHasher, TokenSigner
-from app.ports.uow import UnitOfWork, UnitOfWorkFactory
 
 _UNSET = object()  # "not given" for PATCH fields where None means "clear"
 
@@ -72,7 +72,7 @@ class AccountsService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: AccountsUnitOfWorkFactory,
         hasher: PasswordHasher,
         signer: TokenSigner,
         mailer: Mailer,
@@ -372,7 +372,7 @@ class AccountsService:
         return user
 
     @staticmethod
-    async def _lock_for_admin_change(uow: UnitOfWork, user_id: int, *, keeps_admin: bool) -> User:
+    async def _lock_for_admin_change(uow: AccountsUnitOfWork, user_id: int, *, keeps_admin: bool) -> User:
         """Lock the active admins, then the user; refuse a change that would leave no active admin.
 
         The admins are locked first, in id order, so two admins demoting each other queue up
@@ -406,7 +406,7 @@ class AccountsService:
         async with self._uow() as uow:
             return await uow.users.get_many(user_ids)
 
-    async def _issue_pair(self, uow: UnitOfWork, user: User, *, family: str) -> TokenPair:
+    async def _issue_pair(self, uow: AccountsUnitOfWork, user: User, *, family: str) -> TokenPair:
         now = self._clock.now()
         jti = secrets.token_urlsafe(16)
         refresh = TokenClaims(

@@ -9,19 +9,19 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from app.core.event_directory.listing import EventQuery
 from app.core.event_directory.model import EventDetail, NewEvent
+from app.core.event_directory.organizers import ensure_organizations_exist
 from app.core.images.model import StoredImage
 from app.core.images.service import ImageService
 from app.core.jobs.model import Job
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
 from app.core.ticketing.errors import EventNotEditableError, EventNotFoundError
-from app.core.ticketing.listing import EventQuery
 from app.core.ticketing.model import Event, EventChanges, EventStatus, check_event_fields, ensure_organizer
-from app.core.ticketing.organizers import ensure_organizations_exist
 from app.core.ticketing.service import TicketingService
+from app.ports.event_directory import EventDirectoryUnitOfWork, EventDirectoryUnitOfWorkFactory
 from app.ports.jobs import JobPayload, JobQueue
-from app.ports.uow import UnitOfWork, UnitOfWorkFactory
 
 CREATE_EVENT_JOB = "create_event"
 
@@ -32,7 +32,7 @@ class EventDirectoryService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: EventDirectoryUnitOfWorkFactory,
         ticketing: TicketingService,
         jobs: JobQueue | None = None,
         create_delay_s: float = 0.0,
@@ -154,12 +154,12 @@ class EventDirectoryService:
             await self._images.discard(*urls)
 
 
-async def _detail(uow: UnitOfWork, event: Event) -> EventDetail:
+async def _detail(uow: EventDirectoryUnitOfWork, event: Event) -> EventDetail:
     organization_ids = await uow.event_directory.organization_ids(event.id)
     return EventDetail(event=event, organizations=await uow.organizations.cards(organization_ids))
 
 
-async def _image_target(uow: UnitOfWork, actor: Principal, event_id: int, *, lock: bool) -> Event:
+async def _image_target(uow: EventDirectoryUnitOfWork, actor: Principal, event_id: int, *, lock: bool) -> Event:
     event = await (uow.events.get_for_update(event_id) if lock else uow.events.get(event_id))
     if event is None:
         raise EventNotFoundError()

@@ -10,6 +10,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from app.core.event_directory.organizers import ensure_organizations_exist
 from app.core.shared.batching import KeyedBatcher, Pending, Repeats
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.errors import AccountGoneError, DomainError
@@ -34,7 +35,6 @@ from app.core.ticketing.model import (
     check_event_fields,
     ensure_organizer,
 )
-from app.core.ticketing.organizers import ensure_organizations_exist
 from app.core.ticketing.reservations import (
     HeldReservation,
     Holder,
@@ -50,8 +50,7 @@ from app.core.ticketing.tickets import TicketDocument
 from app.ports.clock import Clock
 from app.ports.mailer import Mail, Mailer
 from app.ports.notifier import Notifier
-from app.ports.ticketing import TicketRenderer, TicketSigner
-from app.ports.uow import UnitOfWork, UnitOfWorkFactory
+from app.ports.ticketing import TicketingUnitOfWork, TicketingUnitOfWorkFactory, TicketRenderer, TicketSigner
 
 logger = logging.getLogger("app.ticketing")
 
@@ -100,7 +99,7 @@ class TicketingService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: TicketingUnitOfWorkFactory,
         notifier: Notifier,
         mailer: Mailer,
         clock: Clock,
@@ -266,7 +265,7 @@ class TicketingService:
                 raise EventNotFoundError()
             earlier = await uow.reservations.by_idempotency_key(event.id, keys) if keys else {}
             repeats: Repeats[tuple[int, str], _Request, Reservation] = Repeats(earlier)
-            existing = {user.id for user in await uow.users.get_many(user_ids)}
+            existing = {user.id for user in await uow.people.get_many(user_ids)}
             holders = await uow.reservations.live_holders(event.id, user_ids)
             tally = await uow.reservations.tally(event.id)
             for pending in batch:
@@ -433,7 +432,7 @@ class TicketingService:
         return reservation
 
     async def _fill_free_spots(
-        self, uow: UnitOfWork, event: Event, tally: Tally, now: datetime, outcome: _Outcome
+        self, uow: TicketingUnitOfWork, event: Event, tally: Tally, now: datetime, outcome: _Outcome
     ) -> Tally:
         """Promote the head of the waiting list into free spots (under the event lock)."""
         count = free_spots(event, tally)
@@ -482,7 +481,7 @@ class TicketingService:
             return
         try:
             async with self._uow() as uow:
-                users = await uow.users.get_many(user_ids)
+                users = await uow.people.get_many(user_ids)
         except Exception:
             logger.exception("Could not load the recipients of %r", subject)
             return
@@ -497,7 +496,7 @@ def _status_changed(event: Event, previous: EventStatus) -> EventStatusChanged:
     return EventStatusChanged(event_id=event.id, status=event.status.value, previous_status=previous.value)
 
 
-async def _visible_event(uow: UnitOfWork, actor: Principal | None, event_id: int) -> Event:
+async def _visible_event(uow: TicketingUnitOfWork, actor: Principal | None, event_id: int) -> Event:
     event = await uow.events.get(event_id)
     if event is None:
         raise EventNotFoundError()
@@ -505,7 +504,7 @@ async def _visible_event(uow: UnitOfWork, actor: Principal | None, event_id: int
     return event
 
 
-async def _managed_event_for_update(uow: UnitOfWork, actor: Principal, event_id: int) -> Event:
+async def _managed_event_for_update(uow: TicketingUnitOfWork, actor: Principal, event_id: int) -> Event:
     event = await uow.events.get_for_update(event_id)
     if event is None:
         raise EventNotFoundError()
@@ -513,7 +512,9 @@ async def _managed_event_for_update(uow: UnitOfWork, actor: Principal, event_id:
     return event
 
 
-async def _reservation_for(uow: UnitOfWork, actor: Principal, reservation_id: int) -> tuple[Reservation, Event]:
+async def _reservation_for(
+    uow: TicketingUnitOfWork, actor: Principal, reservation_id: int
+) -> tuple[Reservation, Event]:
     """A reservation its holder or its event's organizer may see; anyone else gets 404."""
     reservation = await uow.reservations.get(reservation_id)
     event = await uow.events.get(reservation.event_id) if reservation else None
@@ -525,7 +526,7 @@ async def _reservation_for(uow: UnitOfWork, actor: Principal, reservation_id: in
 
 
 async def _inspection(
-    uow: UnitOfWork, actor: Principal, reservation: Reservation | None, nonce: str
+    uow: TicketingUnitOfWork, actor: Principal, reservation: Reservation | None, nonce: str
 ) -> TicketInspection:
     if reservation is None or not hmac.compare_digest(reservation.ticket_nonce, nonce):
         raise InvalidTicketError()
@@ -536,11 +537,11 @@ async def _inspection(
     return TicketInspection(reservation=reservation, event=event, holder=await _holder(uow, reservation.user_id))
 
 
-async def _holder(uow: UnitOfWork, user_id: int) -> Holder:
+async def _holder(uow: TicketingUnitOfWork, user_id: int) -> Holder:
     return (await _holders(uow, [user_id]))[user_id]
 
 
-async def _holders(uow: UnitOfWork, user_ids: list[int]) -> dict[int, Holder]:
+async def _holders(uow: TicketingUnitOfWork, user_ids: list[int]) -> dict[int, Holder]:
     """The holders of reservations by user id (a deleted account shows without name or e-mail)."""
-    found = {user.id: Holder(user.id, user.name, user.email) for user in await uow.users.get_many(user_ids)}
+    found = {user.id: Holder(user.id, user.name, user.email) for user in await uow.people.get_many(user_ids)}
     return {user_id: found.get(user_id, Holder(user_id, "", "")) for user_id in user_ids}

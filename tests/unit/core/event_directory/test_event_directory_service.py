@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.core.event_directory.listing import EventOrdering, EventQuery, InvalidEventQueryError, event_query
 from app.core.event_directory.model import NewEvent
+from app.core.event_directory.organizers import UnknownOrganizationsError
 from app.core.event_directory.service import CREATE_EVENT_JOB
 from app.core.images.model import StoredImage
 from app.core.organizations.model import Organization
@@ -21,9 +23,7 @@ from app.core.ticketing.errors import (
     NotEventOwnerError,
     OrganizerOnlyError,
 )
-from app.core.ticketing.listing import EventOrdering, EventQuery, InvalidEventQueryError, event_query
 from app.core.ticketing.model import EventChanges
-from app.core.ticketing.organizers import UnknownOrganizationsError
 from tests.builders import World, a_ticketing_service, a_user, a_world, an_event_directory_service
 from tests.fakes import InMemoryJobQueue
 

@@ -7,9 +7,9 @@ import asyncio
 
 import pytest
 
-from app.core.accounts.model import User
 from app.core.shared.errors import AccountGoneError, MissingReferenceError
 from app.core.shared.idempotency import InvalidIdempotencyKeyError
+from app.core.shared.people import Person
 from app.core.ticketing.domain_events import EventMetricsChanged
 from app.core.ticketing.errors import AlreadyReservedError
 from app.core.ticketing.reservations import Reservation, ReservationStatus
@@ -40,12 +40,13 @@ async def test_a_holder_deleted_while_the_batch_is_stored_fails_alone(monkeypatc
     event = await desk.published_event(capacity=2)
     gone = desk.users[1]
     gone_user = desk.world.uow.store.users.pop(gone.user_id)
-    read = fakes.InMemoryUserRepository.get_many
+    gone_person = Person(id=gone_user.id, name=gone_user.name, email=gone_user.email)
+    read = fakes.InMemoryUserDirectory.get_many
 
-    async def read_before_the_delete(self: fakes.InMemoryUserRepository, user_ids: list[int]) -> list[User]:
-        return [*await read(self, user_ids), *([gone_user] if gone.user_id in user_ids else [])]
+    async def read_before_the_delete(self: fakes.InMemoryUserDirectory, user_ids: list[int]) -> list[Person]:
+        return [*await read(self, user_ids), *([gone_person] if gone.user_id in user_ids else [])]
 
-    monkeypatch.setattr(fakes.InMemoryUserRepository, "get_many", read_before_the_delete)
+    monkeypatch.setattr(fakes.InMemoryUserDirectory, "get_many", read_before_the_delete)
     actors = [desk.users[0], gone, desk.users[2], desk.users[3]]
 
     results = await asyncio.gather(
