@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from app.adapters.memory.presence_ledger import PresenceLedger
 from app.core.accounts.errors import (
     EmailTakenError,
     TokenExpiredError,
@@ -24,7 +25,6 @@ from app.core.accounts.model import RefreshToken, TokenClaims, TokenKind, User
 from app.core.chat.errors import AlreadyMemberError as AlreadyChatMemberError
 from app.core.chat.errors import PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, Message, RoomSummary
-from app.core.chat.presence import PresenceLedger
 from app.core.event_directory.listing import EventOrdering, EventQuery
 from app.core.expeditions.errors import AlreadyInvitedError
 from app.core.expeditions.model import Expedition, ExpeditionStatus
