@@ -82,7 +82,7 @@ from app.core.images.service import ImageService
 from app.core.jobs.service import JobsService
 from app.core.limits import Action, Budget, Limit, RequestLimits
 from app.core.organizations.service import CREATE_ORGANIZATION_JOB, OrganizationsService
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services import TicketingServices, ticketing_services
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
 from app.ports.jobs import JobHandler, JobQueue
@@ -121,7 +121,7 @@ class Services:
     limits: RequestLimits
     accounts: AccountsService
     expeditions: ExpeditionService
-    ticketing: TicketingService
+    ticketing: TicketingServices
     organizations: OrganizationsService
     jobs: JobsService
     images: ImageService
@@ -185,7 +185,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         ),
     )
     renderer = FpdfTicketRenderer(workers=settings.ticket_render_workers)
-    ticketing = TicketingService(
+    ticketing = ticketing_services(
         uow=uow,
         notifier=notifier,
         mailer=mailer,
@@ -213,7 +213,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     )
     chat = ChatService(uow=uow, notifier=notifier, clock=clock, hasher=hasher, presence=presence)
     event_directory = EventDirectoryService(
-        uow=uow, ticketing=ticketing, jobs=job_queue, create_delay_s=settings.event_create_delay_s, images=images
+        uow=uow, events=ticketing.events, jobs=job_queue, create_delay_s=settings.event_create_delay_s, images=images
     )
     job_handlers[CREATE_EVENT_JOB] = event_directory.run_creation_job
 
@@ -396,7 +396,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             "accounts": _constant(services.accounts),
             "probes": _constant(services.probes),
             "expeditions": _constant(services.expeditions),
-            "ticketing": _constant(services.ticketing),
+            "events": _constant(services.ticketing.events),
+            "booking": _constant(services.ticketing.booking),
+            "door": _constant(services.ticketing.door),
             "organizations": _constant(services.organizations),
             "jobs": _constant(services.jobs),
             "images": _constant(services.images),

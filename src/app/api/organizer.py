@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.ticketing import OrganizerEventOut
 from app.core.shared.principal import Principal
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services import EventService
 
 
 class OrganizerController(Controller):
@@ -22,11 +22,11 @@ class OrganizerController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        ticketing: NamedDependency[TicketingService],
+        events: NamedDependency[EventService],
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> PageOut[OrganizerEventOut]:
         """The caller's events of every status with confirmed, pending, waitlisted and checked-in
         counts (organizers). Reservations per event: ``GET /api/events/{id}/reservations/?status=``."""
-        page = await ticketing.list_own_events(actor=principal, page=page_request(limit, offset))
+        page = await events.list_own_events(actor=principal, page=page_request(limit, offset))
         return page_out(request, page, OrganizerEventOut.of_overview)

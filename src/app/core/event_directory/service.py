@@ -17,9 +17,10 @@ from app.core.images.service import ImageService
 from app.core.jobs.model import Job
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
-from app.core.ticketing.errors import EventNotEditableError, EventNotFoundError
+from app.core.ticketing.errors import EventNotEditableError
 from app.core.ticketing.model import Event, EventChanges, EventStatus, check_event_fields, ensure_organizer
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services.events import EventService
+from app.core.ticketing.services.steps import managed_event, visible_event
 from app.ports.event_directory import EventDirectoryUnitOfWork, EventDirectoryUnitOfWorkFactory
 from app.ports.jobs import JobPayload, JobQueue
 
@@ -27,24 +28,24 @@ CREATE_EVENT_JOB = "create_event"
 
 
 class EventDirectoryService:
-    """Event directory use cases. Creating and editing go through ``TicketingService``."""
+    """Event directory use cases. Creating and editing go through the ticketing ``EventService``."""
 
     def __init__(
         self,
         *,
         uow: EventDirectoryUnitOfWorkFactory,
-        ticketing: TicketingService,
+        events: EventService,
         jobs: JobQueue | None = None,
         create_delay_s: float = 0.0,
         images: ImageService | None = None,
     ) -> None:
-        self._uow, self._ticketing, self._jobs, self._create_delay_s = uow, ticketing, jobs, create_delay_s
+        self._uow, self._events, self._jobs, self._create_delay_s = uow, events, jobs, create_delay_s
         self._images = images
 
     async def create_event(self, *, actor: Principal, draft: NewEvent) -> EventDetail:
         """Create a draft event organized by ``draft.organization_ids``. Rules: organizers only; a
         title; a capacity of at least one; every organization exists (``unknown_organizations``)."""
-        event = await self._ticketing.create_event(actor=actor, **asdict(draft))
+        event = await self._events.create_event(actor=actor, **asdict(draft))
         return await self.get_event(actor=actor, event_id=event.id)
 
     async def request_creation(self, *, actor: Principal, draft: NewEvent) -> Job:
@@ -95,25 +96,22 @@ class EventDirectoryService:
             requires_approval=bool(payload.get("requires_approval", False)),
             organization_ids=tuple(int(i) for i in payload.get("organization_ids", ())),
         )
-        event = await self._ticketing.create_event(actor=actor, creation_key=creation_key, **asdict(draft))
+        event = await self._events.create_event(actor=actor, creation_key=creation_key, **asdict(draft))
         return {"event_id": event.id}
 
     async def get_event(self, *, actor: Principal | None, event_id: int) -> EventDetail:
         """An event with its organizations and their active members (drafts: organizer only), in a
         fixed number of queries whatever the number of organizations and members."""
         async with self._uow() as uow:
-            event = await uow.events.get(event_id)
-            if event is None:
-                raise EventNotFoundError()
-            event.ensure_visible_to(actor)
+            event = await visible_event(uow.events, actor, event_id)
             return await _detail(uow, event)
 
     async def edit_event(
         self, *, actor: Principal, event_id: int, changes: EventChanges, organization_ids: Sequence[int] | None
     ) -> EventDetail:
-        """Edit a draft or published event (see ``TicketingService.edit_event``); ``organization_ids``,
+        """Edit a draft or published event (see ``EventService.edit_event``); ``organization_ids``,
         when given, replaces its organizations."""
-        await self._ticketing.edit_event(
+        await self._events.edit_event(
             actor=actor, event_id=event_id, changes=changes, organization_ids=organization_ids
         )
         return await self.get_event(actor=actor, event_id=event_id)
@@ -160,10 +158,7 @@ async def _detail(uow: EventDirectoryUnitOfWork, event: Event) -> EventDetail:
 
 
 async def _image_target(uow: EventDirectoryUnitOfWork, actor: Principal, event_id: int, *, lock: bool) -> Event:
-    event = await (uow.events.get_for_update(event_id) if lock else uow.events.get(event_id))
-    if event is None:
-        raise EventNotFoundError()
-    event.ensure_managed_by(actor)
+    event = await managed_event(uow.events, actor, event_id, lock=lock)
     if event.status is EventStatus.CANCELLED:
         raise EventNotEditableError()
     return event

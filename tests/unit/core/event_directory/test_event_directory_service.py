@@ -102,13 +102,13 @@ async def test_images_are_set_by_the_organizer_only_while_not_cancelled() -> Non
 
     with pytest.raises(EventNotFoundError):
         await directory.check_image_change(actor=other, event_id=draft_event.id)
-    ticketing = a_ticketing_service(world)
-    await ticketing.publish_event(actor=olga, event_id=draft_event.id)
+    events = a_ticketing_service(world).events
+    await events.publish_event(actor=olga, event_id=draft_event.id)
     with pytest.raises(NotEventOwnerError):
         await directory.check_image_change(actor=other, event_id=draft_event.id)
     detail = await directory.set_image(actor=olga, event_id=draft_event.id, image=image)
     assert (detail.event.image_url, detail.event.thumbnail_url) == ("/media/a.png", "/media/a_thumb.jpg")
-    await ticketing.cancel_event(actor=olga, event_id=draft_event.id)
+    await events.cancel_event(actor=olga, event_id=draft_event.id)
     with pytest.raises(EventNotEditableError):
         await directory.check_image_change(actor=olga, event_id=draft_event.id)
 

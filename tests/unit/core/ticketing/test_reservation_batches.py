@@ -25,7 +25,7 @@ async def test_a_deleted_account_inside_a_burst_of_30_fails_alone() -> None:
     actors = [*desk.users[:15], gone, *desk.users[15:30]]
 
     results = await asyncio.gather(
-        *(desk.ticketing.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
+        *(desk.booking.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
     )
 
     assert isinstance(results.pop(15), AccountGoneError)
@@ -50,7 +50,7 @@ async def test_a_holder_deleted_while_the_batch_is_stored_fails_alone(monkeypatc
     actors = [desk.users[0], gone, desk.users[2], desk.users[3]]
 
     results = await asyncio.gather(
-        *(desk.ticketing.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
+        *(desk.booking.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
     )
 
     assert isinstance(results[1], MissingReferenceError)
@@ -68,12 +68,12 @@ async def test_a_repeated_idempotency_key_returns_the_first_reservation() -> Non
     event = await desk.published_event(capacity=5)
     ann = desk.users[0]
 
-    first = await desk.ticketing.reserve(actor=ann, event_id=event.id, idempotency_key="r-1")
-    again = await desk.ticketing.reserve(actor=ann, event_id=event.id, idempotency_key="r-1")
+    first = await desk.booking.reserve(actor=ann, event_id=event.id, idempotency_key="r-1")
+    again = await desk.booking.reserve(actor=ann, event_id=event.id, idempotency_key="r-1")
 
     assert again.id == first.id and again.ticket_secret == first.ticket_secret
     with pytest.raises(AlreadyReservedError):  # without the key a second reservation is still refused
-        await desk.ticketing.reserve(actor=ann, event_id=event.id, idempotency_key="r-2")
+        await desk.booking.reserve(actor=ann, event_id=event.id, idempotency_key="r-2")
     assert len(desk.world.uow.store.reservations) == 1
 
 
@@ -83,8 +83,8 @@ async def test_concurrent_repeats_of_one_key_store_one_reservation() -> None:
     ann, bob = desk.users
 
     results = await asyncio.gather(
-        *(desk.ticketing.reserve(actor=ann, event_id=event.id, idempotency_key="same") for _ in range(5)),
-        desk.ticketing.reserve(actor=bob, event_id=event.id, idempotency_key="same"),
+        *(desk.booking.reserve(actor=ann, event_id=event.id, idempotency_key="same") for _ in range(5)),
+        desk.booking.reserve(actor=bob, event_id=event.id, idempotency_key="same"),
     )
 
     assert len({r.id for r in results[:5]}) == 1 and results[5].id != results[0].id
@@ -96,5 +96,5 @@ async def test_a_malformed_idempotency_key_is_refused() -> None:
     event = await desk.published_event(capacity=5)
 
     with pytest.raises(InvalidIdempotencyKeyError):
-        await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id, idempotency_key="x" * 65)
+        await desk.booking.reserve(actor=desk.users[0], event_id=event.id, idempotency_key="x" * 65)
     assert not desk.world.uow.store.reservations
