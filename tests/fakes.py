@@ -235,6 +235,7 @@ class FakeUnitOfWork:
         self.expeditions = InMemoryExpeditionRepository(self._working)
         self.events = InMemoryEventRepository(self._working)
         self.reservations = InMemoryReservationRepository(self._working)
+        self.spots = InMemorySpotRepository(self._working)
         self.organizations = InMemoryOrganizationRepository(self._working)
         self.event_directory = InMemoryEventDirectoryRepository(self._working)
         return self
@@ -378,7 +379,7 @@ class InMemoryEventRepository:
         return Page(items=[replace(e) for e in window], total=len(events), request=page)
 
 
-class InMemoryReservationRepository:
+class _StoredReservations:
     def __init__(self, store: Store) -> None:
         self._store = store
 
@@ -386,6 +387,8 @@ class InMemoryReservationRepository:
         found = [r for r in self._store.reservations.values() if r.event_id == event_id]
         return [r for r in found if not statuses or r.status in statuses]
 
+
+class InMemoryReservationRepository(_StoredReservations):
     async def add_many(self, reservations: list[Reservation]) -> list[Reservation]:
         """Refuses what the SQL tables refuse: a holder who is gone, a second live reservation, a taken key."""
         added = []
@@ -424,6 +427,20 @@ class InMemoryReservationRepository:
         self._store.reservations[reservation.id] = replace(reservation, ticket_secret=None)
         return replace(reservation)
 
+    async def list_for_event(
+        self, event_id: int, status: ReservationStatus | None, page: PageRequest
+    ) -> Page[Reservation]:
+        found = sorted(self._of_event(event_id, *([status] if status else [])), key=lambda r: r.id)
+        window = found[page.offset : page.offset + page.limit]
+        return Page(items=[replace(r) for r in window], total=len(found), request=page)
+
+    async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Reservation]:
+        found = sorted((r for r in self._store.reservations.values() if r.user_id == user_id), key=lambda r: -r.id)
+        window = found[page.offset : page.offset + page.limit]
+        return Page(items=[replace(r) for r in window], total=len(found), request=page)
+
+
+class InMemorySpotRepository(_StoredReservations):
     async def tally(self, event_id: int) -> Tally:
         live = self._of_event(event_id, *LIVE_STATUSES)
         return Tally(
@@ -452,18 +469,6 @@ class InMemoryReservationRepository:
             reservation.cancelled_at = now
             cancelled.append(replace(reservation))
         return cancelled
-
-    async def list_for_event(
-        self, event_id: int, status: ReservationStatus | None, page: PageRequest
-    ) -> Page[Reservation]:
-        found = sorted(self._of_event(event_id, *([status] if status else [])), key=lambda r: r.id)
-        window = found[page.offset : page.offset + page.limit]
-        return Page(items=[replace(r) for r in window], total=len(found), request=page)
-
-    async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Reservation]:
-        found = sorted((r for r in self._store.reservations.values() if r.user_id == user_id), key=lambda r: -r.id)
-        window = found[page.offset : page.offset + page.limit]
-        return Page(items=[replace(r) for r in window], total=len(found), request=page)
 
 
 class FakeTicketSigner:

@@ -58,6 +58,16 @@ class ReservationRepository(Protocol):
 
     async def update(self, reservation: Reservation) -> Reservation: ...
 
+    async def list_for_event(
+        self, event_id: int, status: ReservationStatus | None, page: PageRequest
+    ) -> Page[Reservation]: ...
+
+    async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Reservation]: ...
+
+
+class SpotRepository(Protocol):
+    """An event's spots as a whole: counts by status, the waiting list, releasing every spot at once."""
+
     async def tally(self, event_id: int) -> Tally: ...
 
     async def tallies(self, event_ids: list[int]) -> dict[int, Tally]: ...
@@ -73,12 +83,6 @@ class ReservationRepository(Protocol):
     async def cancel_live(self, event_id: int, now: datetime) -> list[Reservation]:
         """Cancel every live reservation of the event; returns them as they are now."""
         ...
-
-    async def list_for_event(
-        self, event_id: int, status: ReservationStatus | None, page: PageRequest
-    ) -> Page[Reservation]: ...
-
-    async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Reservation]: ...
 
 
 class TicketSigner(Protocol):
@@ -119,6 +123,9 @@ class TicketingUnitOfWork(Transaction, Protocol):
 
     @property
     def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def spots(self) -> SpotRepository: ...
 
     @property
     def event_directory(self) -> EventOrganizers: ...

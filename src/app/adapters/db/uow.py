@@ -13,13 +13,13 @@ from app.adapters.db.repositories.chat import SqlChatRepository
 from app.adapters.db.repositories.event_directory import SqlEventDirectoryRepository
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
 from app.adapters.db.repositories.organizations import SqlOrganizationRepository
-from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository
+from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository, SqlSpotRepository
 from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.chat import ChatRepository
 from app.ports.event_directory import EventDirectoryRepository
 from app.ports.expeditions import ExpeditionRepository
 from app.ports.organizations import OrganizationRepository
-from app.ports.ticketing import EventRepository, ReservationRepository
+from app.ports.ticketing import EventRepository, ReservationRepository, SpotRepository
 from app.ports.users import UserDirectory
 
 
@@ -32,6 +32,7 @@ class SqlUnitOfWork:
     expeditions: ExpeditionRepository
     events: EventRepository
     reservations: ReservationRepository
+    spots: SpotRepository
     organizations: OrganizationRepository
     chats: ChatRepository
     event_directory: EventDirectoryRepository
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
         self.expeditions = SqlExpeditionRepository(session)
         self.events = SqlEventRepository(session)
         self.reservations = SqlReservationRepository(session)
+        self.spots = SqlSpotRepository(session)
         self.organizations = SqlOrganizationRepository(session)
         self.chats = SqlChatRepository(session)
         self.event_directory = SqlEventDirectoryRepository(session)

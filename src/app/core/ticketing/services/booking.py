@@ -68,7 +68,7 @@ class BookingService:
             repeats: Repeats[tuple[int, str], _Request, Reservation] = Repeats(earlier)
             existing = {person.id for person in await uow.people.get_many(user_ids)}
             live_holders = await uow.reservations.live_holders(event.id, user_ids)
-            tally = await uow.reservations.tally(event.id)
+            tally = await uow.spots.tally(event.id)
             for pending in batch:
                 request, user_id = pending.request, pending.request.actor.user_id
                 try:
@@ -128,13 +128,13 @@ class BookingService:
             reservation = await uow.reservations.get_for_update(reservation_id)
             if event is None or reservation is None:
                 raise ReservationNotFoundError()
-            tally = await uow.reservations.tally(event.id)
+            tally = await uow.spots.tally(event.id)
             position = reservation.position
             previous = reservation.cancel(now)
             reservation = await uow.reservations.update(reservation)
             tally = tally.moved(previous, None)
             if previous is ReservationStatus.WAITLISTED and position is not None:
-                await uow.reservations.shift_waitlist(event.id, after_position=position, by=1)
+                await uow.spots.shift_waitlist(event.id, after_position=position, by=1)
             outcome = Outcome()
             tally = await fill_free_spots(uow, event, tally, now, outcome)
             outcome.changes.insert(0, self._after_commit.metrics_changed(event, tally))
@@ -166,7 +166,7 @@ class BookingService:
             reservation = await uow.reservations.get_for_update(reservation_id)
             if reservation is None:
                 raise ReservationNotFoundError()
-            tally = await uow.reservations.tally(event.id)
+            tally = await uow.spots.tally(event.id)
             previous = reservation.status
             decide(event, tally, reservation, approve=approve, now=now)
             reservation = await uow.reservations.update(reservation)

@@ -89,7 +89,7 @@ class DoorService:
             inspection = await _inspection(uow, actor, reservation, claim.nonce)
             checkin.check_in(inspection.reservation, self._clock.now())
             await uow.reservations.update(inspection.reservation)
-            tally = await uow.reservations.tally(inspection.event.id)
+            tally = await uow.spots.tally(inspection.event.id)
             metrics = self._after_commit.metrics_changed(inspection.event, tally)
             await uow.commit()
         await self._after_commit.publish(metrics)

@@ -78,7 +78,7 @@ class EventService:
         ensure_organizer(actor)
         async with self._uow() as uow:
             events = await uow.events.list(EventFilter(owner_id=actor.user_id), page)
-            tallies = await uow.reservations.tallies([e.id for e in events.items])
+            tallies = await uow.spots.tallies([e.id for e in events.items])
         items = [EventOverview(e, EventMetrics.of(e, tallies.get(e.id, Tally()))) for e in events.items]
         return Page(items=items, total=events.total, request=page)
 
@@ -96,7 +96,7 @@ class EventService:
         now = self._clock.now()
         async with self._uow() as uow:
             event = await managed_event(uow.events, actor, event_id, lock=True)
-            tally = await uow.reservations.tally(event.id)
+            tally = await uow.spots.tally(event.id)
             if changes.capacity is not None:
                 check_capacity_change(changes.capacity, tally)
             event.edit(changes)
@@ -129,7 +129,7 @@ class EventService:
             event = await managed_event(uow.events, actor, event_id, lock=True)
             previous = event.move_to(EventStatus.CANCELLED, now)
             event = await uow.events.update(event)
-            cancelled = await uow.reservations.cancel_live(event.id, now)
+            cancelled = await uow.spots.cancel_live(event.id, now)
             metrics = self._after_commit.metrics_changed(event, Tally())
             await uow.commit()
         await self._after_commit.publish(_status_changed(event, previous), metrics)
@@ -145,7 +145,7 @@ class EventService:
         """The event's live figures (drafts: organizer only)."""
         async with self._uow() as uow:
             event = await visible_event(uow.events, actor, event_id)
-            tally = await uow.reservations.tally(event.id)
+            tally = await uow.spots.tally(event.id)
         return EventMetrics.of(event, tally)
 
 

@@ -64,7 +64,7 @@ async def fill_free_spots(
     count = free_spots(event, tally)
     if count <= 0:
         return tally
-    promoted = await uow.reservations.waitlist_head(event.id, count)
+    promoted = await uow.spots.waitlist_head(event.id, count)
     for reservation in promoted:
         reservation.confirm(now)
         await uow.reservations.update(reservation)
@@ -72,5 +72,5 @@ async def fill_free_spots(
         outcome.changes.append(
             ReservationPromoted(reservation_id=reservation.id, event_id=event.id, user_id=reservation.user_id)
         )
-    await uow.reservations.shift_waitlist(event.id, after_position=len(promoted), by=len(promoted))
+    await uow.spots.shift_waitlist(event.id, after_position=len(promoted), by=len(promoted))
     return replace(tally, confirmed=tally.confirmed + len(promoted), waitlisted=tally.waitlisted - len(promoted))
