@@ -136,9 +136,7 @@ def _create_admin(env: dict[str, str], email: str) -> None:
             user = await services.accounts.create_superuser(email=email, password="bench-password", name="B")
             assert user.id
         finally:
-            for close in services.closers:
-                close()
-            await services.engine.dispose()
+            await services.aclose()
 
     asyncio.run(run())
 

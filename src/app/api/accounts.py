@@ -9,6 +9,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.types import ControllerRouterHandler
 from msgspec import UNSET
 
 from app.api.auth import client_key
@@ -167,3 +168,6 @@ class AdminUserController(Controller):
         """Admins delete an account; its tokens stop working at once. The last active admin cannot be
         deleted (409 ``last_admin``)."""
         await accounts.delete_user(actor=principal, user_id=user_id)
+
+
+ROUTES: list[ControllerRouterHandler] = [UserController, TokenController, AdminUserController]

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
+from litestar.types import ControllerRouterHandler
 
 from app.api.bounds import text_query
 from app.api.schemas.ticketing import CheckIn, CheckInOut
@@ -63,3 +64,6 @@ class CheckInController(Controller):
         """Let a ticket in, once (the event's organizer), with the scanned secret in the body ``{secret}``.
         409 ``already_checked_in`` with the first ``checked_in_at``; 409 ``not_confirmed``; 404 ``invalid_ticket``."""
         return CheckInOut.of(await door.check_in(actor=principal, secret=data.secret))
+
+
+ROUTES: list[ControllerRouterHandler] = [CheckInController]

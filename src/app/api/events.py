@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.types import ControllerRouterHandler
 from msgspec import UNSET
 
 from app.api.bounds import id_query, text_query
@@ -140,3 +141,6 @@ class EventController(Controller):
     ) -> MetricsOut:
         """The event's live figures, as the metrics socket sends them."""
         return MetricsOut.of(await events.metrics(actor=maybe_principal, event_id=event_id))
+
+
+ROUTES: list[ControllerRouterHandler] = [EventController]

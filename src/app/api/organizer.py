@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
+from litestar.types import ControllerRouterHandler
 
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.ticketing import OrganizerEventOut
@@ -30,3 +31,6 @@ class OrganizerController(Controller):
         counts (organizers). Reservations per event: ``GET /api/events/{id}/reservations/?status=``."""
         page = await events.list_own_events(actor=principal, page=page_request(limit, offset))
         return page_out(request, page, OrganizerEventOut.of_overview)
+
+
+ROUTES: list[ControllerRouterHandler] = [OrganizerController]

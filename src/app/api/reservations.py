@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
+from litestar.types import ControllerRouterHandler
 
 from app.api.idempotency import IdempotencyKey
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
@@ -132,3 +133,6 @@ class ReservationController(Controller):
             media_type=ticket.media_type,
             headers={"Content-Disposition": f'attachment; filename="{ticket.filename}"'},
         )
+
+
+ROUTES: list[ControllerRouterHandler] = [EventReservationController, ReservationController]

@@ -29,7 +29,7 @@ async def with_admin(database_url: str, **settings: Any) -> tuple[Any, str]:
     config = settings_for(database_url, **settings)
     services = build_services(config)
     admin = await services.accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
-    await services.engine.dispose()
+    await services.aclose()
     return config, admin.email
 
 

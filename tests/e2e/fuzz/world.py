@@ -35,9 +35,7 @@ async def _create_superuser(settings: Settings, email: str) -> None:
     try:
         await services.accounts.create_superuser(email=email, password=PASSWORD, name="Root")
     finally:
-        for close in services.closers:
-            close()
-        await services.engine.dispose()
+        await services.aclose()
 
 
 def _ok(response: httpx.Response) -> dict[str, Any]:

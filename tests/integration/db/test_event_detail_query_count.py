@@ -27,7 +27,7 @@ async def services(database_url: str) -> AsyncIterator[Services]:
     yield built
     for close in built.closers:
         close()
-    await built.engine.dispose()
+    await built.aclose()
 
 
 async def seed_event(services: Services, *, organizations: int, members: int, tag: str) -> tuple[int, Principal]:

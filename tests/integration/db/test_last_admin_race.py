@@ -45,4 +45,4 @@ async def test_admins_demoting_each_other_at_once_leave_exactly_one_admin(postgr
             remaining = [u for u in await accounts.get_users([a.id for a in admins]) if u.is_active_admin]
             assert len(remaining) == 1
     finally:
-        await services.engine.dispose()
+        await services.aclose()

@@ -22,7 +22,7 @@ from app.core.ticketing.model import Event, EventChanges, EventStatus, check_eve
 from app.core.ticketing.services.events import EventService
 from app.core.ticketing.services.steps import managed_event, visible_event
 from app.ports.event_directory import EventDirectoryUnitOfWork, EventDirectoryUnitOfWorkFactory
-from app.ports.jobs import JobPayload, JobQueue
+from app.ports.jobs import JobHandler, JobPayload, JobQueue
 
 CREATE_EVENT_JOB = "create_event"
 
@@ -73,6 +73,10 @@ class EventDirectoryService:
         return await self._jobs.enqueue(
             CREATE_EVENT_JOB, payload, created_by=actor.user_id, delay_s=self._create_delay_s
         )
+
+    def job_handlers(self) -> dict[str, JobHandler]:
+        """The job kinds this service runs, for every worker."""
+        return {CREATE_EVENT_JOB: self.run_creation_job}
 
     async def run_creation_job(self, payload: JobPayload) -> dict[str, Any]:
         """The ``create_event`` job handler: creates what ``request_creation`` queued.

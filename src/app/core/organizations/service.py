@@ -22,7 +22,7 @@ from app.core.shared.paging import Page, PageRequest
 from app.core.shared.people import ensure_users_exist
 from app.core.shared.principal import Principal
 from app.ports.clock import Clock
-from app.ports.jobs import JobPayload, JobQueue
+from app.ports.jobs import JobHandler, JobPayload, JobQueue
 from app.ports.organizations import OrganizationsUnitOfWork, OrganizationsUnitOfWorkFactory
 
 CREATE_ORGANIZATION_JOB = "create_organization"
@@ -59,6 +59,10 @@ class OrganizationsService:
             await _ensure_users_exist(uow, organization.member_ids)
         payload = {"actor_id": actor.user_id, "actor_roles": sorted(actor.roles), **asdict(draft)}
         return await self._jobs.enqueue(CREATE_ORGANIZATION_JOB, payload, created_by=actor.user_id, delay_s=delay_s)
+
+    def job_handlers(self) -> dict[str, JobHandler]:
+        """The job kinds this service runs, for every worker."""
+        return {CREATE_ORGANIZATION_JOB: self.run_creation_job}
 
     async def run_creation_job(self, payload: JobPayload) -> dict[str, Any]:
         """The ``create_organization`` job handler: creates what ``request_creation`` queued."""
