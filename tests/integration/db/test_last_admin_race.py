@@ -6,6 +6,8 @@ import asyncio
 
 import pytest
 
+from app.adapters.db.engine import create_session_factory
+from app.adapters.db.uow import SqlUnitOfWorkFactory
 from app.bootstrap import build_services
 from app.core.accounts.errors import LastAdminError
 from app.core.shared.paging import PageRequest
@@ -42,7 +44,9 @@ async def test_admins_demoting_each_other_at_once_leave_exactly_one_admin(postgr
             refused = [r for r in results if isinstance(r, BaseException)]
             assert len(refused) == 1, results
             assert isinstance(refused[0], LastAdminError)
-            remaining = [u for u in await accounts.get_users([a.id for a in admins]) if u.is_active_admin]
+            async with SqlUnitOfWorkFactory(create_session_factory(services.engine))() as uow:
+                stored = await uow.users.get_many([a.id for a in admins])
+            remaining = [u for u in stored if u.is_active_admin]
             assert len(remaining) == 1
     finally:
         await services.aclose()

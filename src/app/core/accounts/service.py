@@ -401,11 +401,6 @@ class AccountsService:
             raise
         await self._limits.forgive(Action.LOGIN_FAILURE, address=address, account=account)
 
-    async def get_users(self, user_ids: list[int]) -> list[User]:
-        """Users by id, for other contexts that show people."""
-        async with self._uow() as uow:
-            return await uow.users.get_many(user_ids)
-
     async def _issue_pair(self, uow: AccountsUnitOfWork, user: User, *, family: str) -> TokenPair:
         now = self._clock.now()
         jti = secrets.token_urlsafe(16)

@@ -103,11 +103,6 @@ class OrganizationsService:
             raise OrganizationNotFoundError()
         return cards[0]
 
-    async def cards(self, organization_ids: list[int]) -> list[OrganizationCard]:
-        """Organizations with their active members, for other contexts (an event's organizers)."""
-        async with self._uow() as uow:
-            return await uow.organizations.cards(organization_ids)
-
     async def add_member(self, *, actor: Principal, organization_id: int, user_id: int) -> OrganizationCard:
         """Add a user to an organization.
 
