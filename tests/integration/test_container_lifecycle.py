@@ -33,12 +33,13 @@ async def test_start_runs_the_worker_and_loops_and_aclose_stops_and_releases_eve
     loop_tasks = list(services._tasks)
     assert worker_tasks and all(not task.done() for task in worker_tasks)
 
+    pool = services.engine.pool
     await services.aclose()
     await services.aclose()  # a second close does nothing
 
     assert closed == ["closer"]
     assert all(task.done() for task in worker_tasks + loop_tasks)
-    assert services.engine.pool.checkedout() == 0
+    assert services.engine.pool is not pool  # disposed: a new, empty pool replaced it
 
 
 async def test_start_without_flags_runs_nothing(tmp_path: Path) -> None:
@@ -53,10 +54,12 @@ def test_createsuperuser_closes_the_whole_container(tmp_path: Path, monkeypatch:
     in_thread(upgrade, url)
     built: list[Services] = []
     closed: list[Services] = []
+    pools: list[object] = []
 
     def recording_build(settings: Settings) -> Services:
         services = build_services(settings)
         built.append(services)
+        pools.append(services.engine.pool)
         services.closers.append(lambda: closed.append(services))
         return services
 
@@ -65,4 +68,4 @@ def test_createsuperuser_closes_the_whole_container(tmp_path: Path, monkeypatch:
 
     assert cli._create_superuser(settings_for(url), args) == 0
     assert closed == built and len(built) == 1  # every closer ran: thread pools, then the pools
-    assert built[0].engine.pool.checkedout() == 0
+    assert built[0].engine.pool is not pools[0]  # the database pool was disposed too
