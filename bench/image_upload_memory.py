@@ -133,7 +133,7 @@ def _create_admin(env: dict[str, str], email: str) -> None:
     async def run() -> None:
         services = build_services(Settings.from_env({**os.environ, **env}, env_file=None))
         try:
-            user = await services.accounts.create_superuser(email=email, password="bench-password", name="B")
+            user = await services.user_admin.create_superuser(email=email, password="bench-password", name="B")
             assert user.id
         finally:
             await services.aclose()

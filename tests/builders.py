@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.accounts.admin.service import UserAdminService
 from app.core.accounts.model import User
-from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.accounts.policy import AccountPolicy
+from app.core.accounts.service import AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import EventDirectoryService
 from app.core.expeditions.service import ExpeditionService
@@ -73,6 +75,10 @@ def an_accounts_service(world: World, *, limits: RequestLimits | None = None, **
         cache=world.cache,
         policy=AccountPolicy(**policy),  # type: ignore[arg-type]
     )
+
+
+def a_user_admin_service(world: World) -> UserAdminService:
+    return UserAdminService(uow=world.uow, hasher=FakePasswordHasher(), clock=world.clock, cache=world.cache)
 
 
 def an_expedition_service(world: World) -> ExpeditionService:

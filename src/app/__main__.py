@@ -111,7 +111,7 @@ def _create_superuser(settings: Settings, args: argparse.Namespace) -> int:
         services = build_services(settings)
         await services.start()
         try:
-            user = await services.accounts.create_superuser(email=args.email, password=password, name=args.name)
+            user = await services.user_admin.create_superuser(email=args.email, password=password, name=args.name)
             print(f"Admin {user.email} (id {user.id}) is ready.")
         finally:
             await services.aclose()

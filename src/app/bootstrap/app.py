@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ],
         dependencies={
             "accounts": _constant(services.accounts),
+            "user_admin": _constant(services.user_admin),
             "probes": _constant(services.probes),
             "expeditions": _constant(services.expeditions),
             "events": _constant(services.ticketing.events),

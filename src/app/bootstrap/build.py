@@ -43,7 +43,9 @@ from app.adapters.system_clock import SystemClock
 from app.adapters.tickets.pdf import FpdfTicketRenderer
 from app.bootstrap.container import Services
 from app.bootstrap.limits import request_limits
-from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.accounts.admin.service import UserAdminService
+from app.core.accounts.policy import AccountPolicy
+from app.core.accounts.service import AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import EventDirectoryService
 from app.core.expeditions.service import ExpeditionService
@@ -104,6 +106,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     )
     rate_limiter = FallbackRateLimiter(RedisRateLimiter(redis), MemoryRateLimiter()) if redis else MemoryRateLimiter()
     limits = request_limits(settings, rate_limiter)
+    accounts_cache = RedisUserCache(redis) if redis else MemoryUserCache()
     accounts = AccountsService(
         uow=uow,
         hasher=hasher,
@@ -111,7 +114,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         mailer=mailer,
         clock=clock,
         limits=limits,
-        cache=RedisUserCache(redis) if redis else MemoryUserCache(),
+        cache=accounts_cache,
         policy=AccountPolicy(
             require_activation=settings.require_email_activation,
             access_ttl=timedelta(seconds=settings.access_token_ttl_s),
@@ -119,6 +122,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
             activation_url=settings.public_base_url.rstrip("/") + "/api/users/activate/{token}/",
         ),
     )
+    user_admin = UserAdminService(uow=uow, hasher=hasher, clock=clock, cache=accounts_cache)
     renderer = FpdfTicketRenderer(workers=settings.ticket_render_workers)
     ticketing = ticketing_services(
         uow=uow,
@@ -171,6 +175,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         job_worker=job_worker,
         limits=limits,
         accounts=accounts,
+        user_admin=user_admin,
         expeditions=ExpeditionService(uow=uow, notifier=notifier, clock=clock),
         ticketing=ticketing,
         organizations=organizations,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.adapters.jobs.saq_queue import SaqJobQueue
 from app.adapters.jobs.sql import SqlJobQueue
 from app.adapters.jobs.worker import JobWorker
+from app.core.accounts.admin.service import UserAdminService
 from app.core.accounts.service import AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import EventDirectoryService
@@ -50,6 +51,7 @@ class Services:
     job_worker: JobWorker
     limits: RequestLimits
     accounts: AccountsService
+    user_admin: UserAdminService
     expeditions: ExpeditionService
     ticketing: TicketingServices
     organizations: OrganizationsService

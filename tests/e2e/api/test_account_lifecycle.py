@@ -28,7 +28,7 @@ async def with_admin(database_url: str, **settings: Any) -> tuple[Any, str]:
     """Settings with an admin created from the command line, as in production."""
     config = settings_for(database_url, **settings)
     services = build_services(config)
-    admin = await services.accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
+    admin = await services.user_admin.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
     await services.aclose()
     return config, admin.email
 

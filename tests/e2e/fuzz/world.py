@@ -33,7 +33,7 @@ class World:
 async def _create_superuser(settings: Settings, email: str) -> None:
     services = build_services(settings)
     try:
-        await services.accounts.create_superuser(email=email, password=PASSWORD, name="Root")
+        await services.user_admin.create_superuser(email=email, password=PASSWORD, name="Root")
     finally:
         await services.aclose()
 

@@ -21,22 +21,22 @@ async def test_admins_demoting_each_other_at_once_leave_exactly_one_admin(postgr
     await truncate_all(postgres_url)
     services = build_services(settings_for(postgres_url))
     try:
-        accounts = services.accounts
+        user_admin = services.user_admin
         for round_ in range(5):
             admins = [
-                await accounts.create_superuser(email=f"a{round_}-{i}@example.com", password="s3cret-pass", name="A")
+                await user_admin.create_superuser(email=f"a{round_}-{i}@example.com", password="s3cret-pass", name="A")
                 for i in range(3)
             ]
-            others = await accounts.list_users(
+            others = await user_admin.list_users(
                 actor=admins[0].principal(), search=None, role=Role.ADMIN, page=PageRequest(limit=100)
             )
             for user in others.items:  # only this round's three admins are active admins
                 if user.id not in {a.id for a in admins}:
-                    await accounts.set_active(actor=admins[0].principal(), user_id=user.id, is_active=False)
+                    await user_admin.set_active(actor=admins[0].principal(), user_id=user.id, is_active=False)
             changes = [
-                accounts.set_roles(actor=admin.principal(), user_id=admin.id, roles=frozenset())
+                user_admin.set_roles(actor=admin.principal(), user_id=admin.id, roles=frozenset())
                 if i % 2 == 0
-                else accounts.set_active(actor=admin.principal(), user_id=admin.id, is_active=False)
+                else user_admin.set_active(actor=admin.principal(), user_id=admin.id, is_active=False)
                 for i, admin in enumerate(admins)
             ]
             results = await asyncio.gather(*changes, return_exceptions=True)
