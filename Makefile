@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed ## install, apply migrations and serve on http://localhost:8000 (SQLite, in-memory channels)
 	$(PY) -m app serve
 
-test: $(VENV)/.installed ## install and run every test
+test: lint ## install, then lint, check the format and run every test (mypy strict and the import contracts are tests)
 	$(PY) -m pytest
 
 migrate: $(VENV)/.installed

@@ -33,8 +33,8 @@ from sqlalchemy.pool import NullPool
 from app.adapters.db.engine import async_url, is_sqlite
 from app.adapters.db.migrations import upgrade
 from app.bootstrap import build_services
+from app.core.event_directory.listing import event_query
 from app.core.shared.paging import PageRequest
-from app.core.ticketing.listing import event_query
 from app.settings import Settings
 from bench.harness import BENCH_SECRET
 
@@ -123,9 +123,7 @@ async def time_queries(url: str, repeat: int) -> dict[str, Timing]:
             samples.sort()
             timings[name] = Timing(statistics.median(samples), samples[int(len(samples) * 0.95) - 1], result.total)
     finally:
-        for close in services.closers:
-            close()
-        await services.engine.dispose()
+        await services.aclose()
     return timings
 
 

@@ -133,12 +133,10 @@ def _create_admin(env: dict[str, str], email: str) -> None:
     async def run() -> None:
         services = build_services(Settings.from_env({**os.environ, **env}, env_file=None))
         try:
-            user = await services.accounts.create_superuser(email=email, password="bench-password", name="B")
+            user = await services.user_admin.create_superuser(email=email, password="bench-password", name="B")
             assert user.id
         finally:
-            for close in services.closers:
-                close()
-            await services.engine.dispose()
+            await services.aclose()
 
     asyncio.run(run())
 

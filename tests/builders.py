@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.accounts.admin.service import UserAdminService
 from app.core.accounts.model import User
-from app.core.accounts.service import AccountPolicy, AccountsService
+from app.core.accounts.policy import AccountPolicy
+from app.core.accounts.service import AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import EventDirectoryService
 from app.core.expeditions.service import ExpeditionService
 from app.core.limits import Action, Budget, Limit, RequestLimits
 from app.core.organizations.service import OrganizationsService
 from app.core.shared.principal import Principal, Role
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services import TicketingServices, ticketing_services
 from app.ports.mailer import Mailer
 from tests.fakes import (
     FakePasswordHasher,
@@ -75,6 +77,10 @@ def an_accounts_service(world: World, *, limits: RequestLimits | None = None, **
     )
 
 
+def a_user_admin_service(world: World) -> UserAdminService:
+    return UserAdminService(uow=world.uow, hasher=FakePasswordHasher(), clock=world.clock, cache=world.cache)
+
+
 def an_expedition_service(world: World) -> ExpeditionService:
     return ExpeditionService(uow=world.uow, notifier=world.notifier, clock=world.clock)
 
@@ -100,8 +106,8 @@ def a_user(world: World, name: str, *, chief: bool = False, admin: bool = False,
     return Principal(user_id=user_id, roles=frozenset(roles))
 
 
-def a_ticketing_service(world: World, *, mailer: Mailer | None = None) -> TicketingService:
-    return TicketingService(
+def a_ticketing_service(world: World, *, mailer: Mailer | None = None) -> TicketingServices:
+    return ticketing_services(
         uow=world.uow,
         notifier=world.notifier,
         mailer=mailer or world.mailer,
@@ -129,5 +135,5 @@ def an_event_directory_service(
     world: World, jobs: InMemoryJobQueue | None = None, *, create_delay_s: float = 60.0
 ) -> EventDirectoryService:
     return EventDirectoryService(
-        uow=world.uow, ticketing=a_ticketing_service(world), jobs=jobs, create_delay_s=create_delay_s
+        uow=world.uow, events=a_ticketing_service(world).events, jobs=jobs, create_delay_s=create_delay_s
     )

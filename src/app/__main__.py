@@ -8,7 +8,7 @@ import getpass
 import os
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app.settings import Settings, SettingsError
 
@@ -109,11 +109,12 @@ def _create_superuser(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> None:
         services = build_services(settings)
+        await services.start()
         try:
-            user = await services.accounts.create_superuser(email=args.email, password=password, name=args.name)
+            user = await services.user_admin.create_superuser(email=args.email, password=password, name=args.name)
             print(f"Admin {user.email} (id {user.id}) is ready.")
         finally:
-            await services.engine.dispose()
+            await services.aclose()
 
     try:
         asyncio.run(run())
@@ -142,27 +143,18 @@ def run_worker(settings: Settings, extra_handlers: Mapping[str, JobHandler] | No
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        if isinstance(services.job_queue, SaqJobQueue):
-            logging.getLogger("app.jobs").info("SAQ worker started (%d slots).", settings.jobs_concurrency)
-            worker = saq_worker(services.job_queue, services.job_worker, concurrency=settings.jobs_concurrency)
-            await worker.start()  # SAQ handles SIGINT and SIGTERM itself, then stops gracefully
-            await services.job_queue.close()
-            await _close(services)
-            return
-        services.job_worker.start()
-        logging.getLogger("app.jobs").info("Job worker started (%d slots).", settings.jobs_concurrency)
+        saq = services.job_queue if isinstance(services.job_queue, SaqJobQueue) else None
+        await services.start(jobs=saq is None)
         try:
-            await stop.wait()
+            if saq is not None:
+                logging.getLogger("app.jobs").info("SAQ worker started (%d slots).", settings.jobs_concurrency)
+                worker = saq_worker(saq, services.job_worker, concurrency=settings.jobs_concurrency)
+                await worker.start()  # SAQ handles SIGINT and SIGTERM itself, then stops gracefully
+            else:
+                logging.getLogger("app.jobs").info("Job worker started (%d slots).", settings.jobs_concurrency)
+                await stop.wait()
         finally:
-            await services.job_worker.stop()
-            await _close(services)
-
-    async def _close(services: Any) -> None:
-        for close in services.closers:
-            close()
-        await services.engine.dispose()
-        if services.redis is not None:
-            await services.redis.aclose()
+            await services.aclose()
 
     if settings.should_migrate_on_start:
         _migrate(settings)

@@ -39,7 +39,7 @@ async def _users(uow: Callable[[], Any], *names: str) -> list[int]:
 
 async def _chat(uow: Callable[[], Any], kind: ChatKind, members: list[int], **fields: Any) -> Chat:
     async with unit(uow) as u:
-        chat = await u.chats.add_chat(Chat(kind=kind, created_by=members[0], created_at=NOW, **fields))
+        chat: Chat = await u.chats.add_chat(Chat(kind=kind, created_by=members[0], created_at=NOW, **fields))
         for user_id in members:
             await u.chats.add_member(ChatMember(chat_id=chat.id, user_id=user_id, joined_at=NOW))
     return chat

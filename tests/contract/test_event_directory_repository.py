@@ -8,9 +8,9 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from app.core.accounts.model import User
+from app.core.event_directory.listing import EventOrdering, EventQuery
 from app.core.organizations.model import Organization
 from app.core.shared.paging import PageRequest
-from app.core.ticketing.listing import EventOrdering, EventQuery
 from app.core.ticketing.model import Event, EventStatus
 from tests.contract.test_accounts_repository import Factory, uow  # noqa: F401  (the same three backends)
 

@@ -24,7 +24,7 @@ async def _people(uow: Factory, *names: str) -> list[Person]:  # noqa: F811
 
 async def _expedition(uow: Factory, chief: Person, *members: tuple[Person, MembershipStatus]) -> Expedition:  # noqa: F811
     async with uow() as unit:
-        expedition = await unit.expeditions.add(
+        expedition: Expedition = await unit.expeditions.add(
             Expedition(chief_id=chief.id, title="Arctic", start_at=NOW, capacity=5, created_at=NOW)
         )
         expedition.members = [
@@ -38,7 +38,7 @@ async def _expedition(uow: Factory, chief: Person, *members: tuple[Person, Membe
 
 async def _stored(uow: Factory, expedition_id: int) -> Expedition:  # noqa: F811
     async with uow() as unit:
-        expedition = await unit.expeditions.get(expedition_id)
+        expedition: Expedition | None = await unit.expeditions.get(expedition_id)
     assert expedition is not None
     return expedition
 

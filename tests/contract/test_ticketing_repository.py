@@ -75,23 +75,23 @@ async def test_reservations_tally_waitlist_head_shift_and_cancel_live(uow: Facto
         await unit.commit()
     assert [r.id for r in added] == sorted(r.id for r in added)
     async with uow() as unit:
-        assert await unit.reservations.tally(event.id) == Tally(confirmed=1, waitlisted=2)
+        assert await unit.spots.tally(event.id) == Tally(confirmed=1, waitlisted=2)
         assert await unit.reservations.live_holders(event.id, ids) == set(ids[:3])
-        [head] = await unit.reservations.waitlist_head(event.id, 1)
+        [head] = await unit.spots.waitlist_head(event.id, 1)
         assert head.user_id == ids[1]
         head.confirm(NOW)
         await unit.reservations.update(head)
-        await unit.reservations.shift_waitlist(event.id, after_position=1, by=1)
+        await unit.spots.shift_waitlist(event.id, after_position=1, by=1)
         await unit.commit()
     async with uow() as unit:
         waiting = await unit.reservations.list_for_event(event.id, ReservationStatus.WAITLISTED, PageRequest())
         assert [(r.user_id, r.position) for r in waiting.items] == [(ids[2], 1)]
-        assert (await unit.reservations.tallies([event.id]))[event.id] == Tally(confirmed=2, waitlisted=1)
-        cancelled = await unit.reservations.cancel_live(event.id, NOW)
+        assert (await unit.spots.tallies([event.id]))[event.id] == Tally(confirmed=2, waitlisted=1)
+        cancelled = await unit.spots.cancel_live(event.id, NOW)
         await unit.commit()
     assert sorted(r.user_id for r in cancelled) == ids[:3]
     async with uow() as unit:
-        assert await unit.reservations.tally(event.id) == Tally()
+        assert await unit.spots.tally(event.id) == Tally()
         mine = await unit.reservations.list_for_user(ids[0], PageRequest())
     assert [(r.status, r.cancelled_at) for r in mine.items] == [(ReservationStatus.CANCELLED, NOW)]
 
@@ -145,4 +145,4 @@ async def test_a_taken_idempotency_key_or_a_holder_who_is_gone_refuses_the_write
         with pytest.raises(MissingReferenceError):
             await unit.reservations.add_many([_held(event, 2**40, ReservationStatus.CONFIRMED)])
     async with uow() as unit:
-        assert (await unit.reservations.tally(event.id)).confirmed == 0
+        assert (await unit.spots.tally(event.id)).confirmed == 0

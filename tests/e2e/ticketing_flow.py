@@ -17,11 +17,9 @@ async def make_organizer(api: Api, email: str) -> tuple[dict[str, Any], dict[str
     """Register ``email`` and have an admin (created as on the command line) grant it ``organizer``."""
     services = build_services(api.settings)
     try:
-        await services.accounts.create_superuser(email="root@example.com", password="s3cret-pass", name="Root")
+        await services.user_admin.create_superuser(email="root@example.com", password="s3cret-pass", name="Root")
     finally:
-        for close in services.closers:
-            close()
-        await services.engine.dispose()
+        await services.aclose()
     root = await api.login("root@example.com")
     user = await api.register(email)
     granted = await api.client.put(

@@ -9,6 +9,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.types import ControllerRouterHandler
 from msgspec import UNSET
 
 from app.api.auth import client_key
@@ -27,6 +28,7 @@ from app.api.schemas.accounts import (
     UserCreate,
     UserOut,
 )
+from app.core.accounts.admin.service import UserAdminService
 from app.core.accounts.service import AccountsService
 from app.core.limits import Action
 from app.core.shared.principal import Principal, Role
@@ -125,14 +127,14 @@ class AdminUserController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsService],
+        user_admin: NamedDependency[UserAdminService],
         search: Search = None,
         role: Annotated[RoleName | None, QueryParameter()] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> PageOut[UserOut]:
         """Admins list users, searching e-mail and name, filtering by role."""
-        page = await accounts.list_users(
+        page = await user_admin.list_users(
             actor=principal, search=search, role=Role(role) if role else None, page=page_request(limit, offset)
         )
         return page_out(request, page, UserOut.of)
@@ -143,11 +145,13 @@ class AdminUserController(Controller):
         user_id: FromPath[int],
         data: JSONBody[RolesUpdate],
         principal: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsService],
+        user_admin: NamedDependency[UserAdminService],
     ) -> UserOut:
         """Admins grant and revoke ``chief``, ``organizer`` and ``admin`` (every user stays a member);
         it applies from the next request. The last active admin keeps ``admin`` (409 ``last_admin``)."""
-        user = await accounts.set_roles(actor=principal, user_id=user_id, roles=frozenset(Role(r) for r in data.roles))
+        user = await user_admin.set_roles(
+            actor=principal, user_id=user_id, roles=frozenset(Role(r) for r in data.roles)
+        )
         return UserOut.of(user)
 
     @put("/{user_id:int}/active/", operation_id="SetUserActive")
@@ -156,16 +160,22 @@ class AdminUserController(Controller):
         user_id: FromPath[int],
         data: JSONBody[UserActive],
         principal: NamedDependency[Principal],
-        accounts: NamedDependency[AccountsService],
+        user_admin: NamedDependency[UserAdminService],
     ) -> UserOut:
         """Admins deactivate an account (every session ends at once) or reactivate it. The last
         active admin cannot be deactivated (409 ``last_admin``)."""
-        return UserOut.of(await accounts.set_active(actor=principal, user_id=user_id, is_active=data.is_active))
+        return UserOut.of(await user_admin.set_active(actor=principal, user_id=user_id, is_active=data.is_active))
 
     @delete("/{user_id:int}/", operation_id="DeleteUser")
     async def delete_user(
-        self, user_id: FromPath[int], principal: NamedDependency[Principal], accounts: NamedDependency[AccountsService]
+        self,
+        user_id: FromPath[int],
+        principal: NamedDependency[Principal],
+        user_admin: NamedDependency[UserAdminService],
     ) -> None:
         """Admins delete an account; its tokens stop working at once. The last active admin cannot be
         deleted (409 ``last_admin``)."""
-        await accounts.delete_user(actor=principal, user_id=user_id)
+        await user_admin.delete_user(actor=principal, user_id=user_id)
+
+
+ROUTES: list[ControllerRouterHandler] = [UserController, TokenController, AdminUserController]

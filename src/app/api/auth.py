@@ -10,17 +10,10 @@ from litestar.di import NamedDependency
 
 from app.core.accounts.errors import TokenMissingError
 from app.core.accounts.service import AccountsService
+from app.core.shared.credentials import bearer_token
 from app.core.shared.principal import Principal
 
 _PRINCIPAL = "muster.principal"  # the caller, once authenticated for this request (a scope key)
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header, if any."""
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 async def authenticated(connection: ASGIConnection[Any, Any, Any, Any], accounts: AccountsService) -> Principal:

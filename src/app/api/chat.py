@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.types import ControllerRouterHandler
 
 from app.api.bounds import id_query, text_query
 from app.api.idempotency import IdempotencyKey
@@ -252,3 +253,6 @@ class MessageController(Controller):
     ) -> MessageOut:
         """Unpin a message (same rule as pinning)."""
         return MessageOut.of(await chat.pin_message(actor=principal, message_id=message_id, pinned=False))
+
+
+ROUTES: list[ControllerRouterHandler] = [ChatController, RoomController, MessageController]

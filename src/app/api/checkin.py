@@ -9,12 +9,13 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
+from litestar.types import ControllerRouterHandler
 
 from app.api.bounds import text_query
 from app.api.schemas.ticketing import CheckIn, CheckInOut
 from app.core.shared.bounds import TEXT_PATTERN
 from app.core.shared.principal import Principal
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services import DoorService
 
 SECRET_HEADER = "X-Ticket-Secret"
 SecretHeader = Annotated[
@@ -41,7 +42,7 @@ class CheckInController(Controller):
     async def inspect(
         self,
         principal: NamedDependency[Principal],
-        ticketing: NamedDependency[TicketingService],
+        door: NamedDependency[DoorService],
         header_secret: SecretHeader = None,
         secret: SecretQuery = None,
     ) -> CheckInOut:
@@ -51,15 +52,18 @@ class CheckInController(Controller):
         scanned = header_secret or secret
         if scanned is None:
             raise ValidationException(extra=[{"key": SECRET_HEADER, "message": "The ticket secret is required."}])
-        return CheckInOut.of(await ticketing.inspect_ticket(actor=principal, secret=scanned))
+        return CheckInOut.of(await door.inspect_ticket(actor=principal, secret=scanned))
 
     @post("/", operation_id="CheckIn", status_code=HTTP_200_OK)
     async def check_in(
         self,
         data: JSONBody[CheckIn],
         principal: NamedDependency[Principal],
-        ticketing: NamedDependency[TicketingService],
+        door: NamedDependency[DoorService],
     ) -> CheckInOut:
         """Let a ticket in, once (the event's organizer), with the scanned secret in the body ``{secret}``.
         409 ``already_checked_in`` with the first ``checked_in_at``; 409 ``not_confirmed``; 404 ``invalid_ticket``."""
-        return CheckInOut.of(await ticketing.check_in(actor=principal, secret=data.secret))
+        return CheckInOut.of(await door.check_in(actor=principal, secret=data.secret))
+
+
+ROUTES: list[ControllerRouterHandler] = [CheckInController]

@@ -8,6 +8,7 @@ from litestar import Controller, put
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
+from litestar.types import ControllerRouterHandler
 
 from app.api.images import store_uploaded_image
 from app.api.schemas.event_directory import EventDetailOut
@@ -38,3 +39,6 @@ class EventImageController(Controller):
         stored = await store_uploaded_image(data, images, prefix=f"events/{event_id}")
         detail = await event_directory.set_image(actor=principal, event_id=event_id, image=stored)
         return EventDetailOut.of_detail(detail)
+
+
+ROUTES: list[ControllerRouterHandler] = [EventImageController]

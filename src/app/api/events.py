@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.types import ControllerRouterHandler
 from msgspec import UNSET
 
 from app.api.bounds import id_query, text_query
@@ -16,11 +17,11 @@ from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.event_directory import EventDetailOut, new_event
 from app.api.schemas.jobs import JobOut
 from app.api.schemas.ticketing import EventCreate, EventOut, EventUpdate, MetricsOut
+from app.core.event_directory.listing import event_query
 from app.core.event_directory.service import EventDirectoryService
 from app.core.shared.principal import Principal
-from app.core.ticketing.listing import event_query
 from app.core.ticketing.model import EventChanges
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services import EventService
 
 
 class EventController(Controller):
@@ -115,28 +116,31 @@ class EventController(Controller):
         self,
         event_id: FromPath[int],
         principal: NamedDependency[Principal],
-        ticketing: NamedDependency[TicketingService],
+        events: NamedDependency[EventService],
     ) -> EventOut:
         """``draft → published`` (its organizer); else 409 ``invalid_transition``."""
-        return EventOut.of(await ticketing.publish_event(actor=principal, event_id=event_id))
+        return EventOut.of(await events.publish_event(actor=principal, event_id=event_id))
 
     @post("/{event_id:int}/cancel/", operation_id="CancelEvent", status_code=HTTP_200_OK)
     async def cancel(
         self,
         event_id: FromPath[int],
         principal: NamedDependency[Principal],
-        ticketing: NamedDependency[TicketingService],
+        events: NamedDependency[EventService],
     ) -> EventOut:
         """Cancel a draft or published event (its organizer): every live reservation is cancelled
         and its holder told by e-mail."""
-        return EventOut.of(await ticketing.cancel_event(actor=principal, event_id=event_id))
+        return EventOut.of(await events.cancel_event(actor=principal, event_id=event_id))
 
     @get("/{event_id:int}/metrics/", operation_id="GetEventMetrics")
     async def metrics(
         self,
         event_id: FromPath[int],
         maybe_principal: NamedDependency[Principal | None],
-        ticketing: NamedDependency[TicketingService],
+        events: NamedDependency[EventService],
     ) -> MetricsOut:
         """The event's live figures, as the metrics socket sends them."""
-        return MetricsOut.of(await ticketing.metrics(actor=maybe_principal, event_id=event_id))
+        return MetricsOut.of(await events.metrics(actor=maybe_principal, event_id=event_id))
+
+
+ROUTES: list[ControllerRouterHandler] = [EventController]

@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK
+from litestar.types import ControllerRouterHandler
 
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.expeditions import (
@@ -129,3 +130,6 @@ class ExpeditionController(Controller):
         """Everyone invited, with their answer, for the chief and members."""
         memberships = await expeditions.members(actor=principal, expedition_id=expedition_id)
         return [MembershipOut.of(m) for m in memberships]
+
+
+ROUTES: list[ControllerRouterHandler] = [ExpeditionController]

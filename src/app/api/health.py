@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import get
 from litestar.params import SkipValidation
 from litestar.response import Response
+from litestar.types import ControllerRouterHandler
 
 from app.ports.health import ReadinessProbe
 
@@ -27,3 +28,6 @@ async def ready(probes: SkipValidation[list[ReadinessProbe]]) -> Response[dict[s
     if problems:
         body["problems"] = problems
     return Response(body, status_code=503 if problems else 200)
+
+
+ROUTES: list[ControllerRouterHandler] = [health, ready]

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
+from litestar.types import ControllerRouterHandler
 
 from app.api.schemas.jobs import JobOut
 from app.core.jobs.service import JobsService
@@ -53,3 +54,6 @@ class JobController(Controller):
         """A job's ``status`` (``queued``, ``running``, ``done``, ``failed``) and ``result``; when done,
         ``location`` is the path of what it created. Only its creator sees it (others get 404)."""
         return JobOut.of(await jobs.get(actor=principal, job_id=job_id))
+
+
+ROUTES: list[ControllerRouterHandler] = [JobController]

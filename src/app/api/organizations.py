@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.types import ControllerRouterHandler
 
 from app.api.bounds import text_query
 from app.api.jobs import ACCEPTED_JOB, Prefer, accepted_job, wants_async
@@ -94,3 +95,6 @@ class OrganizationController(Controller):
     ) -> None:
         """Members (and admins) remove a user, or leave; the last member stays (409 ``last_member``)."""
         await organizations.remove_member(actor=principal, organization_id=organization_id, user_id=user_id)
+
+
+ROUTES: list[ControllerRouterHandler] = [OrganizationController]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.types import ControllerRouterHandler
 
 _ASSETS = Path(__file__).with_name("web_assets")
 _PAGE = (_ASSETS / "index.html").read_bytes()
@@ -46,3 +47,6 @@ def page(request: Request[Any, Any, Any]) -> Response[bytes]:
 @get("/web/app.js", include_in_schema=False, sync_to_thread=False)
 def script(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(_SCRIPT, media_type="text/javascript", headers=headers_for(request))
+
+
+ROUTES: list[ControllerRouterHandler] = [page, script]

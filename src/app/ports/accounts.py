@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from app.core.accounts.model import RefreshToken, User
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Role
+from app.ports.uow import Transaction
 
 
 class UserRepository(Protocol):
@@ -60,3 +62,16 @@ class RefreshTokenRepository(Protocol):
     async def families_revoked_since(self, user_id: int, since: datetime) -> frozenset[str]:
         """The user's token families revoked at or after ``since``."""
         ...
+
+
+class AccountsUnitOfWork(Transaction, Protocol):
+    """What the accounts use cases see in one transaction."""
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def refresh_tokens(self) -> RefreshTokenRepository: ...
+
+
+AccountsUnitOfWorkFactory = Callable[[], AccountsUnitOfWork]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from app.core.chat.model import Chat, ChatMember, ChatSummary, Message, RoomSummary
 from app.core.shared.paging import Page, PageRequest
+from app.ports.uow import Transaction
+from app.ports.users import UserDirectory
 
 
 class ChatRepository(Protocol):
@@ -92,3 +95,16 @@ class ChatRepository(Protocol):
     async def search(self, *, user_id: int, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
         """Live messages matching ``query`` in the chats ``user_id`` is a member of, newest first."""
         ...
+
+
+class ChatUnitOfWork(Transaction, Protocol):
+    """What the chat use cases see in one transaction."""
+
+    @property
+    def chats(self) -> ChatRepository: ...
+
+    @property
+    def people(self) -> UserDirectory: ...
+
+
+ChatUnitOfWorkFactory = Callable[[], ChatUnitOfWork]

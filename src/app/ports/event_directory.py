@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from app.core.event_directory.listing import EventQuery
 from app.core.shared.paging import Page, PageRequest
-from app.core.ticketing.listing import EventQuery
 from app.core.ticketing.model import Event
+from app.ports.organizations import OrganizationCards
+from app.ports.ticketing import EventRepository
+from app.ports.uow import Transaction
 
 
 class EventDirectoryRepository(Protocol):
@@ -32,3 +35,19 @@ class EventDirectoryRepository(Protocol):
     async def event_id_for_creation_key(self, creation_key: str) -> int | None:
         """The event a deferred creation with this key already made, if any (keys are unique)."""
         ...
+
+
+class EventDirectoryUnitOfWork(Transaction, Protocol):
+    """What the event directory's use cases see in one transaction."""
+
+    @property
+    def events(self) -> EventRepository: ...
+
+    @property
+    def event_directory(self) -> EventDirectoryRepository: ...
+
+    @property
+    def organizations(self) -> OrganizationCards: ...
+
+
+EventDirectoryUnitOfWorkFactory = Callable[[], EventDirectoryUnitOfWork]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from app.core.expeditions.model import Expedition
 from app.core.shared.paging import Page, PageRequest
+from app.ports.uow import Transaction
+from app.ports.users import UserDirectory
 
 
 class ExpeditionRepository(Protocol):
@@ -41,3 +44,16 @@ class ExpeditionRepository(Protocol):
     async def ids_for_user(self, user_id: int) -> list[int]:
         """Ids of every expedition the user leads or is invited to or confirmed in."""
         ...
+
+
+class ExpeditionsUnitOfWork(Transaction, Protocol):
+    """What the expedition use cases see in one transaction."""
+
+    @property
+    def expeditions(self) -> ExpeditionRepository: ...
+
+    @property
+    def people(self) -> UserDirectory: ...
+
+
+ExpeditionsUnitOfWorkFactory = Callable[[], ExpeditionsUnitOfWork]

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
+from app.core.shared.mail import Mail
 
-@dataclass(frozen=True, slots=True)
-class Mail:
-    """A plain-text e-mail."""
-
-    to: str
-    subject: str
-    body: str
+__all__ = ["Mail", "Mailer"]
 
 
 class Mailer(Protocol):

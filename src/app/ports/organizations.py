@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from app.core.organizations.model import Organization, OrganizationCard
 from app.core.shared.paging import Page, PageRequest
+from app.ports.uow import Transaction
+from app.ports.users import UserDirectory
 
 
-class OrganizationRepository(Protocol):
+class OrganizationCards(Protocol):
+    """What other contexts read about organizations: their cards."""
+
+    async def cards(self, organization_ids: list[int]) -> list[OrganizationCard]:
+        """Organizations with their ACTIVE members, in the order given, in a fixed number of queries
+        whatever the number of organizations and members (missing ids are left out)."""
+        ...
+
+
+class OrganizationRepository(OrganizationCards, Protocol):
     """Organizations with their member ids. ``add_member`` raises ``AlreadyMemberError`` on a duplicate."""
 
     async def add(self, organization: Organization) -> Organization: ...
@@ -25,11 +37,19 @@ class OrganizationRepository(Protocol):
         """Remove a membership; False when there was none."""
         ...
 
-    async def cards(self, organization_ids: list[int]) -> list[OrganizationCard]:
-        """Organizations with their ACTIVE members, in the order given, in a fixed number of queries
-        whatever the number of organizations and members (missing ids are left out)."""
-        ...
-
     async def list_cards(self, *, search: str | None, page: PageRequest) -> Page[OrganizationCard]:
         """A page of organizations (by id), ``search`` matching the title case-insensitively."""
         ...
+
+
+class OrganizationsUnitOfWork(Transaction, Protocol):
+    """What the organization use cases see in one transaction."""
+
+    @property
+    def organizations(self) -> OrganizationRepository: ...
+
+    @property
+    def people(self) -> UserDirectory: ...
+
+
+OrganizationsUnitOfWorkFactory = Callable[[], OrganizationsUnitOfWork]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -9,6 +10,8 @@ from app.core.shared.paging import Page, PageRequest
 from app.core.ticketing.model import Event, EventFilter
 from app.core.ticketing.reservations import Reservation, ReservationStatus, Tally
 from app.core.ticketing.tickets import TicketClaim, TicketDocument
+from app.ports.uow import Transaction
+from app.ports.users import UserDirectory
 
 
 class EventRepository(Protocol):
@@ -55,6 +58,16 @@ class ReservationRepository(Protocol):
 
     async def update(self, reservation: Reservation) -> Reservation: ...
 
+    async def list_for_event(
+        self, event_id: int, status: ReservationStatus | None, page: PageRequest
+    ) -> Page[Reservation]: ...
+
+    async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Reservation]: ...
+
+
+class SpotRepository(Protocol):
+    """An event's spots as a whole: counts by status, the waiting list, releasing every spot at once."""
+
     async def tally(self, event_id: int) -> Tally: ...
 
     async def tallies(self, event_ids: list[int]) -> dict[int, Tally]: ...
@@ -70,12 +83,6 @@ class ReservationRepository(Protocol):
     async def cancel_live(self, event_id: int, now: datetime) -> list[Reservation]:
         """Cancel every live reservation of the event; returns them as they are now."""
         ...
-
-    async def list_for_event(
-        self, event_id: int, status: ReservationStatus | None, page: PageRequest
-    ) -> Page[Reservation]: ...
-
-    async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Reservation]: ...
 
 
 class TicketSigner(Protocol):
@@ -94,3 +101,37 @@ class TicketRenderer(Protocol):
     media_type: str
 
     async def render(self, ticket: TicketDocument) -> bytes: ...
+
+
+class EventOrganizers(Protocol):
+    """Which organizations organize an event (the event directory's table, written with the event)."""
+
+    async def set_organizations(self, event_id: int, organization_ids: Sequence[int]) -> None:
+        """Make exactly these organizations the event's organizers."""
+        ...
+
+    async def known_organization_ids(self, organization_ids: Sequence[int]) -> set[int]:
+        """Which of these ids name an existing organization."""
+        ...
+
+
+class TicketingUnitOfWork(Transaction, Protocol):
+    """What the ticketing use cases see in one transaction."""
+
+    @property
+    def events(self) -> EventRepository: ...
+
+    @property
+    def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def spots(self) -> SpotRepository: ...
+
+    @property
+    def event_directory(self) -> EventOrganizers: ...
+
+    @property
+    def people(self) -> UserDirectory: ...
+
+
+TicketingUnitOfWorkFactory = Callable[[], TicketingUnitOfWork]

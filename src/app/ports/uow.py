@@ -1,30 +1,14 @@
-"""The unit of work: one transaction, with every repository bound to it."""
+"""The unit of work: one transaction. Each context declares the repositories it sees in its own
+``<Context>UnitOfWork`` (next to its repository ports); one SQL unit of work implements them all."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
-from app.ports.accounts import RefreshTokenRepository, UserRepository
-from app.ports.chat import ChatRepository
-from app.ports.event_directory import EventDirectoryRepository
-from app.ports.expeditions import ExpeditionRepository
-from app.ports.organizations import OrganizationRepository
-from app.ports.ticketing import EventRepository, ReservationRepository
 
-
-class UnitOfWork(Protocol):
+class Transaction(Protocol):
     """A transaction. Leaving the block without ``commit()`` rolls everything back."""
-
-    users: UserRepository
-    refresh_tokens: RefreshTokenRepository
-    expeditions: ExpeditionRepository
-    events: EventRepository
-    reservations: ReservationRepository
-    organizations: OrganizationRepository
-    chats: ChatRepository
-    event_directory: EventDirectoryRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -35,6 +19,3 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
-
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import WebSocket
 
 from app.core.accounts.service import AccountsService
+from app.core.shared.credentials import bearer_token
 from app.core.shared.errors import NotAuthenticatedError
 from app.core.shared.principal import Principal
 
@@ -18,8 +19,7 @@ def socket_token(socket: WebSocket[Any, Any, Any]) -> str | None:
     token = socket.query_params.get("token")
     if token:
         return str(token)
-    scheme, _, value = (socket.headers.get("authorization") or "").partition(" ")
-    return value.strip() or None if scheme.lower() == "bearer" else None
+    return bearer_token(socket.headers.get("authorization"))
 
 
 async def authenticate_socket(socket: WebSocket[Any, Any, Any], accounts: AccountsService) -> Principal | None:

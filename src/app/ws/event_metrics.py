@@ -12,7 +12,7 @@ from app.core.accounts.service import AccountsService
 from app.core.shared.bounds import id_in_range
 from app.core.shared.errors import DomainError
 from app.core.ticketing.errors import EventNotFoundError
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services import EventService
 from app.ws.auth import authenticate_socket
 from app.ws.frames import UnknownFrameError, error_frame
 from app.ws.hub import ChannelHub
@@ -27,7 +27,7 @@ async def event_metrics_socket(
     socket: WebSocket[Any, Any, Any],
     event_id: FromPath[int],
     accounts: NamedDependency[AccountsService],
-    ticketing: NamedDependency[TicketingService],
+    events: NamedDependency[EventService],
     hub: NamedDependency[ChannelHub],
 ) -> None:
     """Send ``{"type": "metrics", ...}`` on connect and after every reservation, cancellation,
@@ -42,7 +42,7 @@ async def event_metrics_socket(
     try:
         if not id_in_range(event_id):
             raise EventNotFoundError()
-        snapshot = await ticketing.metrics(actor=principal, event_id=event_id)
+        snapshot = await events.metrics(actor=principal, event_id=event_id)
     except DomainError as error:
         await live.send(error_frame(error))
         await live.leave_all()
@@ -55,7 +55,7 @@ async def event_metrics_socket(
         if action == "ping":
             return {"type": "pong"}
         if action == "refresh":
-            return metrics_frame(await ticketing.metrics(actor=principal, event_id=event_id))
+            return metrics_frame(await events.metrics(actor=principal, event_id=event_id))
         raise UnknownFrameError()
 
     await live.serve(handle, rate_limit=FrameRateLimiter(rate=20, burst=40))

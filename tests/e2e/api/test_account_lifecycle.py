@@ -28,8 +28,8 @@ async def with_admin(database_url: str, **settings: Any) -> tuple[Any, str]:
     """Settings with an admin created from the command line, as in production."""
     config = settings_for(database_url, **settings)
     services = build_services(config)
-    admin = await services.accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
-    await services.engine.dispose()
+    admin = await services.user_admin.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
+    await services.aclose()
     return config, admin.email
 
 

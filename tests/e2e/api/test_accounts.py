@@ -112,8 +112,8 @@ async def test_patch_me_updates_profile(api: Api) -> None:
 async def test_admin_lists_users_and_manages_roles(database_url: str) -> None:
     settings = settings_for(database_url)
     services = build_services(settings)
-    admin = await services.accounts.create_superuser(email="root@example.com", password="s3cret-pass", name="Root")
-    await services.engine.dispose()
+    admin = await services.user_admin.create_superuser(email="root@example.com", password="s3cret-pass", name="Root")
+    await services.aclose()
     async with running_api(settings) as api:
         root = await api.login(admin.email)
         admin_headers = {"Authorization": f"Bearer {root['access']}"}

@@ -89,8 +89,8 @@ async def test_one_reservation_by_a_deleted_account_in_a_burst_of_30_fails_alone
 
 
 async def _post(api: Api, path: str, headers: Headers, key: str | bytes | None, **body: Any) -> httpx.Response:
-    extra = {"Idempotency-Key": key} if key is not None else {}
-    return await api.client.post(path, json=body or None, headers={**headers, **extra})
+    extra: dict[str, str | bytes] = {"Idempotency-Key": key} if key is not None else {}
+    return await api.client.post(path, json=body or None, headers={**headers, **extra})  # type: ignore[arg-type]
 
 
 async def test_a_repeated_message_with_the_same_idempotency_key_returns_the_first(api: Api) -> None:

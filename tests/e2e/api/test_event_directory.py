@@ -121,7 +121,8 @@ async def test_edit_replaces_the_organizations_and_refuses_unknown_ones(director
     assert (refused.status_code, refused.json()["code"]) == (400, "unknown_organizations")
     assert refused.json()["errors"] == [{"field": "organization_ids", "message": "unknown organization id 424242"}]
     assert (await api.client.get(url)).json()["organizations"] == []  # nothing of the refused edit stayed
-    for body in ({"organization_ids": [0]}, {"organization_ids": ["x"]}, {"organization_ids": 1}):
+    bodies: list[dict[str, object]] = [{"organization_ids": [0]}, {"organization_ids": ["x"]}, {"organization_ids": 1}]
+    for body in bodies:
         bad = await api.client.patch(url, json=body, headers=organizer)
         assert (bad.status_code, bad.json()["code"]) == (400, "validation_error"), body
     body = {"title": "X", "starts_at": "2099-05-01T18:00:00Z", "capacity": 1, "organization_ids": [424242]}

@@ -30,7 +30,9 @@ async def _post(api: Api, path: str, headers: Headers, body: dict[str, Any] | No
     )
 
 
-async def _invite_and_confirm(api: Api, expedition_id: int, chief: Headers, *members: tuple[dict[str, Any], Headers]):
+async def _invite_and_confirm(
+    api: Api, expedition_id: int, chief: Headers, *members: tuple[dict[str, Any], Headers]
+) -> None:
     for user, headers in members:
         invited = await _post(api, f"/api/expeditions/{expedition_id}/invite/", chief, {"user_id": user["id"]})
         assert invited.status_code == 201, invited.text

@@ -60,7 +60,7 @@ def test_the_script_parses() -> None:
 
 def _connect_src(response: Any) -> list[str]:
     policy = dict(part.strip().split(" ", 1) for part in response.headers["content-security-policy"].split(";"))
-    return policy["connect-src"].split()
+    return str(policy["connect-src"]).split()
 
 
 async def test_the_page_may_connect_only_to_its_own_origin_and_its_sockets(api: Api) -> None:

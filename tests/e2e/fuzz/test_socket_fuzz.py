@@ -26,7 +26,7 @@ Frame = dict[str, Any]
 HUGE_IDS = (2**63, 2**64, -1, 0, -(2**63) - 1, 10**40)
 DEEP = "[" * 5000 + "]" * 5000
 JUST_TOO_DEEP = "[" * 33 + "]" * 33
-COMMON_BAD = [
+COMMON_BAD: list[str | bytes] = [
     "not json",
     '{"type":',
     "[]",

@@ -33,11 +33,9 @@ class World:
 async def _create_superuser(settings: Settings, email: str) -> None:
     services = build_services(settings)
     try:
-        await services.accounts.create_superuser(email=email, password=PASSWORD, name="Root")
+        await services.user_admin.create_superuser(email=email, password=PASSWORD, name="Root")
     finally:
-        for close in services.closers:
-            close()
-        await services.engine.dispose()
+        await services.aclose()
 
 
 def _ok(response: httpx.Response) -> dict[str, Any]:

@@ -56,8 +56,8 @@ async def test_ended_sessions_are_refused_at_once_on_two_processes(postgres_url:
     await redis.aclose()
     settings = settings_for(postgres_url, redis_url=redis_url)
     services = build_services(settings)
-    await services.accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
-    await services.engine.dispose()
+    await services.user_admin.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
+    await services.aclose()
     dead = [(401, "token_revoked", "4401")] * 2
     alive = [(200, None, "history")] * 2
 

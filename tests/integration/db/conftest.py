@@ -15,4 +15,4 @@ async def services(postgres_url: str) -> AsyncIterator[Services]:
     await truncate_all(postgres_url)
     built = build_services(settings_for(postgres_url))
     yield built
-    await built.engine.dispose()
+    await built.aclose()

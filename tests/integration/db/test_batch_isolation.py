@@ -26,7 +26,7 @@ from app.core.shared.errors import AccountGoneError, MissingReferenceError, Unst
 from app.core.shared.principal import Principal
 from app.core.ticketing.model import Event, EventStatus
 from app.core.ticketing.reservations import Reservation, ReservationStatus
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services import BookingService, ticketing_services
 from tests.fakes import (
     FakeTicketSigner,
     RecordingMailer,
@@ -52,15 +52,15 @@ def _uow(services: Services) -> CountingUow:
     return CountingUow(create_session_factory(services.engine))
 
 
-def _ticketing(services: Services, uow: CountingUow | None = None) -> TicketingService:
-    return TicketingService(
+def _booking(services: Services, uow: CountingUow | None = None) -> BookingService:
+    return ticketing_services(
         uow=uow or _uow(services),
         notifier=RecordingNotifier(),
         mailer=RecordingMailer(),
         clock=services.clock,
         signer=FakeTicketSigner(),
         renderer=RecordingTicketRenderer(),
-    )
+    ).booking
 
 
 async def _delete_user(services: Services, user_id: int) -> None:
@@ -145,14 +145,14 @@ async def test_a_sender_deleted_while_the_batch_is_stored_fails_alone(
 
 async def test_a_reservation_by_a_deleted_account_fails_alone_in_a_burst_of_30(services: Services) -> None:
     people = await _people(services, 32)
-    ticketing = _ticketing(services)
+    booking = _booking(services)
     event = await _event(services, people[0], capacity=40)
     gone = people[31]
     await _delete_user(services, gone.user_id)  # its token would still be valid
     actors = [*people[1:16], gone, *people[16:31]]
 
     results = await asyncio.gather(
-        *(ticketing.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
+        *(booking.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
     )
 
     assert isinstance(results.pop(15), AccountGoneError)
@@ -165,7 +165,7 @@ async def test_a_holder_deleted_while_the_batch_is_stored_fails_alone(
 ) -> None:
     people = await _people(services, 32)
     uow = _uow(services)
-    ticketing = _ticketing(services, uow)
+    booking = _booking(services, uow)
     event = await _event(services, people[0], capacity=20)
     victim = people[31]
     holders = SqlReservationRepository.live_holders
@@ -182,7 +182,7 @@ async def test_a_holder_deleted_while_the_batch_is_stored_fails_alone(
     actors = [*people[1:9], victim, *people[9:31]]
 
     results = await asyncio.gather(
-        *(ticketing.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
+        *(booking.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
     )
 
     refused = results.pop(8)
@@ -216,7 +216,7 @@ async def test_one_client_id_posted_through_two_instances_at_once_stores_one_mes
 
 async def test_one_idempotency_key_reserved_through_two_instances_at_once_stores_one(services: Services) -> None:
     people = await _people(services, 3)
-    one, two = _ticketing(services), _ticketing(services)
+    one, two = _booking(services), _booking(services)
     event = await _event(services, people[0], capacity=5)
 
     results = await asyncio.gather(

@@ -14,7 +14,7 @@ from app.bootstrap import Services
 from app.core.chat.errors import MessageDeletedError
 from app.core.chat.service import ChatService
 from app.core.shared.principal import Principal, Role
-from app.ports.uow import UnitOfWorkFactory
+from app.ports.chat import ChatUnitOfWorkFactory
 from tests.fakes import FakePasswordHasher, FakePresenceTracker, RecordingNotifier
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -28,7 +28,7 @@ async def _people(services: Services, count: int) -> list[Principal]:
     return people
 
 
-def _chat(services: Services, uow: UnitOfWorkFactory | None = None) -> ChatService:
+def _chat(services: Services, uow: ChatUnitOfWorkFactory | None = None) -> ChatService:
     """The chat service on PostgreSQL, publishing to a recorder (no live sockets here)."""
     return ChatService(
         uow=uow or SqlUnitOfWorkFactory(create_session_factory(services.engine)),

@@ -27,7 +27,7 @@ async def services(database_url: str) -> AsyncIterator[Services]:
     yield built
     for close in built.closers:
         close()
-    await built.engine.dispose()
+    await built.aclose()
 
 
 async def seed_event(services: Services, *, organizations: int, members: int, tag: str) -> tuple[int, Principal]:
@@ -52,7 +52,9 @@ async def seed_event(services: Services, *, organizations: int, members: int, ta
                 )
                 for i in range(members)
             ]
-            added = await unit.organizations.add(Organization(title=f"{tag} {n}", member_ids={p.id for p in people}))
+            added = await unit.organizations.add(
+                Organization(title=f"{tag} {n}", member_ids=frozenset(p.id for p in people))
+            )
             organization_ids.append(added.id)
         event = await unit.events.add(Event(owner_id=owner.id, title=tag, starts_at=STARTS_AT, capacity=5))
         await unit.event_directory.set_organizations(event.id, organization_ids)

@@ -37,7 +37,7 @@ async def services(postgres_url: str) -> AsyncIterator[Services]:
     try:
         yield services
     finally:
-        await services.engine.dispose()
+        await services.aclose()
 
 
 async def _people(services: Services, prefix: str, count: int, *, role: Role = Role.MEMBER) -> list[Principal]:

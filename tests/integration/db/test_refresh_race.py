@@ -34,4 +34,4 @@ async def test_concurrent_refreshes_of_one_token_let_exactly_one_through(postgre
             with pytest.raises(TokenRevokedError):  # the reuse revoked the winner's family too
                 await accounts.refresh(refresh_token=winners[0].refresh)
     finally:
-        await services.engine.dispose()
+        await services.aclose()

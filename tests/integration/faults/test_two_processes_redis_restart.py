@@ -41,7 +41,7 @@ async def ready(server: LiveServer) -> httpx.Response:
 
 async def texts(ws: ClientConnection) -> list[str]:
     """Message texts that arrived on ``ws`` so far (without waiting)."""
-    seen = []
+    seen: list[str] = []
     while True:
         try:
             async with asyncio.timeout(0.01):

@@ -205,7 +205,8 @@ async def test_uploads_are_stored_served_and_refused_with_codes(tmp_path: Path, 
             dependencies={"images": Provide(lambda: services.images, sync_to_thread=False)},
             exception_handlers=EXCEPTION_HANDLERS,
         )
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=uploader), base_url="http://t") as client:
+        transport = httpx.ASGITransport(app=uploader)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             jpeg = image_bytes("JPEG")
             stored = await client.put("/upload/", files={"image": ("cover.jpg", jpeg, "image/jpeg")})
             text = await client.put("/upload/", files={"image": ("notes.txt", b"hello", "text/plain")})

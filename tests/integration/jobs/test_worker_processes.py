@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.adapters.db.engine import async_url
-from app.adapters.jobs.saq_queue import SaqJobQueue
 from app.bootstrap import Services, build_services
 from app.core.jobs.model import Job, JobStatus
 from app.settings import Settings
@@ -60,9 +59,7 @@ async def enqueuing_side(settings: Settings) -> AsyncIterator[Services]:
     try:
         yield services
     finally:
-        if isinstance(services.job_queue, SaqJobQueue):
-            await services.job_queue.close()
-        await services.engine.dispose()
+        await services.aclose()
 
 
 async def saq_workers_seen(url: str) -> bool:

@@ -56,7 +56,9 @@ async def test_activation_link_from_the_email_activates_the_account(database_url
         [message] = await inbox.wait()
         assert message["To"] == "ann@example.com"
         assert message["From"] == "Muster <noreply@muster.test>"
-        link = re.search(r"http://testserver(/api/users/activate/\S+/)", message.get_payload(decode=True).decode())
+        payload = message.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        link = re.search(r"http://testserver(/api/users/activate/\S+/)", payload.decode())
         assert link is not None
         activated = await api.client.get(link.group(1))
         assert activated.status_code == 200

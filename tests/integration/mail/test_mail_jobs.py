@@ -43,4 +43,6 @@ async def test_activation_mail_waits_in_the_jobs_table_until_a_worker_sends_it(
 
     [message] = await inbox.wait()
     assert message["To"] == "ann@example.com"
-    assert re.search(r"/api/users/activate/\S+/", message.get_payload(decode=True).decode())
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert re.search(r"/api/users/activate/\S+/", payload.decode())

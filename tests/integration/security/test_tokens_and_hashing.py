@@ -30,7 +30,12 @@ def _claims(kind: TokenKind = TokenKind.ACCESS, **delta: float) -> TokenClaims:
 def test_a_token_round_trips_with_its_claims() -> None:
     signer = JwtTokenSigner(SECRET)
     claims = signer.verify(signer.issue(_claims()), kind=TokenKind.ACCESS)
-    assert (claims.user_id, claims.jti, claims.family, claims.roles) == (42, "j", "f", {Role.MEMBER, Role.CHIEF})
+    assert (claims.user_id, claims.jti, claims.family, claims.roles) == (
+        42,
+        "j",
+        "f",
+        frozenset({Role.MEMBER, Role.CHIEF}),
+    )
 
 
 def test_a_token_of_one_kind_is_refused_as_another_even_when_remembered() -> None:
@@ -59,10 +64,10 @@ def test_a_remembered_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> No
     signer = JwtTokenSigner(SECRET)
     token = signer.issue(_claims(seconds=30))
     signer.verify(token, kind=TokenKind.ACCESS)
-    import app.adapters.security.jwt_tokens as module
+    import time
 
-    later = module.time.time() + 60
-    monkeypatch.setattr(module.time, "time", lambda: later)
+    later = time.time() + 60
+    monkeypatch.setattr(time, "time", lambda: later)
     with pytest.raises(TokenExpiredError):
         signer.verify(token, kind=TokenKind.ACCESS)
 
@@ -132,4 +137,9 @@ def test_a_signed_token_with_absurd_claims_is_invalid_never_a_crash(claims: dict
 def test_a_signed_token_with_sane_claims_verifies() -> None:
     """The same helper with nothing absurd: proves the refusals above come from the claims."""
     claims = JwtTokenSigner(SECRET).verify(_signed({"sv": 3, "fam": "f", "roles": ["chief"]}), kind=TokenKind.ACCESS)
-    assert (claims.user_id, claims.session_version, claims.family, claims.roles) == (42, 3, "f", {Role.CHIEF})
+    assert (claims.user_id, claims.session_version, claims.family, claims.roles) == (
+        42,
+        3,
+        "f",
+        frozenset({Role.CHIEF}),
+    )

@@ -11,7 +11,7 @@ async def _app(scope: object, receive: object, send: object) -> None:
     return None
 
 
-PROXIES = TrustedProxies(_app, ("10.0.0.0/8", "::1"))  # type: ignore[arg-type]
+PROXIES = TrustedProxies(_app, ("10.0.0.0/8", "::1"))
 
 
 @pytest.mark.parametrize(

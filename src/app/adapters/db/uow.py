@@ -1,4 +1,5 @@
-"""The SQL unit of work: one session, one transaction, every repository bound to it."""
+"""The SQL unit of work: one session, one transaction, every repository bound to it. It implements
+every context's unit-of-work protocol (``AccountsUnitOfWork``, ``TicketingUnitOfWork``...)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserRepository
+from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserDirectory, SqlUserRepository
 from app.adapters.db.repositories.chat import SqlChatRepository
 from app.adapters.db.repositories.event_directory import SqlEventDirectoryRepository
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
 from app.adapters.db.repositories.organizations import SqlOrganizationRepository
-from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository
+from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository, SqlSpotRepository
 from app.ports.accounts import RefreshTokenRepository, UserRepository
 from app.ports.chat import ChatRepository
 from app.ports.event_directory import EventDirectoryRepository
 from app.ports.expeditions import ExpeditionRepository
 from app.ports.organizations import OrganizationRepository
-from app.ports.ticketing import EventRepository, ReservationRepository
+from app.ports.ticketing import EventRepository, ReservationRepository, SpotRepository
+from app.ports.users import UserDirectory
 
 
 class SqlUnitOfWork:
@@ -30,9 +32,11 @@ class SqlUnitOfWork:
     expeditions: ExpeditionRepository
     events: EventRepository
     reservations: ReservationRepository
+    spots: SpotRepository
     organizations: OrganizationRepository
     chats: ChatRepository
     event_directory: EventDirectoryRepository
+    people: UserDirectory
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -44,9 +48,11 @@ class SqlUnitOfWork:
         self.expeditions = SqlExpeditionRepository(session)
         self.events = SqlEventRepository(session)
         self.reservations = SqlReservationRepository(session)
+        self.spots = SqlSpotRepository(session)
         self.organizations = SqlOrganizationRepository(session)
         self.chats = SqlChatRepository(session)
         self.event_directory = SqlEventDirectoryRepository(session)
+        self.people = SqlUserDirectory(session)
         return self
 
     async def __aexit__(

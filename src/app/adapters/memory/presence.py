@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from app.core.chat.presence import PresenceLedger
+from app.adapters.memory.presence_ledger import PresenceLedger
 
 
 class MemoryPresenceTracker:

@@ -10,7 +10,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from app.api.schemas.fields import PLAIN_TEXT, RequestBody
 from app.core.accounts.model import TokenPair, User
-from app.core.accounts.service import ProfileChange
+from app.core.accounts.policy import ProfileChange
 
 Email = Annotated[str, PLAIN_TEXT, Meta(min_length=3, max_length=254, examples=["chief@example.com"])]
 Password = Annotated[str, Meta(min_length=1, max_length=128)]

@@ -9,11 +9,11 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from app.api.schemas.fields import PLAIN_TEXT, Id, RequestBody
+from app.core.event_directory.organizers import MAX_ORGANIZERS
 from app.core.ticketing.metrics import EventMetrics, EventOverview
 from app.core.ticketing.model import MAX_CAPACITY, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, Event
-from app.core.ticketing.organizers import MAX_ORGANIZERS
 from app.core.ticketing.reservations import HeldReservation, Holder, Reservation
-from app.core.ticketing.service import TicketInspection
+from app.core.ticketing.services.door import TicketInspection
 
 Title = Annotated[str, PLAIN_TEXT, Meta(min_length=1, max_length=MAX_TITLE, examples=["Tatra night hike"])]
 Description = Annotated[str, PLAIN_TEXT, Meta(max_length=MAX_DESCRIPTION)]

@@ -1,15 +1,6 @@
-"""The accounts context: users, roles, tokens."""
+"""The accounts context: users, roles, tokens. The use cases live in ``app.core.accounts.service``
+(not re-exported here: ports import this package's model)."""
 
 from app.core.accounts.model import RefreshToken, TokenClaims, TokenKind, TokenPair, User
-from app.core.accounts.service import AccountPolicy, AccountsService, ProfileChange
 
-__all__ = [
-    "AccountPolicy",
-    "AccountsService",
-    "ProfileChange",
-    "RefreshToken",
-    "TokenClaims",
-    "TokenKind",
-    "TokenPair",
-    "User",
-]
+__all__ = ["RefreshToken", "TokenClaims", "TokenKind", "TokenPair", "User"]

@@ -1,33 +1,27 @@
-"""Account use cases: registration, activation, tokens, profile and role management."""
+"""Account use cases: registration, activation, tokens and sessions, authentication, the profile.
+Administration (roles, deactivation, deletion) lives in ``app.core.accounts.admin.service``."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import timedelta
 
 from app.core.accounts.errors import (
     ActivationInvalidError,
-    AdminOnlyError,
     CurrentPasswordRequiredError,
     InactiveAccountError,
     InvalidCredentialsError,
     InvalidRoleError,
-    LastAdminError,
     TokenExpiredError,
     TokenInvalidError,
     TokenReusedError,
     TokenRevokedError,
-    UserNotFoundError,
     WrongCurrentPasswordError,
 )
 from app.core.accounts.model import (
-    GRANTABLE_ROLES,
     SELF_SERVICE_ROLES,
     RefreshToken,
-    TokenClaims,
     TokenKind,
     TokenPair,
     User,
@@ -35,35 +29,16 @@ from app.core.accounts.model import (
     normalize_email,
     normalize_phone,
 )
+from app.core.accounts.policy import AccountPolicy, ProfileChange, activation_mail, session_claims
 from app.core.limits import Action, RequestLimits
-from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
+from app.ports.accounts import AccountsUnitOfWork, AccountsUnitOfWorkFactory
 from app.ports.cache import UserCache
 from app.ports.clock import Clock
-from app.ports.mailer import Mail, Mailer
+from app.ports.mailer import Mailer
 from app.ports.security import PasswordHasher, TokenSigner
-from app.ports.uow import UnitOfWork, UnitOfWorkFactory
 
 _UNSET = object()  # "not given" for PATCH fields where None means "clear"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AccountPolicy:
-    """Settings of the accounts context."""
-
-    require_activation: bool = False
-    access_ttl: timedelta = timedelta(minutes=15)
-    refresh_ttl: timedelta = timedelta(days=7)
-    activation_ttl: timedelta = timedelta(days=3)
-    activation_url: str = "http://localhost:8000/api/users/activate/{token}/"
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileChange:
-    """A changed profile, and the caller's fresh token pair when the password changed."""
-
-    user: User
-    tokens: TokenPair | None = None
 
 
 class AccountsService:
@@ -72,7 +47,7 @@ class AccountsService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: AccountsUnitOfWorkFactory,
         hasher: PasswordHasher,
         signer: TokenSigner,
         mailer: Mailer,
@@ -118,7 +93,9 @@ class AccountsService:
             user = await uow.users.add(user)
             await uow.commit()
         if not user.is_active:
-            await self._mailer.send(self._activation_mail(user))
+            await self._mailer.send(
+                activation_mail(user, issue=self._signer.issue, now=self._clock.now(), policy=self._policy)
+            )
         return user
 
     async def activate(self, *, token: str) -> User:
@@ -162,7 +139,8 @@ class AccountsService:
                 await uow.users.update(user)
             pair = await self._issue_pair(uow, user, family=secrets.token_urlsafe(16))
             await uow.commit()
-            await self._load_ended_sessions(uow, user)
+            horizon = self._policy.sessions_horizon(self._clock.now())
+            user.ended_sessions = await uow.refresh_tokens.families_revoked_since(user.id, horizon)
         await self._cache.put(user)  # the login's first requests are then served from the cache
         return pair
 
@@ -279,88 +257,8 @@ class AccountsService:
         await self._cache.invalidate(user.id)
         return ProfileChange(user=user, tokens=tokens)
 
-    async def list_users(
-        self, *, actor: Principal, search: str | None, role: Role | None, page: PageRequest
-    ) -> Page[User]:
-        """Admins list users, searching e-mail and name and filtering by role."""
-        _ensure_admin(actor)
-        async with self._uow() as uow:
-            return await uow.users.list(search=(search or "").strip() or None, role=role, page=page)
-
-    async def set_roles(self, *, actor: Principal, user_id: int, roles: frozenset[Role]) -> User:
-        """Admins grant and revoke chief, organizer and admin; it takes effect at the next request.
-
-        Rules: the last active admin keeps the admin role (``last_admin``, 409), also when they
-        ask themselves.
-        """
-        _ensure_admin(actor)
-        if not roles <= GRANTABLE_ROLES | {Role.MEMBER}:
-            raise InvalidRoleError()
-        async with self._uow() as uow:
-            user = await self._lock_for_admin_change(uow, user_id, keeps_admin=Role.ADMIN in roles)
-            user.grant_roles(roles)
-            user = await uow.users.update(user)
-            await uow.commit()
-        await self._cache.invalidate(user.id)
-        return user
-
-    async def set_active(self, *, actor: Principal, user_id: int, is_active: bool) -> User:
-        """Admins deactivate an account (every session ends at once) or reactivate it.
-
-        Rules: the last active admin cannot be deactivated (``last_admin``, 409).
-        """
-        _ensure_admin(actor)
-        async with self._uow() as uow:
-            user = await self._lock_for_admin_change(uow, user_id, keeps_admin=is_active)
-            if user.is_active and not is_active:
-                user.end_all_sessions()
-                await uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
-            user.is_active = is_active
-            user = await uow.users.update(user)
-            await uow.commit()
-        await self._cache.invalidate(user.id)
-        return user
-
-    async def delete_user(self, *, actor: Principal, user_id: int) -> None:
-        """Admins delete an account: its row goes, and its tokens stop working at once.
-
-        Rules: the last active admin cannot be deleted (``last_admin``, 409).
-        """
-        _ensure_admin(actor)
-        async with self._uow() as uow:
-            await self._lock_for_admin_change(uow, user_id, keeps_admin=False)
-            await uow.users.delete(user_id)
-            await uow.commit()
-        await self._cache.invalidate(user_id)
-
-    async def create_superuser(self, *, email: str, password: str, name: str) -> User:
-        """Create an active admin (command line), or promote an existing account to admin."""
-        check_password_strength(password)
-        email = normalize_email(email)
-        async with self._uow() as uow:
-            user = await uow.users.get_by_email(email)
-            if user is None:
-                user = await uow.users.add(
-                    User(
-                        email=email,
-                        name=name.strip() or email,
-                        password_hash=await self._hasher.hash(password),
-                        roles=frozenset(GRANTABLE_ROLES),
-                        created_at=self._clock.now(),
-                    )
-                )
-            else:
-                user.grant_roles(user.roles | GRANTABLE_ROLES)
-                user.is_active = True
-                user.password_hash = await self._hasher.hash(password)
-                user = await uow.users.update(user)
-            await uow.commit()
-        await self._cache.invalidate(user.id)
-        return user
-
     async def _live_user(self, user_id: int) -> User | None:
-        """The user as authentication sees it: from the cache, else the database (with the
-        sessions ended within an access token's lifetime), then cached."""
+        """The user as authentication sees it (with its recently ended logins): cached, else loaded."""
         user = await self._cache.get(user_id)
         if user is not None:
             return user
@@ -368,28 +266,9 @@ class AccountsService:
             user = await uow.users.get(user_id)
             if user is None:
                 return None
-            await self._load_ended_sessions(uow, user)
+            horizon = self._policy.sessions_horizon(self._clock.now())
+            user.ended_sessions = await uow.refresh_tokens.families_revoked_since(user.id, horizon)
         await self._cache.put(user)
-        return user
-
-    async def _load_ended_sessions(self, uow: UnitOfWork, user: User) -> None:
-        """Attach the logins of ``user`` ended within an access token's lifetime (what the cache keeps)."""
-        since = self._clock.now() - self._policy.access_ttl - timedelta(minutes=1)
-        user.ended_sessions = await uow.refresh_tokens.families_revoked_since(user.id, since)
-
-    @staticmethod
-    async def _lock_for_admin_change(uow: UnitOfWork, user_id: int, *, keeps_admin: bool) -> User:
-        """Lock the active admins, then the user; refuse a change that would leave no active admin.
-
-        The admins are locked first, in id order, so two admins demoting each other queue up
-        instead of deadlocking, and the second sees the first one's change.
-        """
-        admin_ids = await uow.users.lock_active_admin_ids()
-        user = await uow.users.get_for_update(user_id)
-        if user is None:
-            raise UserNotFoundError()
-        if not keeps_admin and user.is_active_admin and set(admin_ids) <= {user.id}:
-            raise LastAdminError()
         return user
 
     @asynccontextmanager
@@ -398,67 +277,24 @@ class AccountsService:
         and take it back unless the password turned out wrong. Counting first keeps parallel
         guesses within the budget."""
         await self._limits.hit(Action.LOGIN_FAILURE, address=address, account=account)
+        wrong_password = False
         try:
             yield
         except (InvalidCredentialsError, WrongCurrentPasswordError):
+            wrong_password = True
             raise
-        except Exception:
-            await self._limits.forgive(Action.LOGIN_FAILURE, address=address, account=account)
-            raise
-        await self._limits.forgive(Action.LOGIN_FAILURE, address=address, account=account)
+        finally:
+            if not wrong_password:
+                await self._limits.forgive(Action.LOGIN_FAILURE, address=address, account=account)
 
-    async def get_users(self, user_ids: list[int]) -> list[User]:
-        """Users by id, for other contexts that show people."""
-        async with self._uow() as uow:
-            return await uow.users.get_many(user_ids)
-
-    async def _issue_pair(self, uow: UnitOfWork, user: User, *, family: str) -> TokenPair:
-        now = self._clock.now()
-        jti = secrets.token_urlsafe(16)
-        refresh = TokenClaims(
-            kind=TokenKind.REFRESH,
-            user_id=user.id,
-            expires_at=now + self._policy.refresh_ttl,
-            jti=jti,
-            family=family,
-        )
-        access = TokenClaims(
-            kind=TokenKind.ACCESS,
-            user_id=user.id,
-            expires_at=now + self._policy.access_ttl,
-            jti=secrets.token_urlsafe(8),
-            family=family,
-            roles=user.roles,
-            session_version=user.session_version,
-        )
-        record = RefreshToken(jti=jti, family=family, user_id=user.id, expires_at=refresh.expires_at)
+    async def _issue_pair(self, uow: AccountsUnitOfWork, user: User, *, family: str) -> TokenPair:
+        access, refresh = session_claims(user, family=family, now=self._clock.now(), policy=self._policy)
+        record = RefreshToken(jti=refresh.jti, family=family, user_id=user.id, expires_at=refresh.expires_at)
         await uow.refresh_tokens.add(record)
         return TokenPair(access=self._signer.issue(access), refresh=self._signer.issue(refresh))
-
-    def _activation_mail(self, user: User) -> Mail:
-        token = self._signer.issue(
-            TokenClaims(
-                kind=TokenKind.ACTIVATION,
-                user_id=user.id,
-                expires_at=self._clock.now() + self._policy.activation_ttl,
-                session_version=user.session_version,
-            )
-        )
-        link = self._policy.activation_url.format(token=token)
-        body = (
-            f"Hello {user.name},\n\n"
-            f"Open this link to activate your Muster account:\n{link}\n\n"
-            "If you did not register, ignore this message.\n"
-        )
-        return Mail(to=user.email, subject="Activate your Muster account", body=body)
 
     async def _decoy(self) -> str:
         """A hash to verify against when the e-mail is unknown, so both failures take the same time."""
         if self._decoy_hash is None:
             self._decoy_hash = await self._hasher.hash(secrets.token_urlsafe(16))
         return self._decoy_hash
-
-
-def _ensure_admin(actor: Principal) -> None:
-    if not actor.is_admin:
-        raise AdminOnlyError()

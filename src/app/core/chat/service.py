@@ -61,13 +61,13 @@ from app.core.shared.domain_events import DomainEvent
 from app.core.shared.errors import DomainError
 from app.core.shared.idempotency import check_key
 from app.core.shared.paging import Page, PageRequest
+from app.core.shared.people import ensure_users_exist
 from app.core.shared.principal import Principal
-from app.ports.chat import ChatRepository
+from app.ports.chat import ChatRepository, ChatUnitOfWork, ChatUnitOfWorkFactory
 from app.ports.clock import Clock
 from app.ports.notifier import Notifier
 from app.ports.presence import PresenceTracker
 from app.ports.security import PasswordHasher
-from app.ports.uow import UnitOfWork, UnitOfWorkFactory
 
 HISTORY_ON_CONNECT = 30
 MAX_HISTORY_PAGE = 100
@@ -104,7 +104,7 @@ class ChatService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: ChatUnitOfWorkFactory,
         notifier: Notifier,
         clock: Clock,
         hasher: PasswordHasher,
@@ -346,7 +346,7 @@ class ChatService:
                 pending.resolve(message)
 
     async def _sender_seat(
-        self, uow: UnitOfWork, seats: dict[int, ChatMember | DomainError], actor: Principal, chat_id: int
+        self, uow: ChatUnitOfWork, seats: dict[int, ChatMember | DomainError], actor: Principal, chat_id: int
     ) -> ChatMember:
         """The sender's seat, looked up once per batch (or the error refusing them, once too)."""
         if actor.user_id not in seats:
@@ -513,12 +513,12 @@ class ChatService:
             chat_ids = await uow.chats.chat_ids_of(user_id)
         await self._notifier.publish(UserStatusChanged(user_id=user_id, is_online=is_online, chat_ids=tuple(chat_ids)))
 
-    async def _seat_of(self, uow: UnitOfWork, actor: Principal, chat_id: int) -> tuple[Chat, ChatMember]:
+    async def _seat_of(self, uow: ChatUnitOfWork, actor: Principal, chat_id: int) -> tuple[Chat, ChatMember]:
         chats: ChatRepository = uow.chats
         return ensure_member(*await chats.get_seat(chat_id, actor.user_id))
 
     async def _message_of(
-        self, uow: UnitOfWork, actor: Principal, message_id: int, *, lock: bool = False
+        self, uow: ChatUnitOfWork, actor: Principal, message_id: int, *, lock: bool = False
     ) -> tuple[Message, Chat, ChatMember]:
         load = uow.chats.get_message_for_update if lock else uow.chats.get_message
         message = await load(message_id)
@@ -530,11 +530,8 @@ class ChatService:
             raise MessageNotFoundError() from error
         return message, chat, me
 
-    async def _ensure_users_exist(self, uow: UnitOfWork, user_ids: list[int]) -> None:
-        found = {user.id for user in await uow.users.get_many(user_ids) if user.is_active}
-        missing = [user_id for user_id in user_ids if user_id not in found]
-        if missing:
-            raise ChatUserNotFoundError(f"No such user: {', '.join(map(str, missing))}.")
+    async def _ensure_users_exist(self, uow: ChatUnitOfWork, user_ids: list[int]) -> None:
+        await ensure_users_exist(uow.people, user_ids, active_only=True, missing=_no_such_users)
 
     def _seat(self, chat_id: int, user_id: int, *, admin: bool = False) -> ChatMember:
         return ChatMember(chat_id=chat_id, user_id=user_id, is_admin=admin, joined_at=self._clock.now())
@@ -545,3 +542,7 @@ class ChatService:
         if not cleaned or len(cleaned) > MAX_TITLE_LENGTH:
             raise InvalidChatError(f"A title or room name needs 1 to {MAX_TITLE_LENGTH} characters.")
         return cleaned
+
+
+def _no_such_users(user_ids: list[int]) -> ChatUserNotFoundError:
+    return ChatUserNotFoundError(f"No such user: {', '.join(map(str, user_ids))}.")

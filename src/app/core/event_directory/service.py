@@ -9,42 +9,43 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from app.core.event_directory.listing import EventQuery
 from app.core.event_directory.model import EventDetail, NewEvent
+from app.core.event_directory.organizers import ensure_organizations_exist
 from app.core.images.model import StoredImage
 from app.core.images.service import ImageService
 from app.core.jobs.model import Job
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
-from app.core.ticketing.errors import EventNotEditableError, EventNotFoundError
-from app.core.ticketing.listing import EventQuery
+from app.core.ticketing.errors import EventNotEditableError
 from app.core.ticketing.model import Event, EventChanges, EventStatus, check_event_fields, ensure_organizer
-from app.core.ticketing.organizers import ensure_organizations_exist
-from app.core.ticketing.service import TicketingService
-from app.ports.jobs import JobPayload, JobQueue
-from app.ports.uow import UnitOfWork, UnitOfWorkFactory
+from app.core.ticketing.services.events import EventService
+from app.core.ticketing.services.steps import managed_event, visible_event
+from app.ports.event_directory import EventDirectoryUnitOfWork, EventDirectoryUnitOfWorkFactory
+from app.ports.jobs import JobHandler, JobPayload, JobQueue
 
 CREATE_EVENT_JOB = "create_event"
 
 
 class EventDirectoryService:
-    """Event directory use cases. Creating and editing go through ``TicketingService``."""
+    """Event directory use cases. Creating and editing go through the ticketing ``EventService``."""
 
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
-        ticketing: TicketingService,
+        uow: EventDirectoryUnitOfWorkFactory,
+        events: EventService,
         jobs: JobQueue | None = None,
         create_delay_s: float = 0.0,
         images: ImageService | None = None,
     ) -> None:
-        self._uow, self._ticketing, self._jobs, self._create_delay_s = uow, ticketing, jobs, create_delay_s
+        self._uow, self._events, self._jobs, self._create_delay_s = uow, events, jobs, create_delay_s
         self._images = images
 
     async def create_event(self, *, actor: Principal, draft: NewEvent) -> EventDetail:
         """Create a draft event organized by ``draft.organization_ids``. Rules: organizers only; a
         title; a capacity of at least one; every organization exists (``unknown_organizations``)."""
-        event = await self._ticketing.create_event(actor=actor, **asdict(draft))
+        event = await self._events.create_event(actor=actor, **asdict(draft))
         return await self.get_event(actor=actor, event_id=event.id)
 
     async def request_creation(self, *, actor: Principal, draft: NewEvent) -> Job:
@@ -73,6 +74,10 @@ class EventDirectoryService:
             CREATE_EVENT_JOB, payload, created_by=actor.user_id, delay_s=self._create_delay_s
         )
 
+    def job_handlers(self) -> dict[str, JobHandler]:
+        """The job kinds this service runs, for every worker."""
+        return {CREATE_EVENT_JOB: self.run_creation_job}
+
     async def run_creation_job(self, payload: JobPayload) -> dict[str, Any]:
         """The ``create_event`` job handler: creates what ``request_creation`` queued.
 
@@ -95,25 +100,22 @@ class EventDirectoryService:
             requires_approval=bool(payload.get("requires_approval", False)),
             organization_ids=tuple(int(i) for i in payload.get("organization_ids", ())),
         )
-        event = await self._ticketing.create_event(actor=actor, creation_key=creation_key, **asdict(draft))
+        event = await self._events.create_event(actor=actor, creation_key=creation_key, **asdict(draft))
         return {"event_id": event.id}
 
     async def get_event(self, *, actor: Principal | None, event_id: int) -> EventDetail:
         """An event with its organizations and their active members (drafts: organizer only), in a
         fixed number of queries whatever the number of organizations and members."""
         async with self._uow() as uow:
-            event = await uow.events.get(event_id)
-            if event is None:
-                raise EventNotFoundError()
-            event.ensure_visible_to(actor)
+            event = await visible_event(uow.events, actor, event_id)
             return await _detail(uow, event)
 
     async def edit_event(
         self, *, actor: Principal, event_id: int, changes: EventChanges, organization_ids: Sequence[int] | None
     ) -> EventDetail:
-        """Edit a draft or published event (see ``TicketingService.edit_event``); ``organization_ids``,
+        """Edit a draft or published event (see ``EventService.edit_event``); ``organization_ids``,
         when given, replaces its organizations."""
-        await self._ticketing.edit_event(
+        await self._events.edit_event(
             actor=actor, event_id=event_id, changes=changes, organization_ids=organization_ids
         )
         return await self.get_event(actor=actor, event_id=event_id)
@@ -154,16 +156,13 @@ class EventDirectoryService:
             await self._images.discard(*urls)
 
 
-async def _detail(uow: UnitOfWork, event: Event) -> EventDetail:
+async def _detail(uow: EventDirectoryUnitOfWork, event: Event) -> EventDetail:
     organization_ids = await uow.event_directory.organization_ids(event.id)
     return EventDetail(event=event, organizations=await uow.organizations.cards(organization_ids))
 
 
-async def _image_target(uow: UnitOfWork, actor: Principal, event_id: int, *, lock: bool) -> Event:
-    event = await (uow.events.get_for_update(event_id) if lock else uow.events.get(event_id))
-    if event is None:
-        raise EventNotFoundError()
-    event.ensure_managed_by(actor)
+async def _image_target(uow: EventDirectoryUnitOfWork, actor: Principal, event_id: int, *, lock: bool) -> Event:
+    event = await managed_event(uow.events, actor, event_id, lock=lock)
     if event.status is EventStatus.CANCELLED:
         raise EventNotEditableError()
     return event

@@ -12,14 +12,14 @@ from app.core.shared.errors import InvalidInputError
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.principal import Principal, Role
 from app.ports.clock import Clock
+from app.ports.expeditions import ExpeditionsUnitOfWorkFactory
 from app.ports.notifier import Notifier
-from app.ports.uow import UnitOfWorkFactory
 
 
 class ExpeditionService:
     """Expedition use cases. One public method, one transaction."""
 
-    def __init__(self, uow: UnitOfWorkFactory, notifier: Notifier, clock: Clock) -> None:
+    def __init__(self, uow: ExpeditionsUnitOfWorkFactory, notifier: Notifier, clock: Clock) -> None:
         self._uow, self._notifier, self._clock = uow, notifier, clock
 
     async def create(
@@ -90,7 +90,7 @@ class ExpeditionService:
         async with self._uow() as uow:
             expedition = _visible(await uow.expeditions.get_for_update(expedition_id), actor)
             expedition.ensure_chief(actor)
-            invitee = await uow.users.get(user_id)
+            invitee = await uow.people.get(user_id)
             if invitee is None:
                 raise UserNotFoundError()
             invited = expedition.invite(

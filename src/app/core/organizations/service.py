@@ -19,10 +19,11 @@ from app.core.organizations.errors import (
 from app.core.organizations.model import NewOrganization, Organization, OrganizationCard
 from app.core.shared.errors import FieldError
 from app.core.shared.paging import Page, PageRequest
+from app.core.shared.people import ensure_users_exist
 from app.core.shared.principal import Principal
 from app.ports.clock import Clock
-from app.ports.jobs import JobPayload, JobQueue
-from app.ports.uow import UnitOfWork, UnitOfWorkFactory
+from app.ports.jobs import JobHandler, JobPayload, JobQueue
+from app.ports.organizations import OrganizationsUnitOfWork, OrganizationsUnitOfWorkFactory
 
 CREATE_ORGANIZATION_JOB = "create_organization"
 
@@ -30,7 +31,7 @@ CREATE_ORGANIZATION_JOB = "create_organization"
 class OrganizationsService:
     """Organizations use cases. One public method, one transaction."""
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, jobs: JobQueue | None = None) -> None:
+    def __init__(self, *, uow: OrganizationsUnitOfWorkFactory, clock: Clock, jobs: JobQueue | None = None) -> None:
         self._uow, self._clock, self._jobs = uow, clock, jobs
 
     async def create(self, *, actor: Principal, draft: NewOrganization) -> OrganizationCard:
@@ -58,6 +59,10 @@ class OrganizationsService:
             await _ensure_users_exist(uow, organization.member_ids)
         payload = {"actor_id": actor.user_id, "actor_roles": sorted(actor.roles), **asdict(draft)}
         return await self._jobs.enqueue(CREATE_ORGANIZATION_JOB, payload, created_by=actor.user_id, delay_s=delay_s)
+
+    def job_handlers(self) -> dict[str, JobHandler]:
+        """The job kinds this service runs, for every worker."""
+        return {CREATE_ORGANIZATION_JOB: self.run_creation_job}
 
     async def run_creation_job(self, payload: JobPayload) -> dict[str, Any]:
         """The ``create_organization`` job handler: creates what ``request_creation`` queued."""
@@ -98,11 +103,6 @@ class OrganizationsService:
             raise OrganizationNotFoundError()
         return cards[0]
 
-    async def cards(self, organization_ids: list[int]) -> list[OrganizationCard]:
-        """Organizations with their active members, for other contexts (an event's organizers)."""
-        async with self._uow() as uow:
-            return await uow.organizations.cards(organization_ids)
-
     async def add_member(self, *, actor: Principal, organization_id: int, user_id: int) -> OrganizationCard:
         """Add a user to an organization.
 
@@ -110,7 +110,7 @@ class OrganizationsService:
         """
         async with self._uow() as uow:
             organization = await self._load_for_change(uow, actor, organization_id)
-            if await uow.users.get(user_id) is None:
+            if await uow.people.get(user_id) is None:
                 raise UserNotFoundError()
             if organization.is_member(user_id):
                 raise AlreadyMemberError()
@@ -135,7 +135,7 @@ class OrganizationsService:
             await uow.commit()
 
     @staticmethod
-    async def _load_for_change(uow: UnitOfWork, actor: Principal, organization_id: int) -> Organization:
+    async def _load_for_change(uow: OrganizationsUnitOfWork, actor: Principal, organization_id: int) -> Organization:
         organization = await uow.organizations.get_for_update(organization_id)
         if organization is None:
             raise OrganizationNotFoundError()
@@ -144,12 +144,12 @@ class OrganizationsService:
         return organization
 
 
-async def _ensure_users_exist(uow: UnitOfWork, user_ids: Iterable[int]) -> None:
-    wanted = set(user_ids)
-    found = {user.id for user in await uow.users.get_many(sorted(wanted))}
-    missing = sorted(wanted - found)
-    if missing:
-        raise UnknownUsersError(
-            f"No users with ids {', '.join(map(str, missing))}.",
-            errors=[FieldError("member_ids", f"unknown user id {i}") for i in missing],
-        )
+async def _ensure_users_exist(uow: OrganizationsUnitOfWork, user_ids: Iterable[int]) -> None:
+    await ensure_users_exist(uow.people, sorted(set(user_ids)), missing=_unknown_users)
+
+
+def _unknown_users(user_ids: list[int]) -> UnknownUsersError:
+    return UnknownUsersError(
+        f"No users with ids {', '.join(map(str, user_ids))}.",
+        errors=[FieldError("member_ids", f"unknown user id {i}") for i in user_ids],
+    )

@@ -39,11 +39,6 @@ class JsonTooDeepError(InvalidInputError):
     default_detail = f"JSON may nest at most {MAX_JSON_DEPTH} levels of arrays and objects."
 
 
-class TimestampOutOfRangeError(InvalidInputError):
-    code = "timestamp_out_of_range"
-    default_detail = "The timestamp is not representable in UTC."
-
-
 def id_in_range(value: int) -> bool:
     """Whether ``value`` can name a stored row (a positive 64-bit integer)."""
     return 1 <= value <= MAX_ID

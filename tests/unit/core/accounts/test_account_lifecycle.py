@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.accounts.admin.service import UserAdminService
 from app.core.accounts.errors import (
     ActivationInvalidError,
     CurrentPasswordRequiredError,
@@ -17,7 +18,7 @@ from app.core.accounts.service import AccountsService
 from app.core.limits import Action, Budget, Limit, RequestLimits
 from app.core.shared.errors import RateLimitedError
 from app.core.shared.principal import Role
-from tests.builders import World, a_world, an_accounts_service, request_limits
+from tests.builders import World, a_user_admin_service, a_world, an_accounts_service, request_limits
 from tests.fakes import FakeRateLimiter
 
 PASSWORD = "s3cret-pass"
@@ -115,25 +116,25 @@ async def test_wrong_current_passwords_count_like_failed_logins() -> None:
         await accounts.update_profile(actor=ann.principal(), password="n3w-password", current_password=PASSWORD)
 
 
-async def _admin_and_ann(world: World) -> tuple[AccountsService, User, User]:
-    accounts = an_accounts_service(world)
-    admin = await accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
-    return accounts, admin, await _ann(accounts)
+async def _admin_and_ann(world: World) -> tuple[AccountsService, UserAdminService, User, User]:
+    accounts, admins = an_accounts_service(world), a_user_admin_service(world)
+    admin = await admins.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
+    return accounts, admins, admin, await _ann(accounts)
 
 
 async def test_deactivation_ends_every_session_at_once_and_reactivation_allows_new_logins() -> None:
-    accounts, admin, ann = await _admin_and_ann(a_world())
+    accounts, admins, admin, ann = await _admin_and_ann(a_world())
     access, refresh = await _login(accounts)
     assert (await accounts.get_profile(actor=ann.principal())).is_active  # now cached
 
-    deactivated = await accounts.set_active(actor=admin.principal(), user_id=ann.id, is_active=False)
+    deactivated = await admins.set_active(actor=admin.principal(), user_id=ann.id, is_active=False)
 
     assert not deactivated.is_active
     with pytest.raises(TokenRevokedError):
         await accounts.authenticate(access)
     with pytest.raises(TokenRevokedError):
         await accounts.refresh(refresh_token=refresh)
-    await accounts.set_active(actor=admin.principal(), user_id=ann.id, is_active=True)
+    await admins.set_active(actor=admin.principal(), user_id=ann.id, is_active=True)
     with pytest.raises(TokenRevokedError):  # old sessions stay ended
         await accounts.authenticate(access)
     new_access, _ = await _login(accounts)
@@ -143,60 +144,61 @@ async def test_deactivation_ends_every_session_at_once_and_reactivation_allows_n
 async def test_activation_link_stops_working_when_an_admin_deactivated_the_account() -> None:
     world = a_world()
     accounts = an_accounts_service(world, require_activation=True)
-    admin = await accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
+    admins = a_user_admin_service(world)
+    admin = await admins.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
     ann = await _ann(accounts)
     link_token = world.mailer.sent[-1].body.split("/activate/")[1].split("/")[0]
     await accounts.activate(token=link_token)
-    await accounts.set_active(actor=admin.principal(), user_id=ann.id, is_active=False)
+    await admins.set_active(actor=admin.principal(), user_id=ann.id, is_active=False)
 
     with pytest.raises(ActivationInvalidError):
         await accounts.activate(token=link_token)
 
 
 async def test_deleted_account_token_is_refused_at_once() -> None:
-    accounts, admin, ann = await _admin_and_ann(a_world())
+    accounts, admins, admin, ann = await _admin_and_ann(a_world())
     access, _ = await _login(accounts)
     assert (await accounts.authenticate(access)).user_id == ann.id  # now cached
 
-    await accounts.delete_user(actor=admin.principal(), user_id=ann.id)
+    await admins.delete_user(actor=admin.principal(), user_id=ann.id)
 
     with pytest.raises(TokenRevokedError):
         await accounts.authenticate(access)
 
 
 async def test_role_changes_apply_from_the_next_request() -> None:
-    accounts, admin, ann = await _admin_and_ann(a_world())
+    accounts, admins, admin, ann = await _admin_and_ann(a_world())
     access, _ = await _login(accounts)
     assert not (await accounts.authenticate(access)).is_admin
 
-    await accounts.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ADMIN}))
+    await admins.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ADMIN}))
 
     assert (await accounts.authenticate(access)).is_admin
 
 
 async def test_last_active_admin_keeps_the_role_whoever_asks_and_however() -> None:
-    accounts, admin, ann = await _admin_and_ann(a_world())
+    accounts, admins, admin, ann = await _admin_and_ann(a_world())
 
     with pytest.raises(LastAdminError):
-        await accounts.set_roles(actor=admin.principal(), user_id=admin.id, roles=frozenset())
+        await admins.set_roles(actor=admin.principal(), user_id=admin.id, roles=frozenset())
     with pytest.raises(LastAdminError):
-        await accounts.set_active(actor=admin.principal(), user_id=admin.id, is_active=False)
+        await admins.set_active(actor=admin.principal(), user_id=admin.id, is_active=False)
     with pytest.raises(LastAdminError):
-        await accounts.delete_user(actor=admin.principal(), user_id=admin.id)
+        await admins.delete_user(actor=admin.principal(), user_id=admin.id)
     assert (await accounts.authenticate((await _login(accounts, "root@example.com"))[0])).is_admin
 
-    await accounts.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ADMIN}))
-    demoted = await accounts.set_roles(actor=admin.principal(), user_id=admin.id, roles=frozenset())
+    await admins.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ADMIN}))
+    demoted = await admins.set_roles(actor=admin.principal(), user_id=admin.id, roles=frozenset())
     assert Role.ADMIN not in demoted.roles
 
 
 async def test_an_inactive_admin_does_not_count_as_the_other_admin() -> None:
-    accounts, admin, ann = await _admin_and_ann(a_world())
-    await accounts.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ADMIN}))
-    await accounts.set_active(actor=admin.principal(), user_id=ann.id, is_active=False)
+    _accounts, admins, admin, ann = await _admin_and_ann(a_world())
+    await admins.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ADMIN}))
+    await admins.set_active(actor=admin.principal(), user_id=ann.id, is_active=False)
 
     with pytest.raises(LastAdminError):
-        await accounts.set_roles(actor=admin.principal(), user_id=admin.id, roles=frozenset())
+        await admins.set_roles(actor=admin.principal(), user_id=admin.id, roles=frozenset())
 
 
 async def test_successful_logins_do_not_count_against_the_login_limit() -> None:

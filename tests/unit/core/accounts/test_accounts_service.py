@@ -25,7 +25,7 @@ from app.core.limits import Action, Budget, Limit
 from app.core.shared.errors import RateLimitedError
 from app.core.shared.paging import PageRequest
 from app.core.shared.principal import Principal, Role
-from tests.builders import a_world, an_accounts_service, request_limits
+from tests.builders import a_user_admin_service, a_world, an_accounts_service, request_limits
 
 PASSWORD = "s3cret-pass"
 
@@ -228,31 +228,32 @@ async def test_update_profile_changes_only_the_given_fields() -> None:
 async def test_admin_manages_roles_and_others_may_not() -> None:
     world = a_world()
     accounts = an_accounts_service(world)
-    admin = await accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
+    admins = a_user_admin_service(world)
+    admin = await admins.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
     ann = await accounts.register(email="ann@example.com", password=PASSWORD, name="Ann")
 
-    granted = await accounts.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ORGANIZER}))
+    granted = await admins.set_roles(actor=admin.principal(), user_id=ann.id, roles=frozenset({Role.ORGANIZER}))
     assert granted.roles == {Role.MEMBER, Role.ORGANIZER}
-    organizers = await accounts.list_users(
-        actor=admin.principal(), search=None, role=Role.ORGANIZER, page=PageRequest()
-    )
+    organizers = await admins.list_users(actor=admin.principal(), search=None, role=Role.ORGANIZER, page=PageRequest())
     assert [u.email for u in organizers.items] == ["root@example.com", "ann@example.com"]
-    found = await accounts.list_users(actor=admin.principal(), search="ANN", role=None, page=PageRequest())
+    found = await admins.list_users(actor=admin.principal(), search="ANN", role=None, page=PageRequest())
     assert found.total == 1
 
     with pytest.raises(AdminOnlyError):
-        await accounts.set_roles(actor=ann.principal(), user_id=ann.id, roles=frozenset({Role.ADMIN}))
+        await admins.set_roles(actor=ann.principal(), user_id=ann.id, roles=frozenset({Role.ADMIN}))
     with pytest.raises(AdminOnlyError):
-        await accounts.list_users(actor=ann.principal(), search=None, role=None, page=PageRequest())
+        await admins.list_users(actor=ann.principal(), search=None, role=None, page=PageRequest())
     with pytest.raises(UserNotFoundError):
-        await accounts.set_roles(actor=admin.principal(), user_id=999, roles=frozenset())
+        await admins.set_roles(actor=admin.principal(), user_id=999, roles=frozenset())
 
 
 async def test_create_superuser_promotes_an_existing_account() -> None:
-    accounts = an_accounts_service(a_world(), require_activation=True)
+    world = a_world()
+    accounts = an_accounts_service(world, require_activation=True)
+    admins = a_user_admin_service(world)
     await accounts.register(email="ann@example.com", password=PASSWORD, name="Ann")
 
-    admin = await accounts.create_superuser(email="ann@example.com", password="an0ther-pass", name="")
+    admin = await admins.create_superuser(email="ann@example.com", password="an0ther-pass", name="")
 
     assert admin.is_active
     assert admin.roles == {Role.MEMBER, Role.CHIEF, Role.ORGANIZER, Role.ADMIN}
@@ -261,6 +262,7 @@ async def test_create_superuser_promotes_an_existing_account() -> None:
 async def test_profile_is_cached_and_every_change_invalidates_it() -> None:
     world = a_world()
     accounts = an_accounts_service(world)
+    admins = a_user_admin_service(world)
     user = await accounts.register(email="ann@example.com", password=PASSWORD, name="Ann")
 
     assert (await accounts.get_profile(actor=user.principal())).name == "Ann"
@@ -269,6 +271,6 @@ async def test_profile_is_cached_and_every_change_invalidates_it() -> None:
     assert user.id not in world.cache.users
     assert (await accounts.get_profile(actor=user.principal())).name == "Annie"
 
-    admin = await accounts.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
-    await accounts.set_roles(actor=admin.principal(), user_id=user.id, roles=frozenset({Role.CHIEF}))
+    admin = await admins.create_superuser(email="root@example.com", password=PASSWORD, name="Root")
+    await admins.set_roles(actor=admin.principal(), user_id=user.id, roles=frozenset({Role.CHIEF}))
     assert (await accounts.get_profile(actor=user.principal())).roles == {Role.MEMBER, Role.CHIEF}

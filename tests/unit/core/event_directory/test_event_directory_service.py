@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.core.event_directory.listing import EventOrdering, EventQuery, InvalidEventQueryError, event_query
 from app.core.event_directory.model import NewEvent
+from app.core.event_directory.organizers import UnknownOrganizationsError
 from app.core.event_directory.service import CREATE_EVENT_JOB
 from app.core.images.model import StoredImage
 from app.core.organizations.model import Organization
@@ -21,9 +23,7 @@ from app.core.ticketing.errors import (
     NotEventOwnerError,
     OrganizerOnlyError,
 )
-from app.core.ticketing.listing import EventOrdering, EventQuery, InvalidEventQueryError, event_query
 from app.core.ticketing.model import EventChanges
-from app.core.ticketing.organizers import UnknownOrganizationsError
 from tests.builders import World, a_ticketing_service, a_user, a_world, an_event_directory_service
 from tests.fakes import InMemoryJobQueue
 
@@ -102,13 +102,13 @@ async def test_images_are_set_by_the_organizer_only_while_not_cancelled() -> Non
 
     with pytest.raises(EventNotFoundError):
         await directory.check_image_change(actor=other, event_id=draft_event.id)
-    ticketing = a_ticketing_service(world)
-    await ticketing.publish_event(actor=olga, event_id=draft_event.id)
+    events = a_ticketing_service(world).events
+    await events.publish_event(actor=olga, event_id=draft_event.id)
     with pytest.raises(NotEventOwnerError):
         await directory.check_image_change(actor=other, event_id=draft_event.id)
     detail = await directory.set_image(actor=olga, event_id=draft_event.id, image=image)
     assert (detail.event.image_url, detail.event.thumbnail_url) == ("/media/a.png", "/media/a_thumb.jpg")
-    await ticketing.cancel_event(actor=olga, event_id=draft_event.id)
+    await events.cancel_event(actor=olga, event_id=draft_event.id)
     with pytest.raises(EventNotEditableError):
         await directory.check_image_change(actor=olga, event_id=draft_event.id)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -15,6 +17,7 @@ from app.core.shared.principal import Principal, Role
 from tests.builders import a_world, an_organizations_service
 
 PEOPLE = 5
+T = TypeVar("T")
 
 
 class Memberships(RuleBasedStateMachine):
@@ -35,8 +38,8 @@ class Memberships(RuleBasedStateMachine):
     def actor(self, user_id: int) -> Principal:
         return Principal(user_id=user_id, roles=frozenset({Role.MEMBER}))
 
-    def run(self, coroutine: object) -> object:
-        return asyncio.run(coroutine)  # type: ignore[arg-type]
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run(coroutine)
 
     @rule(actor=st.integers(1, PEOPLE), user=st.integers(1, PEOPLE + 1))
     def add(self, actor: int, user: int) -> None:

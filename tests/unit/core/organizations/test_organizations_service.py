@@ -150,7 +150,11 @@ async def test_request_creation_queues_a_job_whose_handler_creates_the_organizat
     done = jobs.jobs[job.id]
     [organization] = world.uow.store.organizations.values()
     assert done.result == {"organization_id": organization.id}
-    assert (organization.title, organization.full_address, organization.member_ids) == ("Later", "9", {ann.user_id})
+    assert (organization.title, organization.full_address, organization.member_ids) == (
+        "Later",
+        "9",
+        frozenset({ann.user_id}),
+    )
 
 
 async def test_request_creation_refuses_unknown_members_before_queueing() -> None:

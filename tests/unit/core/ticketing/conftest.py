@@ -10,29 +10,32 @@ import pytest
 from app.core.accounts.model import User
 from app.core.shared.principal import Principal, Role
 from app.core.ticketing.model import Event
-from app.core.ticketing.service import TicketingService
+from app.core.ticketing.services import AfterCommit, BookingService, DoorService, EventService
 from app.ports.mailer import Mailer
 from tests.builders import World, a_ticketing_service, a_world
 
 
 @dataclass
 class Desk:
-    """A ticketing service on fakes, an organizer and a few users."""
+    """The ticketing services on fakes, an organizer and a few users."""
 
     world: World
-    ticketing: TicketingService
+    events: EventService
+    booking: BookingService
+    door: DoorService
+    after_commit: AfterCommit
     organizer: Principal
     users: list[Principal]
 
     async def published_event(self, *, capacity: int = 2, requires_approval: bool = False) -> Event:
-        event = await self.ticketing.create_event(
+        event = await self.events.create_event(
             actor=self.organizer,
             title="Night hike",
             starts_at=self.world.clock.now() + timedelta(days=30),
             capacity=capacity,
             requires_approval=requires_approval,
         )
-        return await self.ticketing.publish_event(actor=self.organizer, event_id=event.id)
+        return await self.events.publish_event(actor=self.organizer, event_id=event.id)
 
 
 def a_desk(world: World | None = None, *, users: int = 6, mailer: Mailer | None = None) -> Desk:
@@ -46,7 +49,16 @@ def a_desk(world: World | None = None, *, users: int = 6, mailer: Mailer | None 
             id=user_id, email=f"user{index}@example.com", name=f"User {index}", password_hash="x", roles=roles
         )
         people.append(store.users[user_id].principal())
-    return Desk(world=world, ticketing=a_ticketing_service(world, mailer=mailer), organizer=people[0], users=people[1:])
+    ticketing = a_ticketing_service(world, mailer=mailer)
+    return Desk(
+        world=world,
+        events=ticketing.events,
+        booking=ticketing.booking,
+        door=ticketing.door,
+        after_commit=ticketing.after_commit,
+        organizer=people[0],
+        users=people[1:],
+    )
 
 
 @pytest.fixture

@@ -49,32 +49,32 @@ class ReservationMachine(RuleBasedStateMachine):
 
     @rule(user=st.integers(0, USERS - 1))
     def reserve(self, user: int) -> None:
-        self.run(self.desk.ticketing.reserve(actor=self.desk.users[user], event_id=self.event_id))
+        self.run(self.desk.booking.reserve(actor=self.desk.users[user], event_id=self.event_id))
 
     @rule(user=st.integers(0, USERS - 1))
     def cancel(self, user: int) -> None:
         held = self.live_of(user)
         if held is not None:
-            self.run(self.desk.ticketing.cancel_reservation(actor=self.desk.users[user], reservation_id=held.id))
+            self.run(self.desk.booking.cancel_reservation(actor=self.desk.users[user], reservation_id=held.id))
 
     @rule(user=st.integers(0, USERS - 1), approve=st.booleans())
     def decide(self, user: int, approve: bool) -> None:
         held = self.live_of(user)
         if held is not None:
-            self.run(self.desk.ticketing.decide(actor=self.desk.organizer, reservation_id=held.id, approve=approve))
+            self.run(self.desk.booking.decide(actor=self.desk.organizer, reservation_id=held.id, approve=approve))
 
     @rule(user=st.integers(0, USERS - 1))
     def check_in(self, user: int) -> None:
         held = self.live_of(user)
         if held is not None:
-            secret = self.desk.ticketing._signer.sign(held.id, held.ticket_nonce)
-            self.run(self.desk.ticketing.check_in(actor=self.desk.organizer, secret=secret))
+            secret = self.desk.door._signer.sign(held.id, held.ticket_nonce)
+            self.run(self.desk.door.check_in(actor=self.desk.organizer, secret=secret))
 
     @rule(change=st.integers(-1, 2))
     def change_capacity(self, change: int) -> None:
         event = self.desk.world.uow.store.events[self.event_id]
         self.run(
-            self.desk.ticketing.edit_event(
+            self.desk.events.edit_event(
                 actor=self.desk.organizer,
                 event_id=self.event_id,
                 changes=EventChanges(capacity=max(1, event.capacity + change)),
@@ -84,7 +84,7 @@ class ReservationMachine(RuleBasedStateMachine):
     @rule(roll=st.integers(0, 24))
     def cancel_event(self, roll: int) -> None:
         if roll == 0:  # rarely, so most runs explore the open event first
-            self.run(self.desk.ticketing.cancel_event(actor=self.desk.organizer, event_id=self.event_id))
+            self.run(self.desk.events.cancel_event(actor=self.desk.organizer, event_id=self.event_id))
 
     @invariant()
     def a_cancelled_event_has_no_live_reservation(self) -> None:
@@ -125,7 +125,7 @@ class ReservationMachine(RuleBasedStateMachine):
     def metrics_agree_with_the_reservations(self) -> None:
         if not self.event_id:
             return
-        metrics = self.run(self.desk.ticketing.metrics(actor=self.desk.organizer, event_id=self.event_id))
+        metrics = self.run(self.desk.events.metrics(actor=self.desk.organizer, event_id=self.event_id))
         rows = self.reservations()
         assert metrics.confirmed_count == sum(r.status is ReservationStatus.CONFIRMED for r in rows)
         assert metrics.waitlist_count == sum(r.status is ReservationStatus.WAITLISTED for r in rows)

@@ -7,9 +7,9 @@ import asyncio
 
 import pytest
 
-from app.core.accounts.model import User
 from app.core.shared.errors import AccountGoneError, MissingReferenceError
 from app.core.shared.idempotency import InvalidIdempotencyKeyError
+from app.core.shared.people import Person
 from app.core.ticketing.domain_events import EventMetricsChanged
 from app.core.ticketing.errors import AlreadyReservedError
 from app.core.ticketing.reservations import Reservation, ReservationStatus
@@ -25,7 +25,7 @@ async def test_a_deleted_account_inside_a_burst_of_30_fails_alone() -> None:
     actors = [*desk.users[:15], gone, *desk.users[15:30]]
 
     results = await asyncio.gather(
-        *(desk.ticketing.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
+        *(desk.booking.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
     )
 
     assert isinstance(results.pop(15), AccountGoneError)
@@ -40,16 +40,17 @@ async def test_a_holder_deleted_while_the_batch_is_stored_fails_alone(monkeypatc
     event = await desk.published_event(capacity=2)
     gone = desk.users[1]
     gone_user = desk.world.uow.store.users.pop(gone.user_id)
-    read = fakes.InMemoryUserRepository.get_many
+    gone_person = Person(id=gone_user.id, name=gone_user.name, email=gone_user.email)
+    read = fakes.InMemoryUserDirectory.get_many
 
-    async def read_before_the_delete(self: fakes.InMemoryUserRepository, user_ids: list[int]) -> list[User]:
-        return [*await read(self, user_ids), *([gone_user] if gone.user_id in user_ids else [])]
+    async def read_before_the_delete(self: fakes.InMemoryUserDirectory, user_ids: list[int]) -> list[Person]:
+        return [*await read(self, user_ids), *([gone_person] if gone.user_id in user_ids else [])]
 
-    monkeypatch.setattr(fakes.InMemoryUserRepository, "get_many", read_before_the_delete)
+    monkeypatch.setattr(fakes.InMemoryUserDirectory, "get_many", read_before_the_delete)
     actors = [desk.users[0], gone, desk.users[2], desk.users[3]]
 
     results = await asyncio.gather(
-        *(desk.ticketing.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
+        *(desk.booking.reserve(actor=a, event_id=event.id) for a in actors), return_exceptions=True
     )
 
     assert isinstance(results[1], MissingReferenceError)
@@ -67,12 +68,12 @@ async def test_a_repeated_idempotency_key_returns_the_first_reservation() -> Non
     event = await desk.published_event(capacity=5)
     ann = desk.users[0]
 
-    first = await desk.ticketing.reserve(actor=ann, event_id=event.id, idempotency_key="r-1")
-    again = await desk.ticketing.reserve(actor=ann, event_id=event.id, idempotency_key="r-1")
+    first = await desk.booking.reserve(actor=ann, event_id=event.id, idempotency_key="r-1")
+    again = await desk.booking.reserve(actor=ann, event_id=event.id, idempotency_key="r-1")
 
     assert again.id == first.id and again.ticket_secret == first.ticket_secret
     with pytest.raises(AlreadyReservedError):  # without the key a second reservation is still refused
-        await desk.ticketing.reserve(actor=ann, event_id=event.id, idempotency_key="r-2")
+        await desk.booking.reserve(actor=ann, event_id=event.id, idempotency_key="r-2")
     assert len(desk.world.uow.store.reservations) == 1
 
 
@@ -82,8 +83,8 @@ async def test_concurrent_repeats_of_one_key_store_one_reservation() -> None:
     ann, bob = desk.users
 
     results = await asyncio.gather(
-        *(desk.ticketing.reserve(actor=ann, event_id=event.id, idempotency_key="same") for _ in range(5)),
-        desk.ticketing.reserve(actor=bob, event_id=event.id, idempotency_key="same"),
+        *(desk.booking.reserve(actor=ann, event_id=event.id, idempotency_key="same") for _ in range(5)),
+        desk.booking.reserve(actor=bob, event_id=event.id, idempotency_key="same"),
     )
 
     assert len({r.id for r in results[:5]}) == 1 and results[5].id != results[0].id
@@ -95,5 +96,5 @@ async def test_a_malformed_idempotency_key_is_refused() -> None:
     event = await desk.published_event(capacity=5)
 
     with pytest.raises(InvalidIdempotencyKeyError):
-        await desk.ticketing.reserve(actor=desk.users[0], event_id=event.id, idempotency_key="x" * 65)
+        await desk.booking.reserve(actor=desk.users[0], event_id=event.id, idempotency_key="x" * 65)
     assert not desk.world.uow.store.reservations

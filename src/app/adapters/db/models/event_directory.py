@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.base import BigIntAuditBase
 from app.adapters.db.models.ticketing import EventModel
-from app.core.ticketing.listing import fold
+from app.core.event_directory.listing import fold
 
 
 class EventOrganizationModel(BigIntAuditBase):

@@ -13,6 +13,7 @@ from app.adapters.db.models.accounts import RefreshTokenModel, UserModel
 from app.core.accounts.errors import EmailTakenError, UsernameTakenError
 from app.core.accounts.model import RefreshToken, User
 from app.core.shared.paging import Page, PageRequest
+from app.core.shared.people import Person
 from app.core.shared.principal import Role
 
 _USER_CONSTRAINTS = {
@@ -177,3 +178,22 @@ class SqlRefreshTokenRepository:
             .distinct()
         )
         return frozenset(families)
+
+
+class SqlUserDirectory:
+    """The people other contexts look up: users read without their credentials."""
+
+    _COLUMNS = (UserModel.id, UserModel.name, UserModel.email, UserModel.is_active)
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> Person | None:
+        found = await self.get_many([user_id])
+        return found[0] if found else None
+
+    async def get_many(self, user_ids: list[int]) -> list[Person]:
+        if not user_ids:
+            return []
+        rows = await self._session.execute(select(*self._COLUMNS).where(UserModel.id.in_(user_ids)))
+        return [Person(id=row.id, name=row.name, email=row.email, is_active=row.is_active) for row in rows]

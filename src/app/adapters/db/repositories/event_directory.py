@@ -13,8 +13,8 @@ from app.adapters.db.models.event_directory import EventOrganizationModel
 from app.adapters.db.models.organizations import OrganizationModel
 from app.adapters.db.models.ticketing import EventModel
 from app.adapters.db.repositories.ticketing import event_from_row
+from app.core.event_directory.listing import EventOrdering, EventQuery
 from app.core.shared.paging import Page, PageRequest
-from app.core.ticketing.listing import EventOrdering, EventQuery
 from app.core.ticketing.model import Event, EventStatus
 
 

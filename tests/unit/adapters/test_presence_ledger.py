@@ -6,7 +6,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from app.core.chat.presence import PresenceLedger
+from app.adapters.memory.presence_ledger import PresenceLedger
 
 USERS = st.integers(min_value=1, max_value=3)
 CONNECTIONS = st.sampled_from(["a", "b", "c", "d"])

@@ -1,0 +1,150 @@
+"""The Litestar app: routes, dependencies, middleware, OpenAPI, and a lifespan that starts and
+closes the container."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypeVar
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from app.api.auth import provide_optional_principal, provide_principal
+from app.api.bounds import BoundedRequest, PathIdBounds
+from app.api.errors import EXCEPTION_HANDLERS
+from app.api.hosts import AllowedHosts
+from app.api.limits import ACCOUNTS_STATE, LIMITS_STATE
+from app.api.proxies import TrustedProxies
+from app.api.security_headers import add_nosniff
+from app.bootstrap.build import build_services
+from app.bootstrap.container import Services
+from app.bootstrap.routes import api_routes
+from app.settings import Settings
+from app.ws import chat as chat_ws
+from app.ws import event_metrics as event_metrics_ws
+from app.ws import expeditions as expeditions_ws
+from app.ws import ticketing as ticketing_ws  # noqa: F401  (registers ticketing frames and routes)
+from app.ws.hub import ChannelHub
+
+logger = logging.getLogger("app")
+T = TypeVar("T")
+
+
+def _constant(value: T) -> Provide:
+    def provide() -> T:
+        return value
+
+    return Provide(provide, use_cache=True, sync_to_thread=False)
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
+    """Assemble the Litestar app for ``settings`` (default: read from the environment)."""
+    settings = settings or (services.settings if services else Settings.from_env())
+    services = services or build_services(settings)
+    _init_sentry(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await services.start(jobs=settings.runs_jobs_in_process, loops=True)
+        try:
+            yield
+        finally:
+            await services.aclose()
+
+    return Litestar(
+        route_handlers=[
+            *api_routes(),
+            expeditions_ws.expeditions_socket,
+            event_metrics_ws.event_metrics_socket,
+            chat_ws.chat_socket,
+            create_static_files_router(
+                path=settings.media_url, directories=[settings.media_root], name="media", include_in_schema=False
+            ),
+        ],
+        dependencies={
+            "accounts": _constant(services.accounts),
+            "user_admin": _constant(services.user_admin),
+            "probes": _constant(services.probes),
+            "expeditions": _constant(services.expeditions),
+            "events": _constant(services.ticketing.events),
+            "booking": _constant(services.ticketing.booking),
+            "door": _constant(services.ticketing.door),
+            "organizations": _constant(services.organizations),
+            "jobs": _constant(services.jobs),
+            "images": _constant(services.images),
+            "principal": Provide(provide_principal),
+            "maybe_principal": Provide(provide_optional_principal),
+            "chat": _constant(services.chat),
+            "chat_socket_limits": _constant(
+                chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst)
+            ),
+            "event_directory": _constant(services.event_directory),
+            "hub": _constant(ChannelHub(services.channels)),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[services.channels],
+        lifespan=[lifespan],
+        openapi_config=_openapi(),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
+        if settings.cors_allowed_origins
+        else None,
+        middleware=[
+            DefineMiddleware(TrustedProxies, trusted=settings.trusted_proxies),
+            DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts),
+            PathIdBounds,
+        ],
+        request_class=BoundedRequest,
+        before_send=[add_nosniff],
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            log_exceptions="debug",
+            disable_stack_trace={400, 401, 403, 404, 405, 409, 413, 429},
+        ),
+        debug=False,
+        state=State({"services": services, LIMITS_STATE: services.limits, ACCOUNTS_STATE: services.accounts}),
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Muster",
+        version="0.1.0",
+        description="Expeditions, ticketed events, organizations and chat, live over WebSockets.",
+        path="/api/schema",
+        render_plugins=[
+            SwaggerRenderPlugin(path="/swagger-ui"),
+            RedocRenderPlugin(path="/redoc"),
+            JsonRenderPlugin(path="/openapi.json"),
+            YamlRenderPlugin(path="/openapi.yaml"),
+        ],
+        components=Components(
+            security_schemes={"BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+        ),
+        security=[{"BearerAuth": []}],
+    )
+
+
+def _init_sentry(settings: Settings) -> None:
+    if not settings.sentry_dsn:
+        return
+    try:
+        import sentry_sdk
+    except ImportError:
+        logger.warning("SENTRY_DSN is set but sentry-sdk is not installed; pip install 'muster[sentry]'.")
+        return
+    sentry_sdk.init(dsn=settings.sentry_dsn, traces_sample_rate=0.0)
+
+
+def app_from_env() -> Litestar:
+    """Factory for ``uvicorn --factory``: settings from the environment."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,1 @@
+"""Account administration (``UserAdminService`` in ``app.core.accounts.admin.service``)."""

@@ -1,0 +1,81 @@
+"""The step every ticketing use case ends with, after its commit: publish its changes (metrics
+snapshots in commit order) and tell the people concerned by e-mail."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, field
+
+from app.core.shared.domain_events import DomainEvent
+from app.core.ticketing.domain_events import EventMetricsChanged
+from app.core.ticketing.metrics import EventMetrics
+from app.core.ticketing.model import Event
+from app.core.ticketing.reservations import Reservation, Tally
+from app.ports.mailer import Mail, Mailer
+from app.ports.notifier import Notifier
+from app.ports.ticketing import TicketingUnitOfWorkFactory
+
+logger = logging.getLogger("app.ticketing")
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a use case leaves to do after its commit: changes to publish, confirmations to mail."""
+
+    changes: list[DomainEvent] = field(default_factory=list)
+    confirmed: list[Reservation] = field(default_factory=list)
+
+
+class AfterCommit:
+    """Publishes and mails after the commit, never before: a rolled-back change tells no one."""
+
+    def __init__(self, *, uow: TicketingUnitOfWorkFactory, notifier: Notifier, mailer: Mailer) -> None:
+        self._uow, self._notifier, self._mailer = uow, notifier, mailer
+        self._stamps = itertools.count(1)
+        self._published_stamps: dict[int, int] = {}
+
+    def metrics_changed(self, event: Event, tally: Tally) -> EventMetricsChanged:
+        """The event's new figures, stamped in commit order (call under the event's lock)."""
+        return EventMetricsChanged(metrics=EventMetrics.of(event, tally), stamp=next(self._stamps))
+
+    async def publish(self, *changes: DomainEvent) -> None:
+        """Publish, dropping a metrics snapshot that a newer one already overtook."""
+        fresh: list[DomainEvent] = []
+        for change in changes:
+            if isinstance(change, EventMetricsChanged):
+                if change.stamp <= self._published_stamps.get(change.event_id, 0):
+                    continue
+                self._published_stamps[change.event_id] = change.stamp
+            fresh.append(change)
+        await self._notifier.publish(*fresh)
+
+    async def run(self, outcome: Outcome, *, event: Event) -> None:
+        """Publish the outcome's changes, then mail every reservation it confirmed."""
+        await self.publish(*outcome.changes)
+        if outcome.confirmed:
+            await self.mail(
+                [r.user_id for r in outcome.confirmed],
+                subject=f"Confirmed: {event.title}",
+                body=f"Your reservation for {event.title} ({event.starts_at:%Y-%m-%d %H:%M} UTC) is confirmed. "
+                "Download your ticket from the reservation's ticket link.",
+            )
+
+    async def mail(self, user_ids: list[int], *, subject: str, body: str) -> None:
+        """Tell users by e-mail. A failing mailer is logged, never raised: the change it reports is
+        already stored."""
+        if not user_ids:
+            return
+        try:
+            async with self._uow() as uow:
+                people = await uow.people.get_many(user_ids)
+        except Exception:
+            logger.exception("Could not load the recipients of %r", subject)
+            return
+        for person in people:
+            try:
+                await self._mailer.send(
+                    Mail(to=person.email, subject=subject, body=f"Hello {person.name},\n\n{body}\n")
+                )
+            except Exception as error:
+                logger.warning("Could not send %r to user %s: %s", subject, person.id, error)
