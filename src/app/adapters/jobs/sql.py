@@ -87,6 +87,31 @@ class SqlJobQueue:
             row = await session.get(JobModel, job_id)
             return job_from_row(row) if row else None
 
+    async def retry(self, job_id: int) -> Job | None:
+        now = self._clock.now()
+        statement = (
+            update(JobModel)
+            .where(JobModel.id == job_id, JobModel.status == JobStatus.FAILED.value)
+            .values(
+                status=JobStatus.QUEUED.value,
+                attempts=0,
+                run_at=now,
+                error=None,
+                finished_at=None,
+                updated_at=now,
+            )
+            .returning(JobModel)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions() as session:
+            row = await session.scalar(statement)
+            job = job_from_row(row) if row is not None else None
+            await session.commit()
+        if job is not None:
+            for listener in self._listeners:
+                listener()
+        return job
+
     async def claim(self, *, lease_s: float) -> tuple[Job, str] | None:
         """Atomically take the next due job (or one whose heartbeat is stale); returns it and its claim token."""
         now = self._clock.now()
