@@ -55,6 +55,8 @@ from app.adapters.security.jwt_tokens import JwtTokenSigner
 from app.adapters.storage.local import LocalFileStorage
 from app.adapters.system_clock import SystemClock
 from app.adapters.tickets.pdf import FpdfTicketRenderer
+from app.admin import PanelServices, create_panel
+from app.admin.panel import admin_mount
 from app.api import accounts as accounts_api
 from app.api import chat as chat_api
 from app.api import checkin as checkin_api
@@ -391,6 +393,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             event_images_api.EventImageController,
             web_api.page,
             web_api.script,
+            admin_mount(_panel(settings, services)),
         ],
         dependencies={
             "accounts": _constant(services.accounts),
@@ -431,6 +434,21 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ),
         debug=False,
         state=State({"services": services}),
+    )
+
+
+def _panel(settings: Settings, services: Services) -> Any:
+    """The admin panel at /admin/, driving the same core services as the API."""
+    panel_services = PanelServices(
+        accounts=services.accounts,
+        ticketing=services.ticketing,
+        expeditions=services.expeditions,
+        organizations=services.organizations,
+        chat=services.chat,
+        jobs=services.jobs,
+    )
+    return create_panel(
+        panel_services, engine=services.engine, secret_key=settings.secret_key, media_url=settings.media_url
     )
 
 
