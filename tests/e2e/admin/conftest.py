@@ -81,10 +81,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _installed(path: Path) -> bool:
+    return path.exists()
+
+
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     """Debian's Chromium driven by Playwright (no browser download): skipped without it, failed under CI."""
-    if not CHROMIUM.exists():
+    if not _installed(CHROMIUM):
         unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

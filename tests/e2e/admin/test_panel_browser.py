@@ -115,9 +115,7 @@ def png(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-async def test_an_admin_filters_grants_deactivates_decides_and_moderates_in_the_browser(
-    page: Page, site: Site
-) -> None:
+async def test_an_admin_filters_grants_deactivates_decides_and_moderates_in_the_browser(page: Page, site: Site) -> None:
     org_id, _ = await site.user("org@example.com")
     ann_id, ann = await site.user("ann@example.com")
     bob_id, bob = await site.user("bob@example.com")
