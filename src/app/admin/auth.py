@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.admin.csrf import renew_csrf_token
 from app.admin.session import PRINCIPAL_KEY, PanelSessions
+from app.core.shared.bounds import is_plain_text
 from app.core.shared.errors import (
     DomainError,
     InvalidInputError,
@@ -18,6 +19,7 @@ from app.core.shared.errors import (
 )
 
 LOGIN_TEMPLATE = "sqladmin/login.html"
+MAX_EMAIL_LENGTH = 254
 
 
 def login_status(error: DomainError) -> int:
@@ -46,6 +48,8 @@ class PanelAuthentication(AuthenticationBackend):
         email, password = str(form.get("email") or ""), str(form.get("password") or "")
         client = request.client.host if request.client else "unknown"
         try:
+            if not (is_plain_text(email) and is_plain_text(password)) or len(email) > MAX_EMAIL_LENGTH:
+                raise InvalidInputError("The e-mail or password holds characters that are not allowed.")
             await self._sessions.log_in(request.session, email=email, password=password, client=client)
         except DomainError as error:
             return await self._refused(request, error)

@@ -4,13 +4,14 @@ send back (the ``csrf_token`` form field or the ``X-CSRF-Token`` header)."""
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.admin.refusals import refuse
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = b"x-csrf-token"
@@ -54,10 +55,10 @@ class CsrfProtection:
             body += message.get("body", b"")
             more = bool(message.get("more_body"))
             if len(body) > MAX_FORM_BYTES:
-                await _refuse(send, 413, "too_large", "The form is too large.")
+                await refuse(send, 413, "too_large", "The form is too large.")
                 return
         if not hmac.compare_digest(_sent_token(scope, bytes(body)).encode(), expected.encode()):
-            await _refuse(send, 403, "csrf_failed", "The form's CSRF token is missing or wrong; reload the page.")
+            await refuse(send, 403, "csrf_failed", "The form's CSRF token is missing or wrong; reload the page.")
             return
         replayed = False
 
@@ -80,15 +81,3 @@ def _sent_token(scope: Scope, body: bytes) -> str:
         return ""
     values = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).get(CSRF_FIELD) or [""]
     return str(values[0])
-
-
-async def _refuse(send: Send, status: int, code: str, detail: str) -> None:
-    body = json.dumps({"status": status, "code": code, "detail": detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

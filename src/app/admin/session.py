@@ -13,14 +13,17 @@ import contextlib
 import time
 from collections.abc import MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.admin.refusals import refuse
 from app.core.accounts.errors import TokenExpiredError
 from app.core.accounts.model import TokenPair
 from app.core.accounts.service import AccountsService
+from app.core.shared.bounds import is_plain_text
 from app.core.shared.errors import DomainError, NotAllowedError, NotAuthenticatedError
 from app.core.shared.principal import Principal
 
@@ -112,7 +115,8 @@ class PanelSessions:
 
 class PanelGate:
     """Lets a request into the panel only for an active admin; anyone else is sent to the login
-    page, whatever they asked for (pages, actions and static files alike)."""
+    page, whatever they asked for (pages, actions and static files alike). Query parameters with
+    control characters are refused (400 ``invalid_text``) as the API refuses them."""
 
     def __init__(self, app: ASGIApp, *, sessions: PanelSessions) -> None:
         self._app, self._sessions = app, sessions
@@ -125,6 +129,9 @@ class PanelGate:
         if principal is None and route_of(scope) not in OPEN_PATHS:
             login = f"{scope.get('root_path', '')}/login"
             await RedirectResponse(login, status_code=302)(scope, receive, send)
+            return
+        if not all(is_plain_text(value) for _, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"))):
+            await refuse(send, 400, "invalid_text", "A query parameter holds control characters.")
             return
         scope[PRINCIPAL_KEY] = principal
         await self._app(scope, receive, send)

@@ -73,6 +73,13 @@ async def test_every_view_lists_and_shows_no_password_hash(panel: Panel) -> None
     assert (await panel.client.get("/admin/users/details/99999999999999999999")).status_code == 404
     assert (await panel.client.get("/admin/events/list?date_from=yesterday")).status_code == 400
     assert (await panel.client.get("/admin/reservations/list?event=-1")).status_code == 400
+    control = await panel.client.get("/admin/users/list?search=%00")
+    assert control.status_code == 400 and control.json()["code"] == "invalid_text"
+
+
+async def test_a_login_with_control_characters_is_refused_with_400(panel: Panel) -> None:
+    refused = await panel.log_in("root\x00@example.com")
+    assert refused.status_code == 400 and 'data-code="invalid_input"' in refused.text
 
 
 async def test_roles_and_deactivation_go_through_the_accounts_service(panel: Panel) -> None:
