@@ -22,12 +22,8 @@ import sys
 import time
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
-from app.adapters.db.engine import async_url
-from bench.harness import ROOT, bare_server, free_port, muster_server, seeding_env
+from bench.harness import ROOT, bare_server, free_port, muster_server, run_sql, seeding_env
 
 EVENTS = 100_000
 TARGET_MS = 200.0
@@ -43,17 +39,9 @@ FROM generate_series(1, :count) AS n CROSS JOIN (SELECT id FROM users WHERE emai
 """
 
 
-async def _sql(url: str, *statements: tuple[str, dict[str, object]]) -> None:
-    engine = create_async_engine(async_url(url), poolclass=NullPool)
-    async with engine.begin() as connection:
-        for statement, params in statements:
-            await connection.execute(text(statement), params)
-    await engine.dispose()
-
-
 def _cleanup(url: str) -> None:
     events = ("DELETE FROM events WHERE title LIKE 'bench-%'", {})
-    asyncio.run(_sql(url, events, ("DELETE FROM users WHERE email = :a", {"a": ADMIN})))
+    asyncio.run(run_sql(url, events, ("DELETE FROM users WHERE email = :a", {"a": ADMIN})))
 
 
 def _create_admin(env: dict[str, str]) -> None:
@@ -98,7 +86,7 @@ def main() -> None:
     try:
         with muster_server(app_port, env):
             _create_admin(env)
-            asyncio.run(_sql(url, (SEED, {"count": EVENTS, "admin": ADMIN}), ("ANALYZE events", {})))
+            asyncio.run(run_sql(url, (SEED, {"count": EVENTS, "admin": ADMIN}), ("ANALYZE events", {})))
             with httpx.Client(base_url=f"http://127.0.0.1:{app_port}", timeout=30) as client:
                 _log_in(client)
                 soon = time.strftime("%Y-%m-%d")

@@ -20,9 +20,8 @@ import websockets
 from PIL import Image
 from playwright.async_api import Browser, Page
 
-from app.bootstrap import build_services
 from app.settings import Settings
-from tests.conftest import LiveServer, live_server, settings_for
+from tests.conftest import LiveServer, create_first_admin, live_server, settings_for
 from tests.e2e.admin.conftest import ADMIN_EMAIL, PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -60,13 +59,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, Sett
 @pytest.fixture
 async def site(server: tuple[LiveServer, Settings]) -> AsyncIterator[Site]:
     running, settings = server
-    services = build_services(settings)  # the first admin, as the command line makes it
-    try:
-        await services.accounts.create_superuser(email=ADMIN_EMAIL, password=PASSWORD, name="Root")
-    finally:
-        for close in services.closers:
-            close()
-        await services.engine.dispose()
+    await create_first_admin(settings, ADMIN_EMAIL, PASSWORD)
     async with httpx.AsyncClient(base_url=running.base_url, timeout=10) as http:
         yield Site(server=running, settings=settings, http=http)
 
