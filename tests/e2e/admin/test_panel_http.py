@@ -3,6 +3,7 @@ going through the core services (the browser tests drive the same pages in Chrom
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -114,6 +115,15 @@ async def test_an_admins_panel_session_ends_when_they_are_demoted_or_deactivated
         assert (await panel.log_in()).status_code == 302
         await panel.services.accounts.set_active(actor=actor, user_id=1, is_active=False)
         assert (await panel.client.get("/admin/")).headers["location"] == "/admin/login"
+
+
+async def test_an_expired_access_token_is_renewed_once_for_requests_racing_with_it(database_url: str) -> None:
+    async with running_panel(settings_for(database_url, access_token_ttl_s=1)) as panel:
+        await panel.log_in()
+        await asyncio.sleep(2.1)  # the session's access token has expired; its refresh token has not
+        pages = await asyncio.gather(*(panel.client.get("/admin/users/list") for _ in range(4)))
+        assert [p.status_code for p in pages] == [200] * 4
+        assert (await panel.client.get("/admin/jobs/list")).status_code == 200
 
 
 async def test_logout_ends_the_panel_session(panel: Panel) -> None:
