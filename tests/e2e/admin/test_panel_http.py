@@ -188,3 +188,38 @@ async def test_organization_members_are_added_and_removed_through_the_service(pa
     bad = await panel.act("organizations", org["id"], "add-member", user_id="not-a-number")
     assert "expected a positive id" in (await panel.client.get(bad.headers["location"])).text
     assert "Kazan" in detail.text
+
+
+async def test_an_expedition_page_lists_its_members_with_their_status(panel: Panel) -> None:
+    await panel.log_in()
+    _, chief = await panel.api_user("chief@example.com", role="chief")
+    ann, _ = await panel.api_user("ann@example.com")
+    starts = (datetime.now(UTC) + timedelta(days=5)).isoformat()
+    body = {"title": "Arctic", "description": "", "start_at": starts, "capacity": 4}
+    expedition = (await panel.client.post("/api/expeditions/", json=body, headers=chief)).json()
+    invite = f"/api/expeditions/{expedition['id']}/invite/"
+    assert (await panel.client.post(invite, json={"user_id": ann["id"]}, headers=chief)).is_success
+
+    page = re.sub(r"\s+", "", (await panel.client.get(f"/admin/expeditions/details/{expedition['id']}")).text)
+    assert f"<td>{ann['id']}</td><td>ann</td><td>ann@example.com</td><td>invited</td>" in page
+    listed = await panel.client.get("/admin/expeditions/list?status=draft&chief=2")
+    assert "Arctic" in listed.text
+    assert "Arctic" not in (await panel.client.get("/admin/expeditions/list?status=active")).text
+
+
+async def test_a_failed_job_shows_its_error_and_is_retried_once(database_url: str) -> None:
+    async with running_panel(settings_for(database_url, jobs_in_process=False)) as panel:
+        await panel.log_in()
+        job = await panel.services.job_records.enqueue("create_event", {"bad": True})
+        claimed = await panel.services.job_records.claim(lease_s=30)
+        assert claimed is not None
+        await panel.services.job_records.fail(claimed[0], claimed[1], "ValueError: no title", retry_at=None)
+
+        failed = await panel.client.get(f"/admin/jobs/details/{job.id}")
+        assert "ValueError: no title" in failed.text and 'data-action="retry"' in failed.text
+        retried = await panel.client.get((await panel.act("jobs", job.id, "retry")).headers["location"])
+        assert f"Job {job.id} is queued again." in retried.text and 'data-action="retry"' not in retried.text
+        again = await panel.client.get((await panel.act("jobs", job.id, "retry")).headers["location"])
+        assert "job_not_failed" in again.text
+        record = await panel.services.job_records.get(job.id)
+        assert record is not None and (record.status.value, record.attempts, record.error) == ("queued", 0, None)
