@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from litestar import asgi
 from litestar.handlers import ASGIRouteHandler
 from litestar.types import Message, Receive, Scope, Send
 from sqladmin import Admin
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Mapper
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
@@ -54,6 +57,13 @@ def panel_policy(media_url: str) -> str:
     )
 
 
+def labels_of(view: type[PanelView]) -> dict[Any, str]:
+    """Column headings in words (``starts_at`` → "Starts at"), unless the view names them itself."""
+    mapper: Mapper[Any] = inspect(view.model)
+    keys = [str(column.key) for column in mapper.columns]
+    return {**{key: key.removesuffix("_id").replace("_", " ").capitalize() for key in keys}, **view.column_labels}
+
+
 def create_panel(services: PanelServices, *, engine: AsyncEngine, secret_key: str, media_url: str) -> ASGIApp:
     """The panel as an ASGI app to serve at ``/admin``."""
     host = Starlette()
@@ -77,7 +87,8 @@ def create_panel(services: PanelServices, *, engine: AsyncEngine, secret_key: st
     admin.templates.env.globals["csrf_token"] = lambda request: csrf_token(request.session)
     for view in VIEWS:
         # A subclass per panel: sqladmin keeps its engine and templates on the view class.
-        admin.add_view(type(view.__name__, (view,), {"identity": view.panel_identity, "services": services}))
+        attributes = {"identity": view.panel_identity, "services": services, "column_labels": labels_of(view)}
+        admin.add_view(type(view.__name__, (view,), attributes))
     return _with_headers(host, panel_policy(media_url))
 
 
