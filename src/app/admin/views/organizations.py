@@ -24,6 +24,7 @@ async def _remove_member(services: PanelServices, actor: Principal, pk: int, for
     return f"User {user_id} is no longer a member."
 
 
+# A button on each member's row of the Members section, not among the page's own actions.
 REMOVE_MEMBER = PanelAction(
     "remove-member", "Remove", _remove_member, "btn-outline-danger btn-sm", shown=lambda _: False
 )
