@@ -21,6 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from app.adapters.db.engine import async_url
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_SECRET = "bench-secret-key-that-is-long-enough-for-hs256"
 
@@ -32,6 +38,15 @@ async def bare_lifespan(receive: Any, send: Any) -> None:
         await send({"type": message["type"] + ".complete"})
         if message["type"] == "lifespan.shutdown":
             return
+
+
+async def run_sql(url: str, *statements: tuple[str, dict[str, object]]) -> None:
+    """Run SQL statements in one transaction on a connection of their own (seeding, cleaning up)."""
+    engine = create_async_engine(async_url(url), poolclass=NullPool)
+    async with engine.begin() as connection:
+        for statement, params in statements:
+            await connection.execute(text(statement), params)
+    await engine.dispose()
 
 
 def free_port() -> int:

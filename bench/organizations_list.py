@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.adapters.db.engine import async_url
-from bench.harness import app_env, bare_server, free_port, muster_server, python_load
+from bench.harness import app_env, bare_server, free_port, muster_server, python_load, run_sql
 
 SIZES = (1_000, 100_000)
 MEMBERS = 3
@@ -44,26 +44,18 @@ def _post(url: str, body: dict[str, str]) -> dict[str, str]:
         return dict(json.load(response))
 
 
-async def _sql(url: str, *statements: tuple[str, dict[str, object]]) -> None:
-    engine = create_async_engine(async_url(url), poolclass=NullPool)
-    async with engine.begin() as connection:
-        for statement, params in statements:
-            await connection.execute(text(statement), params)
-    await engine.dispose()
-
-
 async def _grow_to(url: str, total: int) -> None:
     engine = create_async_engine(async_url(url), poolclass=NullPool)
     async with engine.connect() as connection:
         present = (await connection.execute(text("SELECT count(*) FROM organizations"))).scalar_one()
     await engine.dispose()
     if total > present:
-        await _sql(url, (SEED, {"count": total - present}), (SEED_MEMBERS, {}), ("ANALYZE", {}))
+        await run_sql(url, (SEED, {"count": total - present}), (SEED_MEMBERS, {}), ("ANALYZE", {}))
 
 
 def _cleanup(url: str) -> None:
     asyncio.run(
-        _sql(
+        run_sql(
             url,
             ("DELETE FROM organizations WHERE title LIKE 'bench-%'", {}),
             ("DELETE FROM users WHERE email LIKE 'bench-%'", {}),

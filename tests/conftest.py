@@ -268,6 +268,15 @@ async def api(database_url: str) -> AsyncIterator[Api]:
         yield running
 
 
+async def create_first_admin(settings: Settings, email: str, password: str = "s3cret-pass") -> None:
+    """Make an admin as ``python -m app createsuperuser`` does, with services of its own."""
+    services = build_services(settings)
+    try:
+        await services.user_admin.create_superuser(email=email, password=password, name="Root")
+    finally:
+        await services.aclose()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -35,6 +35,14 @@ class InMemoryJobQueue:
         job = self.jobs.get(job_id)
         return replace(job) if job else None
 
+    async def retry(self, job_id: int) -> Job | None:
+        job = self.jobs.get(job_id)
+        if job is None or job.status is not JobStatus.FAILED:
+            return None
+        job.status, job.attempts, job.error, job.finished_at = JobStatus.QUEUED, 0, None, None
+        job.run_at = self._clock.now()
+        return replace(job)
+
     async def run_all(self, handlers: dict[str, Any]) -> None:
         for job in self.jobs.values():
             if job.status is JobStatus.QUEUED and job.run_at is not None and job.run_at <= self._clock.now():

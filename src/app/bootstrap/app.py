@@ -28,6 +28,7 @@ from app.api.proxies import TrustedProxies
 from app.api.security_headers import add_nosniff
 from app.bootstrap.build import build_services
 from app.bootstrap.container import Services
+from app.bootstrap.panel import panel_route
 from app.bootstrap.routes import api_routes
 from app.settings import Settings
 from app.ws import chat as chat_ws
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             create_static_files_router(
                 path=settings.media_url, directories=[settings.media_root], name="media", include_in_schema=False
             ),
+            panel_route(services),
         ],
         dependencies={
             "accounts": _constant(services.accounts),

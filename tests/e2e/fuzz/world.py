@@ -11,9 +11,8 @@ from typing import Any
 
 import httpx
 
-from app.bootstrap import build_services
 from app.settings import Settings
-from tests.conftest import LiveServer, live_server, run_async
+from tests.conftest import LiveServer, create_first_admin, live_server, run_async
 
 PASSWORD = "s3cret-pass"
 STARTS_AT = "2099-05-01T18:00:00Z"
@@ -28,14 +27,6 @@ class World:
     def headers(self, role: str) -> dict[str, str]:
         token = self.tokens.get(role)
         return {"Authorization": f"Bearer {token}"} if token else {}
-
-
-async def _create_superuser(settings: Settings, email: str) -> None:
-    services = build_services(settings)
-    try:
-        await services.user_admin.create_superuser(email=email, password=PASSWORD, name="Root")
-    finally:
-        await services.aclose()
 
 
 def _ok(response: httpx.Response) -> dict[str, Any]:
@@ -58,7 +49,7 @@ def _populate(http: httpx.Client, settings: Settings) -> tuple[dict[str, str], d
                 },
             )
         )
-    run_async(_create_superuser(settings, "admin@example.com"))
+    run_async(create_first_admin(settings, "admin@example.com", PASSWORD))
 
     def login(role: str) -> str:
         return str(_ok(http.post("/api/token/", json={"email": f"{role}@example.com", "password": PASSWORD}))["access"])

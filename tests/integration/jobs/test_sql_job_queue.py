@@ -278,3 +278,33 @@ async def test_a_delivery_of_a_job_held_by_a_live_worker_is_retried_later_and_of
         assert await worker.run_job_id(other.id) is None  # done: a second delivery runs nothing
         done = await queue.get(other.id)
     assert done is not None and (done.status, done.attempts) == (JobStatus.DONE, 1)
+
+
+async def test_a_failed_job_retried_twice_at_once_is_queued_once_and_runs_again(database_url: str) -> None:
+    attempts = Counter[str]()
+
+    async def flaky(payload: Any) -> dict[str, Any]:
+        attempts["runs"] += 1
+        if attempts["runs"] == 1:
+            raise RuntimeError("first run fails")
+        return {"ok": True}
+
+    async with a_process(database_url, {"flaky": flaky}, max_attempts=1) as (queue, worker):
+        job = await queue.enqueue("flaky", {})
+        assert await worker.run_until_idle() == 1
+        failed = await queue.get(job.id)
+        assert failed is not None and failed.status is JobStatus.FAILED and "first run fails" in (failed.error or "")
+        assert await queue.retry(job.id + 1000) is None
+
+        retried = await asyncio.gather(queue.retry(job.id), queue.retry(job.id))
+
+        assert sum(r is not None for r in retried) == 1
+        assert await queue.retry(job.id) is None  # queued now, not failed
+        assert await worker.run_until_idle() == 1
+        done = await queue.get(job.id)
+    assert done is not None and (done.status, done.result, done.attempts, done.error) == (
+        JobStatus.DONE,
+        {"ok": True},
+        1,
+        None,
+    )

@@ -70,17 +70,26 @@ class SaqJobQueue:
     async def get(self, job_id: int) -> Job | None:
         return await self.records.get(job_id)
 
+    async def retry(self, job_id: int) -> Job | None:
+        job = await self.records.retry(job_id)
+        if job is not None:
+            await self.dispatch(job.id, job.run_at, again=True)
+        return job
+
     async def connect(self) -> None:
         """Open SAQ's connections (once, however many callers race); the first connection to a database
         creates SAQ's tables."""
         async with self._connecting:
             await self.saq.connect()
 
-    async def dispatch(self, job_id: int, run_at: datetime | None) -> None:
-        """Hand a recorded job to SAQ (again): a key SAQ already holds is not queued twice."""
+    async def dispatch(self, job_id: int, run_at: datetime | None, *, again: bool = False) -> None:
+        """Hand a recorded job to SAQ (again): a key SAQ already holds is not queued twice, unless
+        ``again`` (a retry of a job SAQ has finished with, which it requeues only for a later time)."""
         await self.connect()
         # SAQ schedules in whole seconds: round up, so a job never runs before its time.
         scheduled = math.ceil(run_at.timestamp()) if run_at is not None and run_at.timestamp() > time.time() else 0
+        if again:
+            scheduled = max(scheduled, math.ceil(time.time()))
         await self.saq.enqueue(
             SAQ_FUNCTION,
             job_id=job_id,

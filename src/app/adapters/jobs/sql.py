@@ -87,6 +87,24 @@ class SqlJobQueue:
             row = await session.get(JobModel, job_id)
             return job_from_row(row) if row else None
 
+    async def retry(self, job_id: int) -> Job | None:
+        now = self._clock.now()
+        job = await self._update_one(
+            (JobModel.id == job_id) & (JobModel.status == JobStatus.FAILED.value),
+            {
+                "status": JobStatus.QUEUED.value,
+                "attempts": 0,
+                "run_at": now,
+                "error": None,
+                "finished_at": None,
+                "updated_at": now,
+            },
+        )
+        if job is not None:
+            for listener in self._listeners:
+                listener()
+        return job
+
     async def claim(self, *, lease_s: float) -> tuple[Job, str] | None:
         """Atomically take the next due job (or one whose heartbeat is stale); returns it and its claim token."""
         now = self._clock.now()
@@ -117,16 +135,24 @@ class SqlJobQueue:
 
     async def _claim(self, condition: ColumnElement[bool], *, now: datetime, lease_s: float) -> tuple[Job, str] | None:
         token = secrets.token_hex(16)
+        job = await self._update_one(
+            condition,
+            {
+                "status": JobStatus.RUNNING.value,
+                "attempts": JobModel.attempts + 1,
+                "claim_token": token,
+                "lease_until": now + timedelta(seconds=lease_s),
+                "updated_at": now,
+            },
+        )
+        return (job, token) if job is not None else None
+
+    async def _update_one(self, condition: ColumnElement[bool], values: dict[str, Any]) -> Job | None:
+        """Change the job matching ``condition`` in one statement and return it (None when none matched)."""
         statement = (
             update(JobModel)
             .where(condition)
-            .values(
-                status=JobStatus.RUNNING.value,
-                attempts=JobModel.attempts + 1,
-                claim_token=token,
-                lease_until=now + timedelta(seconds=lease_s),
-                updated_at=now,
-            )
+            .values(**values)
             .returning(JobModel)
             .execution_options(synchronize_session=False)
         )
@@ -134,7 +160,7 @@ class SqlJobQueue:
             row = await session.scalar(statement)
             job = job_from_row(row) if row is not None else None
             await session.commit()
-        return (job, token) if job is not None else None
+        return job
 
     async def prune(self, *, finished_before: datetime) -> int:
         """Delete done and failed jobs that finished before ``finished_before``; returns how many."""

@@ -216,6 +216,23 @@ async def test_author_or_admin_deletes_leaving_a_tombstone(
     assert [(m.id, m.deleted, m.text) for m in page.messages] == [(by_bob.id, True, None)]
 
 
+async def test_a_site_admin_deletes_any_message_when_not_in_the_chat(
+    world: World, chat: ChatService, ann: Principal, bob: Principal
+) -> None:
+    moderator = a_user(world, "mod", admin=True)
+    private, _ = await chat.open_private(actor=ann, user_id=bob.user_id)
+    message = await chat.post_message(actor=ann, chat_id=private.id, text="spam")
+
+    tomb = await chat.delete_message(actor=moderator, message_id=message.id)
+
+    assert tomb.deleted and tomb.text is None
+    assert world.notifier.published[-1] == MessageDeleted(message=tomb, deleted_by=moderator.user_id)
+    page = await chat.history(actor=bob, chat_id=private.id, before=None, limit=10)
+    assert [(m.id, m.deleted) for m in page.messages] == [(message.id, True)]
+    with pytest.raises(MessageNotFoundError):
+        await chat.delete_message(actor=moderator, message_id=999)
+
+
 async def test_in_a_private_chat_only_the_author_deletes(chat: ChatService, ann: Principal, bob: Principal) -> None:
     private, _ = await chat.open_private(actor=ann, user_id=bob.user_id)
     message = await chat.post_message(actor=ann, chat_id=private.id, text="x")

@@ -1,0 +1,1 @@
+"""The panel's views, one module per bounded context."""
