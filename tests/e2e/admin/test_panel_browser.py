@@ -149,7 +149,9 @@ async def test_an_admin_filters_grants_deactivates_decides_and_moderates_in_the_
     assert await table.locator("text=Winter camp").count() == 0 and await table.locator("text=Draft plan").count() == 0
     thumbnail = table.locator("img[alt=cover]")
     assert await thumbnail.count() == 1
-    assert await thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+    await page.wait_for_function(
+        "() => [...document.querySelectorAll('table tbody img[alt=cover]')].some(i => i.complete && i.naturalWidth > 0)"
+    )
     if SCREENSHOT:
         await page.screenshot(path=SCREENSHOT, full_page=False)
 
@@ -164,7 +166,10 @@ async def test_an_admin_filters_grants_deactivates_decides_and_moderates_in_the_
         await next_frame(metrics, "metrics", pending_count=0, confirmed_count=1)
     await open_detail(page, "events", events[0])
     assert await page.locator("[data-section=Reservations] td:text-is('Confirmed') + td").inner_text() == "1"
-    assert await page.locator("img.img-fluid[alt=cover]").evaluate("img => img.naturalWidth > 0")
+    # The larger cover may still be loading when the page is ready: wait for it to be decoded.
+    await page.wait_for_function(
+        "() => [...document.querySelectorAll('img.img-fluid[alt=cover]')].some(i => i.complete && i.naturalWidth > 0)"
+    )
 
     # Delete a chat message: a socket of the chat sees message_deleted.
     chat = await site.http.post("/api/chats/", json={"type": "private", "user_id": ann_id}, headers=bob)
