@@ -21,6 +21,7 @@ from app.core.accounts.errors import (
     UsernameTakenError,
 )
 from app.core.accounts.model import RefreshToken, TokenClaims, TokenKind, User
+from app.core.chat.changes import ChatChange
 from app.core.chat.errors import AlreadyMemberError as AlreadyChatMemberError
 from app.core.chat.errors import PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, Message, RoomSummary
@@ -66,6 +67,7 @@ class Store:
     chats: dict[int, Chat] = field(default_factory=dict)
     chat_members: dict[tuple[int, int], ChatMember] = field(default_factory=dict)
     messages: dict[int, Message] = field(default_factory=dict)
+    chat_changes: dict[int, list[ChatChange]] = field(default_factory=dict)  # chat id → its log, oldest first
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     events: dict[int, Event] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
@@ -215,6 +217,7 @@ class FakeUnitOfWork:
         self.users = InMemoryUserRepository(self._working)
         self.refresh_tokens = InMemoryRefreshTokenRepository(self._working)
         self.chats = InMemoryChatRepository(self._working)
+        self.chat_changes = InMemoryChatChangeLog(self._working)
         self.expeditions = InMemoryExpeditionRepository(self._working)
         self.events = InMemoryEventRepository(self._working)
         self.reservations = InMemoryReservationRepository(self._working)
@@ -783,6 +786,33 @@ class InMemoryChatRepository:
         ]
         window = found[page.offset : page.offset + page.limit]
         return Page(items=[self._message(m) for m in window], total=len(found), request=page)
+
+
+class InMemoryChatChangeLog:
+    """Each chat's change log in the fake store, numbered from 1 like the SQL counter."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
+        log = self._store.chat_changes.setdefault(chat_id, [])
+        log += [replace(change, seq=len(log) + index + 1) for index, change in enumerate(changes)]
+        return len(log)
+
+    async def position(self, chat_id: int) -> int:
+        return len(self._store.chat_changes.get(chat_id, []))
+
+    async def since(
+        self, chat_id: int, after: int, *, up_to: int | None, limit: int
+    ) -> list[tuple[ChatChange, Message]]:
+        log = [
+            c for c in self._store.chat_changes.get(chat_id, []) if c.seq > after and (up_to is None or c.seq <= up_to)
+        ]
+        messages, found = InMemoryChatRepository(self._store), []
+        for change in log[:limit]:
+            if (message := await messages.get_message(change.message_id)) is not None:
+                found.append((change, message))
+        return found
 
 
 class FakePresenceTracker:

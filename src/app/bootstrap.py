@@ -43,6 +43,7 @@ from app.adapters.memory.user_cache import MemoryUserCache
 from app.adapters.outage import Outage
 from app.adapters.realtime.channels_notifier import ChannelsNotifier
 from app.adapters.realtime.health import ChannelsReadinessProbe
+from app.adapters.realtime.history import MemoryEventHistory, RedisEventHistory
 from app.adapters.realtime.redis_pubsub import SupervisedRedisPubSubBackend
 from app.adapters.redis.client import create_redis
 from app.adapters.redis.health import RedisReadinessProbe
@@ -85,6 +86,7 @@ from app.core.organizations.service import CREATE_ORGANIZATION_JOB, Organization
 from app.core.ticketing.service import TicketingService
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
+from app.ports.history import EventHistory
 from app.ports.jobs import JobHandler, JobQueue
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
@@ -93,9 +95,9 @@ from app.settings import Settings
 from app.ws import chat as chat_ws
 from app.ws import event_metrics as event_metrics_ws
 from app.ws import expeditions as expeditions_ws
-from app.ws import ticketing as ticketing_ws  # noqa: F401  (registers ticketing frames and routes)
-from app.ws.channels import SYSTEM_CHANNEL, channels_for
-from app.ws.frames import encode_event
+from app.ws import ticketing as ticketing_ws
+from app.ws.channels import SYSTEM_CHANNEL
+from app.ws.frames import EventWire
 from app.ws.hub import ChannelHub
 
 logger = logging.getLogger("app")
@@ -110,6 +112,7 @@ class Services:
     engine: AsyncEngine
     redis: Redis | None
     channels: ChannelsPlugin
+    history: EventHistory
     notifier: Notifier
     mailer: Mailer
     clock: Clock
@@ -160,7 +163,14 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     backend = SupervisedRedisPubSubBackend(redis) if redis else MemoryChannelsBackend(history=0)
     # A fixed channel makes the plugin open its subscription at startup, before any socket races for it.
     channels = ChannelsPlugin(backend=backend, channels=[SYSTEM_CHANNEL], arbitrary_channels_allowed=True)
-    notifier = ChannelsNotifier(channels, encode=encode_event, route=channels_for)
+    history: EventHistory = (
+        RedisEventHistory(redis, size=settings.event_history_size)
+        if redis
+        else MemoryEventHistory(size=settings.event_history_size)
+    )
+    # Every context's frames, channels and history streams, assembled here into one table.
+    wire = EventWire(chat_ws.OUTBOUNDS, expeditions_ws.OUTBOUNDS, ticketing_ws.OUTBOUNDS)
+    notifier = ChannelsNotifier(channels, route=wire.route, history=history)
     mailer = mailer or _queued_mailer(settings, job_queue, job_handlers) or LoggingMailer()
     hasher = Argon2PasswordHasher(
         time_cost=settings.password_hash_time_cost,
@@ -227,6 +237,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         engine=engine,
         redis=redis,
         channels=channels,
+        history=history,
         notifier=notifier,
         mailer=mailer,
         clock=clock,
@@ -408,6 +419,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             ),
             "event_directory": _constant(services.event_directory),
             "hub": _constant(ChannelHub(services.channels)),
+            "history": _constant(services.history),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[services.channels],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
+from app.core.chat.changes import ChatChange
 from app.core.chat.model import Chat, ChatMember, ChatSummary, Message, RoomSummary
 from app.core.shared.paging import Page, PageRequest
 
@@ -91,4 +93,24 @@ class ChatRepository(Protocol):
 
     async def search(self, *, user_id: int, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
         """Live messages matching ``query`` in the chats ``user_id`` is a member of, newest first."""
+        ...
+
+
+class ChatChangeLog(Protocol):
+    """Each chat's log of message changes, numbered from 1 in commit order."""
+
+    async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
+        """Append ``changes`` (in order) and return the position of the last. Takes the chat's
+        counter until the unit of work ends (a row lock), so one chat's changes commit in order."""
+        ...
+
+    async def position(self, chat_id: int) -> int:
+        """The position of the chat's last committed change (0 before any)."""
+        ...
+
+    async def since(
+        self, chat_id: int, after: int, *, up_to: int | None, limit: int
+    ) -> list[tuple[ChatChange, Message]]:
+        """Up to ``limit`` changes after position ``after`` (and at most ``up_to``), oldest first,
+        each with its message as it stands now."""
         ...

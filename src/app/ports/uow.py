@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from app.ports.accounts import RefreshTokenRepository, UserRepository
-from app.ports.chat import ChatRepository
+from app.ports.chat import ChatChangeLog, ChatRepository
 from app.ports.event_directory import EventDirectoryRepository
 from app.ports.expeditions import ExpeditionRepository
 from app.ports.organizations import OrganizationRepository
@@ -24,6 +24,7 @@ class UnitOfWork(Protocol):
     reservations: ReservationRepository
     organizations: OrganizationRepository
     chats: ChatRepository
+    chat_changes: ChatChangeLog
     event_directory: EventDirectoryRepository
 
     async def __aenter__(self) -> Self: ...

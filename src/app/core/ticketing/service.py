@@ -6,6 +6,7 @@ import hmac
 import itertools
 import logging
 import secrets
+from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -56,6 +57,8 @@ from app.ports.uow import UnitOfWork, UnitOfWorkFactory
 logger = logging.getLogger("app.ticketing")
 
 PUBLISHED_ONLY = EventFilter(statuses=frozenset({EventStatus.PUBLISHED}))
+
+TRACKED_METRICS_EVENTS = 4096  # how many events remember their last published metrics stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +114,8 @@ class TicketingService:
         self._signer, self._renderer = signer, renderer
         self._reservations: KeyedBatcher[_Request, Reservation] = KeyedBatcher(self._reserve_batch)
         self._stamps = itertools.count(1)
-        self._published_stamps: dict[int, int] = {}
+        # The last stamp published per event, for the most recently changed events only (bounded).
+        self._published_stamps: OrderedDict[int, int] = OrderedDict()
 
     # Events
 
@@ -462,6 +466,9 @@ class TicketingService:
                 if event.stamp <= self._published_stamps.get(event.event_id, 0):
                     continue
                 self._published_stamps[event.event_id] = event.stamp
+                self._published_stamps.move_to_end(event.event_id)
+                if len(self._published_stamps) > TRACKED_METRICS_EVENTS:
+                    self._published_stamps.popitem(last=False)
             fresh.append(event)
         await self._notifier.publish(*fresh)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.adapters.db.base import BigIntAuditBase
+from app.adapters.db.base import BigIntAuditBase, metadata
 
 
 class ChatModel(BigIntAuditBase):
@@ -23,6 +23,8 @@ class ChatModel(BigIntAuditBase):
     # The case-folded room name: room names are unique.
     room_key: Mapped[str | None] = mapped_column(String(150))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The position of the chat's last stored change: bumped (and so row-locked) by every change.
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("pair_key", name="uq_chats_private_pair"),
@@ -73,3 +75,18 @@ class MessageModel(BigIntAuditBase):
             sqlite_where=sql("pinned_at IS NOT NULL"),
         ),
     )
+
+
+# Each chat's change log, numbered by ``chats.change_seq`` (no surrogate key: (chat, seq) is the key).
+chat_changes = Table(
+    "chat_changes",
+    metadata,
+    Column("chat_id", BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(16), nullable=False),
+    Column("message_id", BigInteger, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", BigInteger, nullable=False),
+    Column("text", Text, nullable=True),
+    Column("at", DateTimeUTC(timezone=True), nullable=False),
+    Index("ix_chat_changes_message_id", "message_id"),
+)
