@@ -1,4 +1,4 @@
-"""The chat socket ``/ws/chat/{chat_id}/`` and the wire form of chat events.
+"""The chat socket ``/ws/chat/{chat_id}/`` (its frames in ``chat_frames``, its events' wire form in ``chat_wire``).
 
 On connect a member gets the last 30 messages and who is online; then client frames (seed 002
 names, and seed 004's bare ``{"message": "text"}``) drive the chat service, and the chat's events
@@ -12,29 +12,15 @@ import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-import msgspec
 from litestar import WebSocket, websocket
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from app.core.accounts.service import AccountsService
-from app.core.chat.domain_events import (
-    MemberJoined,
-    MemberLeft,
-    MessageDeleted,
-    MessageDelivered,
-    MessageEdited,
-    MessagePinned,
-    MessagePosted,
-    MessagesRead,
-    UserStatusChanged,
-    UserTyping,
-)
 from app.core.chat.errors import ChatNotFoundError, NotAMemberError
-from app.core.chat.model import ChatKind, Message
+from app.core.chat.model import ChatKind
 from app.core.chat.receipts import DeliveryReceipts, keeps_receipts
 from app.core.chat.service import ChatService
 from app.core.shared.bounds import id_in_range
@@ -42,21 +28,24 @@ from app.core.shared.errors import DomainError, UnavailableError
 from app.core.shared.principal import Principal
 from app.ports.notifier import Envelope
 from app.ws.auth import authenticate_socket
-from app.ws.frames import (
-    MAX_FRAME_BYTES,
-    EventWire,
-    Id,
-    MalformedFrameError,
-    MessageText,
-    Outbound,
-    Outbounds,
-    UnknownFrameError,
-    convert_frame,
-    error_frame,
+from app.ws.chat_frames import (
+    ClientFrame,
+    DeleteFrame,
+    EditFrame,
+    ForwardFrame,
+    PinFrame,
+    ReadFrame,
+    SendFrame,
+    TypingFrame,
+    parse_client_frame,
 )
+from app.ws.chat_wire import OUTBOUNDS, chat_channel, message_frame
+from app.ws.frames import MAX_FRAME_BYTES, EventWire, error_frame
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
 from app.ws.session import FrameRateLimiter, LiveSocket
+
+__all__ = ["OUTBOUNDS", "ChatSocketLimits", "chat_socket"]
 
 logger = logging.getLogger("app.ws.chat")
 
@@ -73,190 +62,7 @@ class ChatSocketLimits:
     burst: int = 40
 
 
-def chat_channel(chat_id: int) -> str:
-    """Every socket of a chat hears its events here."""
-    return f"chat:{chat_id}"
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
-def message_frame(message: Message) -> dict[str, Any]:
-    """A message as sockets see it (in history, and, with its ``seq``, when posted)."""
-    return {
-        "type": "message",
-        "message_id": message.id,
-        "chat_id": message.chat_id,
-        "text": message.text,
-        "sender": message.sender_name,
-        "sender_id": message.sender_id,
-        "created_at": _iso(message.created_at),
-        "reply_to": message.reply_to_id,
-        "forwarded_from": message.forwarded_from_id,
-        "edited_at": _iso(message.edited_at),
-        "deleted": message.deleted,
-        "client_id": message.client_id,
-    }
-
-
-def _change(kind: str, **fields: Any) -> dict[str, Any]:
-    return {"type": kind, **fields}
-
-
-def _in_chat(chat_id_of: Any) -> Any:
-    return lambda e: [chat_channel(chat_id_of(e))]
-
-
-_of_message = _in_chat(lambda e: e.message.chat_id)
-_of_chat = _in_chat(lambda e: e.chat_id)
-
-OUTBOUNDS: Outbounds = {
-    # Changes of messages carry their chat position ``seq`` (numbered by the chat's change log).
-    MessagePosted: Outbound[MessagePosted](
-        frame=lambda e: {"seq": e.seq, **message_frame(e.message)},
-        channels=_of_message,
-        scope="chat_id",
-        subject="sender_id",
-        item="message_id",
-    ),
-    MessageEdited: Outbound[MessageEdited](
-        frame=lambda e: {
-            "seq": e.seq,
-            "type": "message_edited",
-            "message_id": e.message.id,
-            "chat_id": e.message.chat_id,
-            "text": e.message.text,
-            "edited_at": _iso(e.message.edited_at),
-        },
-        channels=_of_message,
-        scope="chat_id",
-        item="message_id",
-    ),
-    MessageDeleted: Outbound[MessageDeleted](
-        frame=lambda e: {
-            "seq": e.seq,
-            "type": "message_deleted",
-            "message_id": e.message.id,
-            "chat_id": e.message.chat_id,
-            "deleted_by": e.deleted_by,
-        },
-        channels=_of_message,
-        scope="chat_id",
-        item="message_id",
-    ),
-    MessagePinned: Outbound[MessagePinned](
-        frame=lambda e: {
-            "seq": e.seq,
-            "type": "message_pinned",
-            "message_id": e.message.id,
-            "chat_id": e.message.chat_id,
-            "pinned": e.pinned,
-            "by": e.by,
-        },
-        channels=_of_message,
-        scope="chat_id",
-        item="message_id",
-    ),
-    # Receipts, typing, presence and membership are live only: no position, not replayed.
-    MessagesRead: Outbound[MessagesRead](
-        frame=lambda e: _change(
-            "read", chat_id=e.chat_id, user_id=e.user_id, last_read_message_id=e.last_read_message_id
-        ),
-        channels=_of_chat,
-        scope="chat_id",
-        subject="user_id",
-    ),
-    MessageDelivered: Outbound[MessageDelivered](
-        frame=lambda e: _change("delivered", chat_id=e.chat_id, user_id=e.user_id, message_id=e.message_id),
-        channels=_of_chat,
-        scope="chat_id",
-        subject="user_id",
-    ),
-    UserTyping: Outbound[UserTyping](
-        frame=lambda e: _change("typing", chat_id=e.chat_id, user_id=e.user_id, is_typing=e.is_typing),
-        channels=_of_chat,
-        scope="chat_id",
-        subject="user_id",
-    ),
-    UserStatusChanged: Outbound[UserStatusChanged](
-        frame=lambda e: _change("user_status", user_id=e.user_id, is_online=e.is_online),
-        channels=lambda e: [chat_channel(chat_id) for chat_id in e.chat_ids],
-        subject="user_id",
-    ),
-    MemberJoined: Outbound[MemberJoined](
-        frame=lambda e: _change("member_joined", chat_id=e.chat_id, user_id=e.user_id),
-        channels=_of_chat,
-        scope="chat_id",
-        subject="user_id",
-    ),
-    MemberLeft: Outbound[MemberLeft](
-        frame=lambda e: _change("member_left", chat_id=e.chat_id, user_id=e.user_id),
-        channels=_of_chat,
-        scope="chat_id",
-        subject="user_id",
-    ),
-}
 _WIRE = EventWire(OUTBOUNDS)  # replays rebuild change events into the envelopes they were published in
-
-
-# -- client frames ---------------------------------------------------------------------------------
-
-
-class SendFrame(msgspec.Struct, tag="message", tag_field="type", forbid_unknown_fields=True):
-    text: MessageText = ""  # filled from ``message`` when only that is sent
-    message: MessageText | None = None  # seed 004 names the text "message"
-    reply_to: Id | None = None
-    client_id: str | None = None  # the sender's idempotency key, echoed on the stored message and on errors
-
-
-class TypingFrame(msgspec.Struct, tag="typing", tag_field="type", forbid_unknown_fields=True):
-    is_typing: bool = True
-
-
-class ReadFrame(msgspec.Struct, tag="read", tag_field="type", forbid_unknown_fields=True):
-    last_read_message_id: Id
-
-
-class ForwardFrame(msgspec.Struct, tag="forward", tag_field="type", forbid_unknown_fields=True):
-    message_id: Id
-    target_chat_id: Id
-
-
-class EditFrame(msgspec.Struct, tag="edit", tag_field="type", forbid_unknown_fields=True):
-    message_id: Id
-    text: MessageText
-
-
-class DeleteFrame(msgspec.Struct, tag="delete", tag_field="type", forbid_unknown_fields=True):
-    message_id: Id
-
-
-class PinFrame(msgspec.Struct, tag="pin", tag_field="type", forbid_unknown_fields=True):
-    message_id: Id
-    pinned: bool = True
-
-
-ClientFrame = SendFrame | TypingFrame | ReadFrame | ForwardFrame | EditFrame | DeleteFrame | PinFrame
-CLIENT_FRAME_TYPES = frozenset({"message", "typing", "read", "forward", "edit", "delete", "pin"})
-
-
-def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
-    """Turn a decoded client frame into one of the known frames, or raise the error to answer with."""
-    if "type" not in frame and set(frame) <= {"message", "reply_to", "client_id"}:
-        frame = {**frame, "type": "message"}
-    kind = frame.get("type")
-    if not isinstance(kind, str) or kind not in CLIENT_FRAME_TYPES:
-        raise UnknownFrameError(
-            f"Unknown frame type {kind!r}; expected one of {', '.join(sorted(CLIENT_FRAME_TYPES))}."
-        )
-    parsed: ClientFrame = convert_frame(frame, ClientFrame)  # type: ignore[arg-type]
-    if isinstance(parsed, SendFrame):
-        text = parsed.text or parsed.message
-        if not text:
-            raise MalformedFrameError("A message frame needs a string text (and an integer reply_to, if any).")
-        parsed.text = text
-    return parsed
 
 
 class MessageNotStoredError(DomainError):

@@ -133,6 +133,7 @@ async def _expedition(http: httpx.AsyncClient, chief: Person) -> int:
     created = await http.post(
         "/api/expeditions/", json={"title": "Ridge", "start_at": PAST, "capacity": 9}, headers=chief.headers
     )
+    assert created.status_code == 201, created.text
     return int(created.json()["id"])
 
 

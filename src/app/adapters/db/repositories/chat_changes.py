@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.chat import ChatModel, MessageModel, chat_changes
@@ -23,11 +24,12 @@ class SqlChatChangeLog:
     async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
         if not changes:
             return await self.position(chat_id)
+        chats = cast(Table, ChatModel.__table__)  # the table itself: no ORM bookkeeping, no updated_at bump
         bump = (
-            update(ChatModel)
-            .where(ChatModel.id == chat_id)
-            .values(change_seq=ChatModel.change_seq + len(changes))
-            .returning(ChatModel.change_seq)
+            update(chats)
+            .where(chats.c.id == chat_id)
+            .values(change_seq=chats.c.change_seq + len(changes))
+            .returning(chats.c.change_seq)
         )
         last = int((await self._session.execute(bump)).scalar_one())
         first = last - len(changes) + 1
