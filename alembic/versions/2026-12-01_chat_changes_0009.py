@@ -19,12 +19,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-# Plain ALTER TABLE for the counter on both databases (as 0008 does): a batch rebuild of ``chats``
-# on SQLite would break the rows that reference it.
-
-
 def upgrade() -> None:
-    op.add_column("chats", sa.Column("change_seq", sa.BigInteger(), nullable=False, server_default="0"))
     op.create_table(
         "chat_changes",
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
@@ -46,4 +41,3 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_chat_changes_message_id", table_name="chat_changes")
     op.drop_table("chat_changes")
-    op.drop_column("chats", "change_seq")

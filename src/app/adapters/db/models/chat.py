@@ -23,8 +23,6 @@ class ChatModel(BigIntAuditBase):
     # The case-folded room name: room names are unique.
     room_key: Mapped[str | None] = mapped_column(String(150))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # The position of the chat's last stored change: bumped (and so row-locked) by every change.
-    change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint("pair_key", name="uq_chats_private_pair"),
@@ -77,7 +75,7 @@ class MessageModel(BigIntAuditBase):
     )
 
 
-# Each chat's change log, numbered by ``chats.change_seq`` (no surrogate key: (chat, seq) is the key).
+# Each chat's change log, numbered from 1 per chat (no surrogate key: (chat, seq) is the key).
 chat_changes = Table(
     "chat_changes",
     metadata,
