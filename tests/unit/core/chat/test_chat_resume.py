@@ -12,17 +12,7 @@ from app.core.chat.model import ChatKind
 from app.core.chat.receipts import DeliveryReceipts, keeps_receipts
 from app.core.chat.service import ChatService
 from app.core.shared.principal import Principal
-from tests.builders import World, a_user
-
-
-@pytest.fixture
-def ann(world: World) -> Principal:
-    return a_user(world, "ann")
-
-
-@pytest.fixture
-def bob(world: World) -> Principal:
-    return a_user(world, "bob")
+from tests.builders import World
 
 
 async def test_changes_are_numbered_per_chat_and_replayed_in_order_when_a_socket_resumes(

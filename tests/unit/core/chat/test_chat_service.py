@@ -45,21 +45,6 @@ from tests.builders import World, a_chat_service, a_user
 from tests.fakes import FakePresenceTracker
 
 
-@pytest.fixture
-def ann(world: World) -> Principal:
-    return a_user(world, "ann")
-
-
-@pytest.fixture
-def bob(world: World) -> Principal:
-    return a_user(world, "bob")
-
-
-@pytest.fixture
-def cat(world: World) -> Principal:
-    return a_user(world, "cat")
-
-
 async def test_private_chat_is_created_once_per_pair(chat: ChatService, ann: Principal, bob: Principal) -> None:
     first, created = await chat.open_private(actor=ann, user_id=bob.user_id)
     again, created_again = await chat.open_private(actor=bob, user_id=ann.user_id)
