@@ -78,6 +78,7 @@ class ChatFeed:
     def __init__(self, live: LiveSocket, chat: ChatService, actor: Principal, chat_id: int, kind: ChatKind) -> None:
         self._live, self._chat, self._actor, self._chat_id = live, chat, actor, chat_id
         self.receipts: DeliveryReceipts | None = None
+        self._in_history = 0  # the newest message the history frame held: not sent again live
         if keeps_receipts(kind):
             self.receipts = DeliveryReceipts(self._write_receipt)
 
@@ -86,6 +87,8 @@ class ChatFeed:
 
     async def on_event(self, envelope: Envelope) -> bool:
         if envelope.kind == "message":
+            if envelope.item_id <= self._in_history:
+                return False  # stored after the position was read, so already in the history frame
             if self.receipts is not None and envelope.subject_id != self._actor.user_id:
                 self.receipts.delivered(envelope.item_id)
         elif envelope.kind == "member_left" and envelope.subject_id == self._actor.user_id:
@@ -115,6 +118,7 @@ class ChatFeed:
         resumed = await replay(self._live, since, self.read) if since is not None else None
         if resumed is None:
             history = [message_frame(m) for m in welcome.messages]
+            self._in_history = welcome.messages[-1].id if welcome.messages else 0
             await self._live.send({"type": "history", "chat_id": self._chat_id, "seq": floor, "messages": history})
         else:
             floor = max(floor, resumed)
