@@ -24,23 +24,15 @@ import time
 import httpx
 import websockets
 
-from bench.harness import RedisProcess, free_port, muster_server, seeding_env
+from bench.harness import RedisProcess, free_port, muster_server, seeding_env, sign_up
 
 RECOVERY_TARGET_S = 5.0
 
 
-async def _sign_up(http: httpx.AsyncClient, name: str) -> tuple[int, str]:
-    email = f"{name}-{time.time_ns()}@example.com"
-    created = await http.post("/api/users/", json={"email": email, "password": "bench-password", "name": name})
-    created.raise_for_status()
-    token = (await http.post("/api/token/", json={"email": email, "password": "bench-password"})).json()["access"]
-    return int(created.json()["id"]), str(token)
-
-
 async def run(bases: list[str], redis: RedisProcess, members: int, seconds: float, outage: float, rate: float) -> None:
     async with httpx.AsyncClient(base_url=bases[0], timeout=10) as http:
-        _, sender_token = await _sign_up(http, "sender")
-        listeners = [await _sign_up(http, f"member{i}") for i in range(members)]
+        _, sender_token = await sign_up(http, "sender")
+        listeners = [await sign_up(http, f"member{i}") for i in range(members)]
         group = await http.post(
             "/api/chats/",
             json={"type": "group", "title": "faults", "member_ids": [uid for uid, _ in listeners]},

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -245,3 +246,12 @@ class RedisProcess:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
+
+
+async def sign_up(http: httpx.AsyncClient, name: str) -> tuple[int, str]:
+    """Register a user with a unique e-mail and log in: its id and access token."""
+    email = f"{name}-{time.time_ns()}@example.com"
+    created = await http.post("/api/users/", json={"email": email, "password": "bench-password", "name": name})
+    created.raise_for_status()
+    token = (await http.post("/api/token/", json={"email": email, "password": "bench-password"})).json()["access"]
+    return int(created.json()["id"]), str(token)

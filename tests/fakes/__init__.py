@@ -10,7 +10,7 @@ from tests.fakes.accounts import (
     InMemoryUserDirectory,
     InMemoryUserRepository,
 )
-from tests.fakes.chat import FakePresenceTracker, InMemoryChatRepository
+from tests.fakes.chat import FakePresenceTracker, InMemoryChatChangeLog, InMemoryChatRepository
 from tests.fakes.event_directory import InMemoryEventDirectoryRepository
 from tests.fakes.expeditions import InMemoryExpeditionRepository
 from tests.fakes.images import FakeImageInspector, InMemoryFileStorage
@@ -38,6 +38,7 @@ __all__ = [
     "FakeUnitOfWork",
     "FakeUnitOfWorkFactory",
     "FixedClock",
+    "InMemoryChatChangeLog",
     "InMemoryChatRepository",
     "InMemoryEventDirectoryRepository",
     "InMemoryEventRepository",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from app.adapters.memory.presence_ledger import PresenceLedger
+from app.core.chat.changes import ChatChange
 from app.core.chat.errors import AlreadyMemberError as AlreadyChatMemberError
 from app.core.chat.errors import PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, Message, RoomSummary
@@ -190,6 +192,33 @@ class InMemoryChatRepository:
         ]
         window = found[page.offset : page.offset + page.limit]
         return Page(items=[self._message(m) for m in window], total=len(found), request=page)
+
+
+class InMemoryChatChangeLog:
+    """Each chat's change log in the fake store, numbered from 1 like the SQL counter."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
+        log = self._store.chat_changes.setdefault(chat_id, [])
+        log += [replace(change, seq=len(log) + index + 1) for index, change in enumerate(changes)]
+        return len(log)
+
+    async def position(self, chat_id: int) -> int:
+        return len(self._store.chat_changes.get(chat_id, []))
+
+    async def since(
+        self, chat_id: int, after: int, *, up_to: int | None, limit: int
+    ) -> list[tuple[ChatChange, Message]]:
+        log = [
+            c for c in self._store.chat_changes.get(chat_id, []) if c.seq > after and (up_to is None or c.seq <= up_to)
+        ]
+        messages, found = InMemoryChatRepository(self._store), []
+        for change in log[:limit]:
+            if (message := await messages.get_message(change.message_id)) is not None:
+                found.append((change, message))
+        return found
 
 
 class FakePresenceTracker:

@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from app.core.accounts.model import RefreshToken, User
+from app.core.chat.changes import ChatChange
 from app.core.chat.model import Chat, ChatMember, Message
 from app.core.expeditions.model import Expedition
 from app.core.organizations.model import Organization
@@ -23,6 +24,7 @@ class Store:
     chats: dict[int, Chat] = field(default_factory=dict)
     chat_members: dict[tuple[int, int], ChatMember] = field(default_factory=dict)
     messages: dict[int, Message] = field(default_factory=dict)
+    chat_changes: dict[int, list[ChatChange]] = field(default_factory=dict)  # chat id → its log, oldest first
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     events: dict[int, Event] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)

@@ -34,7 +34,6 @@ from app.settings import Settings
 from app.ws import chat as chat_ws
 from app.ws import event_metrics as event_metrics_ws
 from app.ws import expeditions as expeditions_ws
-from app.ws import ticketing as ticketing_ws  # noqa: F401  (registers ticketing frames and routes)
 from app.ws.hub import ChannelHub
 
 logger = logging.getLogger("app")
@@ -92,6 +91,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             ),
             "event_directory": _constant(services.event_directory),
             "hub": _constant(ChannelHub(services.channels)),
+            "history": _constant(services.history),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[services.channels],

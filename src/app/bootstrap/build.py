@@ -29,6 +29,7 @@ from app.adapters.memory.user_cache import MemoryUserCache
 from app.adapters.outage import Outage
 from app.adapters.realtime.channels_notifier import ChannelsNotifier
 from app.adapters.realtime.health import ChannelsReadinessProbe
+from app.adapters.realtime.history import MemoryEventHistory, RedisEventHistory
 from app.adapters.realtime.redis_pubsub import SupervisedRedisPubSubBackend
 from app.adapters.redis.client import create_redis
 from app.adapters.redis.health import RedisReadinessProbe
@@ -55,11 +56,15 @@ from app.core.organizations.service import OrganizationsService
 from app.core.ticketing.services import ticketing_services
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
+from app.ports.history import EventHistory
 from app.ports.jobs import JobHandler, JobQueue
 from app.ports.mailer import Mailer
 from app.settings import Settings
-from app.ws.channels import SYSTEM_CHANNEL, channels_for
-from app.ws.frames import encode_event
+from app.ws import chat as chat_ws
+from app.ws import expeditions as expeditions_ws
+from app.ws import ticketing as ticketing_ws
+from app.ws.channels import SYSTEM_CHANNEL
+from app.ws.frames import EventWire
 
 logger = logging.getLogger("app")
 
@@ -92,7 +97,14 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     backend = SupervisedRedisPubSubBackend(redis) if redis else MemoryChannelsBackend(history=0)
     # A fixed channel makes the plugin open its subscription at startup, before any socket races for it.
     channels = ChannelsPlugin(backend=backend, channels=[SYSTEM_CHANNEL], arbitrary_channels_allowed=True)
-    notifier = ChannelsNotifier(channels, encode=encode_event, route=channels_for)
+    history: EventHistory = (
+        RedisEventHistory(redis, size=settings.event_history_size)
+        if redis
+        else MemoryEventHistory(size=settings.event_history_size)
+    )
+    # Every context's frames, channels and history streams, assembled here into one table.
+    wire = EventWire(chat_ws.OUTBOUNDS, expeditions_ws.OUTBOUNDS, ticketing_ws.OUTBOUNDS)
+    notifier = ChannelsNotifier(channels, route=wire.route, history=history)
     # With SMTP configured, every mail is a durable ``send_mail`` job delivered by the SMTP mailer
     # (without it, mails go to the log); a mailer handed in replaces both.
     mail_jobs: dict[str, JobHandler] = {}
@@ -165,6 +177,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         engine=engine,
         redis=redis,
         channels=channels,
+        history=history,
         notifier=notifier,
         mailer=mailer,
         clock=clock,

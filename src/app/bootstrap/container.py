@@ -27,6 +27,7 @@ from app.core.organizations.service import OrganizationsService
 from app.core.ticketing.services import TicketingServices
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
+from app.ports.history import EventHistory
 from app.ports.jobs import JobHandler, JobQueue
 from app.ports.mailer import Mailer
 from app.ports.notifier import Notifier
@@ -41,6 +42,7 @@ class Services:
     engine: AsyncEngine
     redis: Redis | None
     channels: ChannelsPlugin
+    history: EventHistory
     notifier: Notifier
     mailer: Mailer
     clock: Clock

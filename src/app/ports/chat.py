@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from app.core.chat.changes import ChatChange
 from app.core.chat.model import Chat, ChatMember, ChatSummary, Message, RoomSummary
 from app.core.shared.paging import Page, PageRequest
 from app.ports.uow import Transaction
@@ -97,6 +98,26 @@ class ChatRepository(Protocol):
         ...
 
 
+class ChatChangeLog(Protocol):
+    """Each chat's log of message changes, numbered from 1 in commit order."""
+
+    async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
+        """Append ``changes`` (in order) and return the position of the last. Takes the chat's
+        counter until the unit of work ends (a row lock), so one chat's changes commit in order."""
+        ...
+
+    async def position(self, chat_id: int) -> int:
+        """The position of the chat's last committed change (0 before any)."""
+        ...
+
+    async def since(
+        self, chat_id: int, after: int, *, up_to: int | None, limit: int
+    ) -> list[tuple[ChatChange, Message]]:
+        """Up to ``limit`` changes after position ``after`` (and at most ``up_to``), oldest first,
+        each with its message as it stands now."""
+        ...
+
+
 class ChatUnitOfWork(Transaction, Protocol):
     """What the chat use cases see in one transaction."""
 
@@ -105,6 +126,9 @@ class ChatUnitOfWork(Transaction, Protocol):
 
     @property
     def people(self) -> UserDirectory: ...
+
+    @property
+    def chat_changes(self) -> ChatChangeLog: ...
 
 
 ChatUnitOfWorkFactory = Callable[[], ChatUnitOfWork]

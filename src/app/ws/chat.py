@@ -1,4 +1,4 @@
-"""The chat socket ``/ws/chat/{chat_id}/`` and the wire form of chat events.
+"""The chat socket ``/ws/chat/{chat_id}/`` (its frames in ``chat_frames``, its events' wire form in ``chat_wire``).
 
 On connect a member gets the last 30 messages and who is online; then client frames (seed 002
 names, and seed 004's bare ``{"message": "text"}``) drive the chat service, and the chat's events
@@ -12,55 +12,46 @@ import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-import msgspec
 from litestar import WebSocket, websocket
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from app.core.accounts.service import AccountsService
-from app.core.chat.domain_events import (
-    MemberJoined,
-    MemberLeft,
-    MessageDeleted,
-    MessageDelivered,
-    MessageEdited,
-    MessagePinned,
-    MessagePosted,
-    MessagesRead,
-    UserStatusChanged,
-    UserTyping,
-)
 from app.core.chat.errors import ChatNotFoundError, NotAMemberError
-from app.core.chat.model import ChatKind, Message
+from app.core.chat.model import ChatKind
+from app.core.chat.receipts import DeliveryReceipts, keeps_receipts
 from app.core.chat.service import ChatService
 from app.core.shared.bounds import id_in_range
 from app.core.shared.errors import DomainError, UnavailableError
 from app.core.shared.principal import Principal
+from app.ports.notifier import Envelope
 from app.ws.auth import authenticate_socket
-from app.ws.channels import EVENT_ROUTES
-from app.ws.frames import (
-    EVENT_FRAMES,
-    MAX_FRAME_BYTES,
-    Id,
-    MalformedFrameError,
-    MessageText,
-    UnknownFrameError,
-    convert_frame,
-    error_frame,
+from app.ws.chat_frames import (
+    ClientFrame,
+    DeleteFrame,
+    EditFrame,
+    ForwardFrame,
+    PinFrame,
+    ReadFrame,
+    SendFrame,
+    TypingFrame,
+    parse_client_frame,
 )
+from app.ws.chat_wire import OUTBOUNDS, chat_channel, message_frame
+from app.ws.frames import MAX_FRAME_BYTES, EventWire, error_frame
 from app.ws.hub import ChannelHub
+from app.ws.resume import answer_resume, connect_since, replay
 from app.ws.session import FrameRateLimiter, LiveSocket
+
+__all__ = ["OUTBOUNDS", "ChatSocketLimits", "chat_socket"]
 
 logger = logging.getLogger("app.ws.chat")
 
 NOT_A_MEMBER_CLOSE_CODE = 4403
 NO_SUCH_CHAT_CLOSE_CODE = 4404
 TRY_AGAIN_LATER_CLOSE_CODE = 1013  # RFC 6455 "Try Again Later": the database or Redis is away for now
-_MESSAGE_PREFIX = b'{"type":"message","message_id":'
-_MEMBER_LEFT_PREFIX = b'{"type":"member_left",'
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,147 +62,7 @@ class ChatSocketLimits:
     burst: int = 40
 
 
-def chat_channel(chat_id: int) -> str:
-    """Every socket of a chat hears its events here."""
-    return f"chat:{chat_id}"
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
-def message_frame(message: Message) -> dict[str, Any]:
-    """A message as sockets see it (``type`` first: receivers recognise it by prefix)."""
-    return {
-        "type": "message",
-        "message_id": message.id,
-        "chat_id": message.chat_id,
-        "text": message.text,
-        "sender": message.sender_name,
-        "sender_id": message.sender_id,
-        "created_at": _iso(message.created_at),
-        "reply_to": message.reply_to_id,
-        "forwarded_from": message.forwarded_from_id,
-        "edited_at": _iso(message.edited_at),
-        "deleted": message.deleted,
-        "client_id": message.client_id,
-    }
-
-
-EVENT_FRAMES.update(
-    {
-        MessagePosted: lambda e: message_frame(e.message),
-        MessageEdited: lambda e: {
-            "type": "message_edited",
-            "message_id": e.message.id,
-            "chat_id": e.message.chat_id,
-            "text": e.message.text,
-            "edited_at": _iso(e.message.edited_at),
-        },
-        MessageDeleted: lambda e: {
-            "type": "message_deleted",
-            "message_id": e.message.id,
-            "chat_id": e.message.chat_id,
-            "deleted_by": e.deleted_by,
-        },
-        MessagePinned: lambda e: {
-            "type": "message_pinned",
-            "message_id": e.message.id,
-            "chat_id": e.message.chat_id,
-            "pinned": e.pinned,
-            "by": e.by,
-        },
-        MessagesRead: lambda e: {
-            "type": "read",
-            "chat_id": e.chat_id,
-            "user_id": e.user_id,
-            "last_read_message_id": e.last_read_message_id,
-        },
-        MessageDelivered: lambda e: {
-            "type": "delivered",
-            "chat_id": e.chat_id,
-            "user_id": e.user_id,
-            "message_id": e.message_id,
-        },
-        UserTyping: lambda e: {"type": "typing", "chat_id": e.chat_id, "user_id": e.user_id, "is_typing": e.is_typing},
-        UserStatusChanged: lambda e: {"type": "user_status", "user_id": e.user_id, "is_online": e.is_online},
-        MemberJoined: lambda e: {"type": "member_joined", "chat_id": e.chat_id, "user_id": e.user_id},
-        MemberLeft: lambda e: {"type": "member_left", "chat_id": e.chat_id, "user_id": e.user_id},
-    }
-)
-EVENT_ROUTES.update(
-    {
-        MessagePosted: lambda e: [chat_channel(e.message.chat_id)],
-        MessageEdited: lambda e: [chat_channel(e.message.chat_id)],
-        MessageDeleted: lambda e: [chat_channel(e.message.chat_id)],
-        MessagePinned: lambda e: [chat_channel(e.message.chat_id)],
-        MessagesRead: lambda e: [chat_channel(e.chat_id)],
-        MessageDelivered: lambda e: [chat_channel(e.chat_id)],
-        UserTyping: lambda e: [chat_channel(e.chat_id)],
-        UserStatusChanged: lambda e: [chat_channel(chat_id) for chat_id in e.chat_ids],
-        MemberJoined: lambda e: [chat_channel(e.chat_id)],
-        MemberLeft: lambda e: [chat_channel(e.chat_id)],
-    }
-)
-
-
-# -- client frames ---------------------------------------------------------------------------------
-
-
-class SendFrame(msgspec.Struct, tag="message", tag_field="type", forbid_unknown_fields=True):
-    text: MessageText = ""  # filled from ``message`` when only that is sent
-    message: MessageText | None = None  # seed 004 names the text "message"
-    reply_to: Id | None = None
-    client_id: str | None = None  # the sender's idempotency key, echoed on the stored message and on errors
-
-
-class TypingFrame(msgspec.Struct, tag="typing", tag_field="type", forbid_unknown_fields=True):
-    is_typing: bool = True
-
-
-class ReadFrame(msgspec.Struct, tag="read", tag_field="type", forbid_unknown_fields=True):
-    last_read_message_id: Id
-
-
-class ForwardFrame(msgspec.Struct, tag="forward", tag_field="type", forbid_unknown_fields=True):
-    message_id: Id
-    target_chat_id: Id
-
-
-class EditFrame(msgspec.Struct, tag="edit", tag_field="type", forbid_unknown_fields=True):
-    message_id: Id
-    text: MessageText
-
-
-class DeleteFrame(msgspec.Struct, tag="delete", tag_field="type", forbid_unknown_fields=True):
-    message_id: Id
-
-
-class PinFrame(msgspec.Struct, tag="pin", tag_field="type", forbid_unknown_fields=True):
-    message_id: Id
-    pinned: bool = True
-
-
-ClientFrame = SendFrame | TypingFrame | ReadFrame | ForwardFrame | EditFrame | DeleteFrame | PinFrame
-CLIENT_FRAME_TYPES = frozenset({"message", "typing", "read", "forward", "edit", "delete", "pin"})
-
-
-def parse_client_frame(frame: dict[str, Any]) -> ClientFrame:
-    """Turn a decoded client frame into one of the known frames, or raise the error to answer with."""
-    if "type" not in frame and set(frame) <= {"message", "reply_to", "client_id"}:
-        frame = {**frame, "type": "message"}
-    kind = frame.get("type")
-    if not isinstance(kind, str) or kind not in CLIENT_FRAME_TYPES:
-        raise UnknownFrameError(
-            f"Unknown frame type {kind!r}; expected one of {', '.join(sorted(CLIENT_FRAME_TYPES))}."
-        )
-    parsed: ClientFrame = convert_frame(frame, ClientFrame)  # type: ignore[arg-type]
-    if isinstance(parsed, SendFrame):
-        text = parsed.text or parsed.message
-        if not text:
-            raise MalformedFrameError("A message frame needs a string text (and an integer reply_to, if any).")
-        parsed.text = text
-    return parsed
+_WIRE = EventWire(OUTBOUNDS)  # replays rebuild change events into the envelopes they were published in
 
 
 class MessageNotStoredError(DomainError):
@@ -219,67 +70,61 @@ class MessageNotStoredError(DomainError):
     default_detail = "The message could not be stored; send it again."
 
 
-class ChatLiveSocket(LiveSocket):
-    """A live socket of one chat member. Chat events wait until the welcome (history) is out, and
-    in private chats and groups each message from someone else is acknowledged as delivered."""
+class ChatFeed:
+    """What one member's socket does with the chat's events: each message from someone else is
+    noted for a (debounced) delivery receipt where the chat keeps them, and the member's own
+    ``member_left`` ends the socket."""
 
-    def __init__(
-        self,
-        socket: WebSocket[Any, Any, Any],
-        hub: ChannelHub,
-        *,
-        chat: ChatService,
-        user_id: int,
-        chat_id: int,
-    ) -> None:
-        super().__init__(socket, hub)
-        self._chat, self._user_id, self._chat_id = chat, user_id, chat_id
-        self._ready = False
-        self._pending: list[bytes] = []
-        self.receipts = False
-        self._seen_up_to = 0
+    def __init__(self, live: LiveSocket, chat: ChatService, actor: Principal, chat_id: int, kind: ChatKind) -> None:
+        self._live, self._chat, self._actor, self._chat_id = live, chat, actor, chat_id
+        self.receipts: DeliveryReceipts | None = None
+        self._in_history = 0  # the newest message the history frame held: not sent again live
+        if keeps_receipts(kind):
+            self.receipts = DeliveryReceipts(self._write_receipt)
 
-    async def send(self, frame: dict[str, Any] | bytes) -> None:
-        if not isinstance(frame, bytes):
-            await super().send(frame)
-            return
-        if not self._ready:
-            self._pending.append(frame)
-            return
-        await self._forward_event(frame)
+    async def _write_receipt(self, message_id: int) -> None:
+        await self._chat.mark_delivered(user_id=self._actor.user_id, chat_id=self._chat_id, message_id=message_id)
+
+    async def on_event(self, envelope: Envelope) -> bool:
+        if envelope.kind == "message":
+            if envelope.item_id <= self._in_history:
+                return False  # stored after the position was read, so already in the history frame
+            if self.receipts is not None and envelope.subject_id != self._actor.user_id:
+                self.receipts.delivered(envelope.item_id)
+        elif envelope.kind == "member_left" and envelope.subject_id == self._actor.user_id:
+            await self._live.send(envelope.frame)
+            await self._removed()
+            return False
+        return True
 
     async def _removed(self) -> None:
         """The user left or was removed: this socket hears nothing more of the chat."""
-        self.closed = True
+        self._live.closed = True
         with contextlib.suppress(Exception):
-            await self.socket.close(code=NOT_A_MEMBER_CLOSE_CODE, reason="not_a_member")
+            await self._live.socket.close(code=NOT_A_MEMBER_CLOSE_CODE, reason="not_a_member")
 
-    async def welcome(self, frames: list[dict[str, Any]], *, last_message_id: int) -> None:
-        """Send the welcome frames, then the events that arrived meanwhile (skipping messages already
-        in the history), then let events through directly."""
-        for frame in frames:
-            await super().send(frame)
-        self._seen_up_to = last_message_id
-        while self._pending:
-            await self._forward_event(self._pending.pop(0))
-        self._ready = True
+    async def read(self, since: int, up_to: int | None) -> list[Envelope] | None:
+        """The chat's changes after ``since`` as the envelopes they were published in."""
+        events = await self._chat.missed(actor=self._actor, chat_id=self._chat_id, since=since, up_to=up_to)
+        if events is None:
+            return None
+        return [envelope for event in events if (envelope := _WIRE.envelope(event)) is not None]
 
-    async def _forward_event(self, data: bytes) -> None:
-        if not data.startswith(_MESSAGE_PREFIX):
-            await super().send(data)
-            if data.startswith(_MEMBER_LEFT_PREFIX) and msgspec.json.decode(data)["user_id"] == self._user_id:
-                await self._removed()
-            return
-        start = len(_MESSAGE_PREFIX)
-        message_id = int(data[start : data.index(b",", start)])
-        if message_id <= self._seen_up_to:
-            return
-        await super().send(data)
-        if self.receipts and msgspec.json.decode(data)["sender_id"] != self._user_id:
-            try:
-                await self._chat.mark_delivered(user_id=self._user_id, chat_id=self._chat_id, message_id=message_id)
-            except Exception:  # a receipt must never break the socket
-                logger.exception("could not record delivery of message %s", message_id)
+    async def start(self, since: int | None, connection_id: str) -> None:
+        """Send what the client must see first, then let live events through: with ``since``, the
+        changes after it (else, or when out of reach, the last messages), and who is online."""
+        welcome = await self._chat.open_socket(actor=self._actor, chat_id=self._chat_id, connection_id=connection_id)
+        floor = welcome.position
+        resumed = await replay(self._live, since, self.read) if since is not None else None
+        if resumed is None:
+            history = [message_frame(m) for m in welcome.messages]
+            self._in_history = welcome.messages[-1].id if welcome.messages else 0
+            await self._live.send({"type": "history", "chat_id": self._chat_id, "seq": floor, "messages": history})
+        else:
+            floor = max(floor, resumed)
+        for user_id in welcome.online_user_ids:
+            await self._live.send({"type": "user_status", "user_id": user_id, "is_online": True})
+        self._live.release(floor)
 
 
 @websocket("/ws/chat/{chat_id:int}/")
@@ -291,7 +136,8 @@ async def chat_socket(
     hub: NamedDependency[ChannelHub],
     chat_socket_limits: NamedDependency[ChatSocketLimits],
 ) -> None:
-    """Live chat for members: ``history`` on connect, then messages, typing, receipts and presence."""
+    """Live chat for members: ``history`` on connect (or, with ``?since=<seq>``, the changes missed
+    after that position and a ``resume`` frame), then messages, typing, receipts and presence."""
     principal = await authenticate_socket(socket, accounts)
     if principal is None:
         return
@@ -307,17 +153,17 @@ async def chat_socket(
     except UnavailableError as error:
         await socket.close(code=TRY_AGAIN_LATER_CLOSE_CODE, reason=error.code)
         return
-    live = ChatLiveSocket(socket, hub, chat=chat, user_id=principal.user_id, chat_id=chat_id)
-    live.receipts = kind is not ChatKind.ROOM
+    live = LiveSocket(socket, hub)
+    feed = ChatFeed(live, chat, principal, chat_id, kind)
     connection_id = uuid.uuid4().hex
-    await live.join(chat_channel(chat_id))
+    await live.join(chat_channel(chat_id), on_event=feed.on_event)
     try:
         try:
-            await _welcome(live, chat, principal, chat_id, connection_id)
+            await feed.start(await connect_since(live, socket), connection_id)
         except UnavailableError as error:
             await socket.close(code=TRY_AGAIN_LATER_CLOSE_CODE, reason=error.code)
             return
-        handler = _FrameHandler(chat, principal, chat_id, live)
+        handler = _FrameHandler(chat, principal, chat_id, live, feed)
         limiter = FrameRateLimiter(chat_socket_limits.rate, chat_socket_limits.burst)
         try:
             await live.serve(handler, max_frame_bytes=MAX_FRAME_BYTES, rate_limit=limiter)
@@ -327,16 +173,10 @@ async def chat_socket(
         live.closed = True
         await live.leave_all()
         with contextlib.suppress(Exception):
+            if feed.receipts is not None:
+                await asyncio.shield(feed.receipts.close())  # what this socket delivered is recorded
+        with contextlib.suppress(Exception):
             await asyncio.shield(chat.close_socket(user_id=principal.user_id, connection_id=connection_id))
-
-
-async def _welcome(live: ChatLiveSocket, chat: ChatService, actor: Principal, chat_id: int, connection_id: str) -> None:
-    """Register the connection and send history and who is online. A function of its own, so the
-    history is freed once sent rather than held for the life of the socket."""
-    welcome = await chat.open_socket(actor=actor, chat_id=chat_id, connection_id=connection_id)
-    frames = [{"type": "history", "chat_id": chat_id, "messages": [message_frame(m) for m in welcome.messages]}]
-    frames += [{"type": "user_status", "user_id": u, "is_online": True} for u in welcome.online_user_ids]
-    await live.welcome(frames, last_message_id=welcome.messages[-1].id if welcome.messages else 0)
 
 
 def _refused(error: DomainError, client_id: str | None) -> dict[str, Any]:
@@ -356,11 +196,15 @@ class _FrameHandler:
 
     MAX_IN_FLIGHT = 64
 
-    def __init__(self, chat: ChatService, actor: Principal, chat_id: int, live: LiveSocket) -> None:
-        self._chat, self._actor, self._chat_id, self._live = chat, actor, chat_id, live
+    def __init__(self, chat: ChatService, actor: Principal, chat_id: int, live: LiveSocket, feed: ChatFeed) -> None:
+        self._chat, self._actor, self._chat_id, self._live, self._feed = chat, actor, chat_id, live, feed
         self._in_flight: list[asyncio.Task[None]] = []  # few at a time; a list is the lightest when idle
 
     async def __call__(self, raw: dict[str, Any]) -> dict[str, Any] | None:
+        if raw.get("type") == "resume":
+            await self.settle()
+            await answer_resume(self._live, raw, self._feed.read)
+            return None
         try:
             frame = parse_client_frame(raw)
         except DomainError as error:

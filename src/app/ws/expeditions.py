@@ -8,10 +8,8 @@ arrives there, the socket follows that expedition at once. Clients send ``subscr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import msgspec
 from litestar import WebSocket, websocket
 from litestar.di import NamedDependency
 
@@ -26,10 +24,13 @@ from app.core.expeditions.domain_events import (
 from app.core.expeditions.model import Person
 from app.core.expeditions.service import ExpeditionService
 from app.core.shared.principal import Principal
+from app.ports.history import EventHistory
+from app.ports.notifier import Envelope
 from app.ws.auth import authenticate_socket
-from app.ws.channels import EVENT_ROUTES, user_channel
-from app.ws.frames import EVENT_FRAMES, MalformedFrameError, UnknownFrameError
+from app.ws.channels import user_channel
+from app.ws.frames import MalformedFrameError, Outbound, Outbounds, UnknownFrameError
 from app.ws.hub import ChannelHub
+from app.ws.resume import answer_resume, connect_since, replay
 from app.ws.session import FrameRateLimiter, LiveSocket
 
 FRAMES_PER_SECOND, FRAME_BURST = 20.0, 40
@@ -69,55 +70,70 @@ def _created_frame(event: ExpeditionCreated) -> dict[str, Any]:
     }
 
 
-def _to_chief(event: ExpeditionCreated) -> Sequence[str]:
-    return [user_channel(event.chief_id)]
+EXPEDITIONS_STREAM = "expeditions"  # one stream of every expedition event: a socket's one position
 
 
-def _to_expedition(event: MemberConfirmed | MemberDeclined | ExpeditionStatusChanged) -> Sequence[str]:
-    return [expedition_channel(event.expedition_id)]
+def _member(kind: str) -> Outbound[Any]:
+    return Outbound[MemberInvited | MemberConfirmed | MemberDeclined](
+        frame=_member_frame(kind),
+        # The invitee's sockets do not follow the expedition yet: they hear the invitation on their own channel.
+        channels=(lambda e: [expedition_channel(e.expedition_id), user_channel(e.user.id)])
+        if kind == "member_invited"
+        else (lambda e: [expedition_channel(e.expedition_id)]),
+        stream=lambda _: EXPEDITIONS_STREAM,
+        scope="expedition_id",
+        subject="user.id",
+    )
 
 
-def _to_expedition_and_invitee(event: MemberInvited) -> Sequence[str]:
-    # The invitee's sockets do not follow the expedition yet: they hear it on the user's own channel.
-    return [expedition_channel(event.expedition_id), user_channel(event.user.id)]
-
-
-EVENT_FRAMES.update(
-    {
-        ExpeditionCreated: _created_frame,
-        MemberInvited: _member_frame("member_invited"),
-        MemberConfirmed: _member_frame("member_confirmed"),
-        MemberDeclined: _member_frame("member_declined"),
-        ExpeditionStatusChanged: _status_frame,
-    }
-)
-EVENT_ROUTES.update(
-    {
-        ExpeditionCreated: _to_chief,
-        MemberInvited: _to_expedition_and_invitee,
-        MemberConfirmed: _to_expedition,
-        MemberDeclined: _to_expedition,
-        ExpeditionStatusChanged: _to_expedition,
-    }
-)
+OUTBOUNDS: Outbounds = {
+    ExpeditionCreated: Outbound[ExpeditionCreated](
+        frame=_created_frame,
+        channels=lambda e: [user_channel(e.chief_id)],
+        stream=lambda _: EXPEDITIONS_STREAM,
+        scope="expedition_id",
+        subject="chief_id",
+    ),
+    MemberInvited: _member("member_invited"),
+    MemberConfirmed: _member("member_confirmed"),
+    MemberDeclined: _member("member_declined"),
+    ExpeditionStatusChanged: Outbound[ExpeditionStatusChanged](
+        frame=_status_frame,
+        channels=lambda e: [expedition_channel(e.expedition_id)],
+        stream=lambda _: EXPEDITIONS_STREAM,
+        scope="expedition_id",
+    ),
+}
+_PERSONAL_KINDS = frozenset({"member_invited", "expedition_created"})
 
 
 class ExpeditionFeed:
     """What one socket follows, and its answers to client frames."""
 
-    def __init__(self, live: LiveSocket, principal: Principal, expeditions: ExpeditionService) -> None:
-        self._live, self._principal, self._expeditions = live, principal, expeditions
+    def __init__(
+        self, live: LiveSocket, principal: Principal, expeditions: ExpeditionService, history: EventHistory
+    ) -> None:
+        self._live, self._principal, self._expeditions, self._history = live, principal, expeditions, history
+        self._followed: set[int] = set()
 
-    async def start(self) -> list[int]:
-        """Follow the user's channel first, then every expedition they belong to (no invitation slips between)."""
+    async def start(self, since: int | None) -> list[int]:
+        """Follow the user's channel first, then every expedition they belong to (no invitation slips
+        between); then replay what the client missed after ``since``, and let live events through."""
         await self._live.join(user_channel(self._principal.user_id), on_event=self._on_personal_event)
         expedition_ids = await self._expeditions.expedition_ids_of(actor=self._principal)
         for expedition_id in expedition_ids:
             await self._follow(expedition_id)
+        floor = await self._history.position(EXPEDITIONS_STREAM)
+        if since is not None:
+            floor = await replay(self._live, since, self._read, keep=self._shows) or floor
+        await self._live.send(
+            {"type": "hello", "user_id": self._principal.user_id, "expedition_ids": expedition_ids, "seq": floor}
+        )
+        self._live.release(floor)
         return expedition_ids
 
     async def handle(self, frame: dict[str, Any]) -> dict[str, Any] | None:
-        action = frame.get("action")
+        action = frame.get("action", frame.get("type"))
         if action == "ping":
             return {"type": "pong"}
         if action == "subscribe":
@@ -127,42 +143,44 @@ class ExpeditionFeed:
             return {"type": "subscribed", "expedition_id": expedition_id}
         if action == "unsubscribe":
             expedition_id = _expedition_id(frame)
-            await self._live.leave(expedition_channel(expedition_id))
+            await self._unfollow(expedition_id)
             return {"type": "unsubscribed", "expedition_id": expedition_id}
-        raise UnknownFrameError("Send an action: subscribe, unsubscribe or ping.")
+        if action == "resume":
+            await answer_resume(self._live, frame, self._read, keep=self._shows)
+            return None
+        raise UnknownFrameError("Send an action: subscribe, unsubscribe, resume or ping.")
+
+    async def _read(self, since: int, up_to: int | None) -> list[Envelope] | None:
+        return await self._history.since(EXPEDITIONS_STREAM, since, up_to=up_to)
 
     async def _follow(self, expedition_id: int) -> None:
+        self._followed.add(expedition_id)
         await self._live.join(expedition_channel(expedition_id), on_event=self._on_expedition_event)
 
-    async def _on_personal_event(self, data: bytes) -> bool:
+    async def _unfollow(self, expedition_id: int) -> None:
+        self._followed.discard(expedition_id)
+        await self._live.leave(expedition_channel(expedition_id))
+
+    async def _shows(self, envelope: Envelope) -> bool:
+        """Whether a replayed event is one this socket would have shown live (following as it goes)."""
+        if envelope.kind in _PERSONAL_KINDS and envelope.subject_id == self._principal.user_id:
+            return await self._on_personal_event(envelope)
+        if envelope.scope_id in self._followed:
+            return await self._on_expedition_event(envelope)
+        return False
+
+    async def _on_personal_event(self, envelope: Envelope) -> bool:
         """The user's new expeditions (invited, or created as chief): follow the expedition, then show the event."""
-        expedition_id = self._own_event(data, ("member_invited", "expedition_created"))
-        if expedition_id is None:
+        if envelope.kind not in _PERSONAL_KINDS or envelope.subject_id != self._principal.user_id:
             return False  # the user channel is shared with other contexts' sockets
-        await self._follow(expedition_id)
+        await self._follow(envelope.scope_id)
         return True
 
-    async def _on_expedition_event(self, data: bytes) -> bool:
+    async def _on_expedition_event(self, envelope: Envelope) -> bool:
         """Show every event; after showing the user's own decline, stop following that expedition."""
-        expedition_id = self._own_event(data, ("member_declined",))
-        if expedition_id is not None:
-            await self._live.leave(expedition_channel(expedition_id))
+        if envelope.kind == "member_declined" and envelope.subject_id == self._principal.user_id:
+            await self._unfollow(envelope.scope_id)
         return True
-
-    def _own_event(self, data: bytes, kinds: tuple[str, ...]) -> int | None:
-        """The expedition id of an event of one of ``kinds`` about this socket's user, else None."""
-        if not any(kind.encode() in data for kind in kinds):
-            return None
-        try:
-            event = msgspec.json.decode(data)
-        except msgspec.DecodeError:
-            return None
-        if not isinstance(event, dict) or event.get("type") not in kinds:
-            return None
-        subject = event["chief_id"] if event["type"] == "expedition_created" else event.get("user", {}).get("id")
-        if subject != self._principal.user_id:
-            return None
-        return int(event["expedition_id"])
 
 
 def _expedition_id(frame: dict[str, Any]) -> int:
@@ -178,21 +196,23 @@ async def expeditions_socket(
     hub: NamedDependency[ChannelHub],
     accounts: NamedDependency[AccountsService],
     expeditions: NamedDependency[ExpeditionService],
+    history: NamedDependency[EventHistory],
 ) -> None:
-    """Live expedition events: ``member_invited``, ``member_confirmed``, ``expedition_status``.
+    """Live expedition events: ``member_invited``, ``member_confirmed``, ``expedition_status``, each
+    with its ``seq``.
 
-    After connecting the client gets ``{"type": "hello", "user_id", "expedition_ids"}``: from then on,
-    every followed expedition's events arrive.
+    After connecting the client gets ``{"type": "hello", "user_id", "expedition_ids", "seq"}``: from
+    then on, every followed expedition's events arrive. With ``?since=<seq>`` the events missed after
+    that position come first, then ``{"type": "resume", "recovered", ...}``, then the hello.
     """
     principal = await authenticate_socket(socket, accounts)
     if principal is None:
         return
     await socket.accept()
     live = LiveSocket(socket, hub)
-    feed = ExpeditionFeed(live, principal, expeditions)
+    feed = ExpeditionFeed(live, principal, expeditions, history)
     try:
-        expedition_ids = await feed.start()
-        await live.send({"type": "hello", "user_id": principal.user_id, "expedition_ids": expedition_ids})
+        await feed.start(await connect_since(live, socket))
         await live.serve(feed.handle, rate_limit=FrameRateLimiter(FRAMES_PER_SECOND, FRAME_BURST))
     finally:  # also when the client leaves before the frame loop starts
         await live.leave_all()

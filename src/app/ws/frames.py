@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
 from app.core.shared.bounds import MAX_ID, TEXT_PATTERN, TEXT_RULE, InvalidTextError, check_json_depth
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.errors import DomainError, FieldError, InvalidInputError, TooLargeError
+from app.ports.notifier import Envelope, Routed
 
 MAX_FRAME_BYTES = 64 * 1024
 
@@ -19,15 +21,30 @@ Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 MessageText = Annotated[str, msgspec.Meta(pattern=TEXT_PATTERN, min_length=1, max_length=4000)]
 
 F = TypeVar("F")
+E = TypeVar("E", bound=DomainEvent)
 _FRAME_PATH = re.compile(r"at `\$\.?([^`]*)`")
-
-EventFrame = Callable[[Any], dict[str, Any]]
 
 _json_decoder = msgspec.json.Decoder()
 _json_encoder = msgspec.json.Encoder()
 
-# Each context registers how its domain events look on the wire: event type → frame builder.
-EVENT_FRAMES: dict[type[DomainEvent], EventFrame] = {}
+
+@dataclass(frozen=True)  # no slots: ``Outbound[X](...)`` sets ``__orig_class__``
+class Outbound(Generic[E]):
+    """How one kind of domain event goes out: its frame, the channels that hear it, and the history
+    stream that keeps it. ``scope``, ``subject`` and ``item`` name the frame fields (dotted for
+    nested ones) that fill the envelope's ids; a frame's ``seq`` field, when it has one, is its
+    position (chat changes are numbered by the database)."""
+
+    frame: Callable[[E], dict[str, Any]]
+    channels: Callable[[E], Sequence[str]]
+    stream: Callable[[E], str] | None = None
+    scope: str = ""
+    subject: str = ""
+    item: str = ""
+
+
+# What a context declares: event type → how it goes out. The composition root assembles them.
+Outbounds = Mapping[type[DomainEvent], Outbound[Any]]
 
 
 class MalformedFrameError(InvalidInputError):
@@ -85,7 +102,45 @@ def encode(frame: dict[str, Any]) -> bytes:
     return _json_encoder.encode(frame)
 
 
-def encode_event(event: DomainEvent) -> bytes | None:
-    """The wire form of a domain event, or None for events no socket shows."""
-    build = EVENT_FRAMES.get(type(event))
-    return encode(build(event)) if build else None
+def _field(frame: dict[str, Any], path: str) -> int:
+    value: Any = frame
+    for key in path.split(".") if path else ():
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+class EventWire:
+    """Every context's outbounds in one table: each event becomes one envelope, encoded once."""
+
+    def __init__(self, *tables: Outbounds) -> None:
+        self._outbounds: dict[type[DomainEvent], Outbound[Any]] = {}
+        for table in tables:
+            taken = self._outbounds.keys() & table.keys()
+            if taken:
+                raise ValueError(f"declared twice: {', '.join(sorted(t.__name__ for t in taken))}")
+            self._outbounds.update(table)
+
+    def envelope(self, event: DomainEvent) -> Envelope | None:
+        """The event as sockets receive it, or None for events no socket shows."""
+        outbound = self._outbounds.get(type(event))
+        return None if outbound is None else self._wrap(outbound, event)
+
+    def route(self, event: DomainEvent) -> Routed | None:
+        """The envelope with its channels and history stream (handed to the notifier)."""
+        outbound = self._outbounds.get(type(event))
+        if outbound is None:
+            return None
+        stream = outbound.stream(event) if outbound.stream else None
+        return Routed(self._wrap(outbound, event), list(outbound.channels(event)), stream)
+
+    @staticmethod
+    def _wrap(outbound: Outbound[Any], event: DomainEvent) -> Envelope:
+        frame = outbound.frame(event)
+        return Envelope(
+            kind=str(frame["type"]),
+            frame=encode(frame),
+            seq=_field(frame, "seq"),
+            scope_id=_field(frame, outbound.scope),
+            subject_id=_field(frame, outbound.subject),
+            item_id=_field(frame, outbound.item),
+        )

@@ -1,9 +1,9 @@
 """One Channels subscription per channel per process, shared by every socket listening to it.
 
 A socket that joins a channel registers with the hub; the first listener of a channel subscribes
-this process to it, the last one to leave unsubscribes. The channel's single reader hands each event
-to every listener without waiting for any of them, so a slow socket never holds up the others, and
-an idle socket costs no task and no queue.
+this process to it, the last one to leave unsubscribes. The channel's single reader unpacks each
+event's envelope once and hands it to every listener without waiting for any of them, so a slow
+socket never holds up the others, and an idle socket costs no task and no queue.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from typing import Protocol
 
 from litestar.channels import ChannelsPlugin, Subscriber
 
+from app.ports.notifier import Envelope
+
 logger = logging.getLogger("app.ws")
 
 
 class Listener(Protocol):
-    def deliver(self, channel: str, data: bytes) -> None:
+    def deliver(self, channel: str, envelope: Envelope) -> None:
         """Take one event of ``channel``; must not block."""
 
 
@@ -86,8 +88,13 @@ class ChannelHub:
 
     async def _read(self, channel: str, feed: _Feed, subscriber: Subscriber) -> None:
         async for data in subscriber.iter_events():
+            try:
+                envelope = Envelope.unpack(data)
+            except ValueError:
+                logger.warning("dropped a message on %s that is not an event envelope", channel)
+                continue
             for listener in tuple(feed.listeners):
                 try:
-                    listener.deliver(channel, data)
+                    listener.deliver(channel, envelope)
                 except Exception:  # one listener's fault must not cost the others their events
                     logger.exception("could not hand an event of %s to a socket", channel)

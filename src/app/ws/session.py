@@ -14,6 +14,7 @@ from litestar import WebSocket
 from litestar.exceptions import WebSocketDisconnect
 
 from app.core.shared.errors import DomainError, RateLimitedError
+from app.ports.notifier import Envelope
 from app.ws.frames import MAX_FRAME_BYTES, decode_client_frame, encode, error_frame
 from app.ws.hub import ChannelHub
 
@@ -21,7 +22,7 @@ logger = logging.getLogger("app.ws")
 
 FrameHandler = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 # Sees each event of one joined channel before it is sent; returns whether to send it.
-EventHook = Callable[[bytes], Awaitable[bool]]
+EventHook = Callable[[Envelope], Awaitable[bool]]
 _ABSENT: Any = object()
 INTERNAL_ERROR_FRAME: dict[str, Any] = {
     "type": "error",
@@ -50,16 +51,34 @@ class FrameRateLimiter:
 class LiveSocket:
     """Wraps an accepted socket. ``join``/``leave`` change its channels at any time; events of every
     joined channel pass through one inbox, in arrival order, and every send holds one lock. An idle
-    socket holds no task: one runs only while its inbox has events."""
+    socket holds no task: one runs only while its inbox has events.
+
+    A socket starts *held*: events that arrive wait until ``release(floor)``, once what the client
+    must see first (history, a replay of what it missed) is sent. From then on an event at or below
+    ``floor`` in its stream is dropped, since the client already has it.
+    """
 
     def __init__(self, socket: WebSocket[Any, Any, Any], hub: ChannelHub) -> None:
         self.socket = socket
         self._hub = hub
         self._hooks: dict[str, EventHook | None] = {}
-        self._inbox: deque[tuple[str, bytes]] | None = None  # only while events wait
+        self._inbox: deque[tuple[str, Envelope]] | None = None  # only while events wait
         self._sender: asyncio.Task[None] | None = None
         self._send_lock = asyncio.Lock()
+        self._held = True
+        self.floor = 0
         self.closed = False
+
+    def hold(self) -> None:
+        """Keep arriving events waiting (until ``release``) while something must be sent first."""
+        self._held = True
+
+    def release(self, floor: int = 0) -> None:
+        """Let events through, dropping those at or below position ``floor`` (already sent)."""
+        self.floor = max(self.floor, floor)
+        self._held = False
+        if self._inbox and self._sender is None:
+            self._sender = asyncio.create_task(self._send_inbox())
 
     @property
     def joined(self) -> frozenset[str]:
@@ -97,14 +116,14 @@ class LiveSocket:
         if self._sender is not None and self._sender is not asyncio.current_task():
             self._sender.cancel()
 
-    def deliver(self, channel: str, data: bytes) -> None:
+    def deliver(self, channel: str, envelope: Envelope) -> None:
         """Queue one event of a joined channel (called by the hub; never blocks)."""
         if self.closed:
             return
         if self._inbox is None:
             self._inbox = deque()
-        self._inbox.append((channel, data))
-        if self._sender is None:
+        self._inbox.append((channel, envelope))
+        if self._sender is None and not self._held:
             self._sender = asyncio.create_task(self._send_inbox())
 
     async def serve(
@@ -149,18 +168,20 @@ class LiveSocket:
     async def _send_inbox(self) -> None:
         """Send waiting events in order until none is left, each past its channel's hook."""
         try:
-            while self._inbox and not self.closed:
-                channel, data = self._inbox.popleft()
+            while self._inbox and not self.closed and not self._held:
+                channel, envelope = self._inbox.popleft()
                 hook = self._hooks.get(channel, _ABSENT)
-                if hook is _ABSENT:
-                    continue  # left after this event arrived
+                if hook is _ABSENT or 0 < envelope.seq <= self.floor:
+                    continue  # left after this event arrived, or already sent
                 try:
-                    if hook is None or await hook(data):
-                        await self.send(data)
+                    if hook is None or await hook(envelope):
+                        await self.send(envelope.frame)
                 except (WebSocketDisconnect, RuntimeError, OSError) as error:
                     logger.debug("socket gone while forwarding: %s", error)
                     return
                 except Exception:  # one event's fault must not stop the ones after it
                     logger.exception("could not forward an event of %s", channel)
         finally:
-            self._inbox, self._sender = None, None
+            self._sender = None
+            if not self._inbox:
+                self._inbox = None  # nothing waits: an idle socket keeps no queue

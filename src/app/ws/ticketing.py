@@ -1,6 +1,5 @@
-"""Where ticketing events go on the wire: metrics frames on each event's metrics channel.
-
-Imported by the composition root, which registers these in ``EVENT_FRAMES`` / ``EVENT_ROUTES``."""
+"""Where ticketing events go on the wire: metrics frames on each event's metrics channel, kept in
+the event's metrics stream so a socket that reconnects gets the snapshots it missed."""
 
 from __future__ import annotations
 
@@ -9,13 +8,17 @@ from typing import Any
 
 from app.core.ticketing.domain_events import EventMetricsChanged
 from app.core.ticketing.metrics import EventMetrics
-from app.ws.channels import EVENT_ROUTES
-from app.ws.frames import EVENT_FRAMES
+from app.ws.frames import Outbound, Outbounds
 
 
 def metrics_channel(event_id: int) -> str:
     """The channel every metrics socket of one event listens on."""
     return f"event:{event_id}:metrics"
+
+
+def metrics_stream(event_id: int) -> str:
+    """The history stream of one event's metrics snapshots."""
+    return f"metrics:{event_id}"
 
 
 def metrics_frame(metrics: EventMetrics) -> dict[str, Any]:
@@ -24,10 +27,11 @@ def metrics_frame(metrics: EventMetrics) -> dict[str, Any]:
     return {"type": "metrics", **asdict(metrics)}
 
 
-def register() -> None:
-    """Teach the notifier how ticketing events look on the wire and which sockets hear them."""
-    EVENT_FRAMES[EventMetricsChanged] = lambda event: metrics_frame(event.metrics)
-    EVENT_ROUTES[EventMetricsChanged] = lambda event: [metrics_channel(event.event_id)]
-
-
-register()
+OUTBOUNDS: Outbounds = {
+    EventMetricsChanged: Outbound[EventMetricsChanged](
+        frame=lambda event: metrics_frame(event.metrics),
+        channels=lambda event: [metrics_channel(event.event_id)],
+        stream=lambda event: metrics_stream(event.event_id),
+        scope="event_id",
+    ),
+}

@@ -58,6 +58,13 @@ async def _frame(ws: ClientConnection) -> dict[str, Any]:
     return dict(json.loads(await asyncio.wait_for(ws.recv(), 5)))
 
 
+async def _event(ws: ClientConnection) -> dict[str, Any]:
+    """The next frame, an event: its position ``seq`` checked and taken off."""
+    frame = await _frame(ws)
+    assert isinstance(frame.pop("seq"), int), frame
+    return frame
+
+
 @asynccontextmanager
 async def _socket(server: LiveServer, person: Person) -> AsyncIterator[tuple[ClientConnection, dict[str, Any]]]:
     """A connected socket and its hello frame (sent once every subscription is in place)."""
@@ -98,8 +105,8 @@ async def test_an_invited_user_follows_the_expedition_at_once_without_reconnecti
                 "expedition_id": expedition_id,
                 "user": {"id": ann.id, "name": "ann", "email": ann.email},
             }
-            assert await _frame(ann_ws) == expected_invite
-            assert await _frame(chief_ws) == expected_invite
+            assert await _event(ann_ws) == expected_invite
+            assert await _event(chief_ws) == expected_invite
 
             await http.post(
                 f"/api/expeditions/{expedition_id}/invite/", json={"user_id": bob.id}, headers=chief.headers
@@ -122,8 +129,8 @@ async def test_an_invited_user_follows_the_expedition_at_once_without_reconnecti
                 f"/api/expeditions/{expedition_id}/status/", json={"status": "ready"}, headers=chief.headers
             )
             status = {"type": "expedition_status", "expedition_id": expedition_id, "status": "ready"}
-            assert await _frame(ann_ws) == {**status, "previous_status": "draft"}
-            assert await _frame(chief_ws) == {**status, "previous_status": "draft"}
+            assert await _event(ann_ws) == {**status, "previous_status": "draft"}
+            assert await _event(chief_ws) == {**status, "previous_status": "draft"}
 
 
 async def test_a_user_who_declines_stops_hearing_the_expedition(fresh_server: LiveServer) -> None:
@@ -149,7 +156,7 @@ async def test_a_chief_follows_an_expedition_created_while_connected(fresh_serve
         async with _socket(fresh_server, chief) as (ws, hello):
             assert hello["expedition_ids"] == []
             expedition_id = await _create(http, chief)
-            assert await _frame(ws) == {
+            assert await _event(ws) == {
                 "type": "expedition_created",
                 "expedition_id": expedition_id,
                 "chief_id": chief.id,

@@ -15,12 +15,14 @@ from app.adapters.memory.fallback import FallbackRateLimiter
 from app.adapters.memory.rate_limit import MemoryRateLimiter
 from app.adapters.realtime.channels_notifier import ChannelsNotifier
 from app.adapters.realtime.health import ChannelsReadinessProbe
+from app.adapters.realtime.history import MemoryEventHistory
 from app.adapters.realtime.redis_pubsub import SupervisedRedisPubSubBackend
 from app.adapters.redis.client import create_redis
 from app.adapters.redis.presence import RedisPresenceTracker
 from app.adapters.redis.rate_limit import RedisRateLimiter
 from app.core.chat.domain_events import UserTyping
 from app.core.shared.errors import UnavailableError
+from app.ports.notifier import Envelope, Routed
 from tests.integration.faults.conftest import RedisServer
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
@@ -114,7 +116,8 @@ async def test_publishing_never_raises_and_counts_what_failed(
     two: tuple[Process, Process], redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     process, _ = two
-    notifier = ChannelsNotifier(process.channels, encode=lambda _: b"{}", route=lambda _: ["chat:1"])
+    routed = Routed(Envelope(kind="typing", frame=b"{}"), ["chat:1"])
+    notifier = ChannelsNotifier(process.channels, route=lambda _: routed, history=MemoryEventHistory())
     event = UserTyping(chat_id=1, user_id=1, is_typing=True)
     caplog.set_level(logging.INFO, logger="app.realtime")
     await notifier.publish(event)

@@ -13,9 +13,11 @@ from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 
 from app.adapters.realtime.channels_notifier import ChannelsNotifier
+from app.adapters.realtime.history import RedisEventHistory
 from app.adapters.redis.health import RedisReadinessProbe
 from app.adapters.redis.rate_limit import RedisRateLimiter
 from app.core.shared.domain_events import DomainEvent
+from app.ports.notifier import Envelope, Routed
 from tests.conftest import app_lifespan
 
 pytestmark = pytest.mark.redis
@@ -61,11 +63,14 @@ async def test_notifier_reaches_a_subscriber_of_another_process(redis_url: str) 
     redis_a, redis_b = Redis.from_url(redis_url), Redis.from_url(redis_url)
     plugin_a, plugin_b = _plugin(redis_a), _plugin(redis_b)
     app_a, app_b = Litestar(plugins=[plugin_a]), Litestar(plugins=[plugin_b])
-    notifier = ChannelsNotifier(
-        plugin_a,
-        encode=lambda e: json.dumps({"type": "pinged", "room": e.room}).encode(),  # type: ignore[attr-defined]
-        route=lambda e: [f"room:{e.room}"],  # type: ignore[attr-defined]
-    )
+    history = RedisEventHistory(redis_a, prefix="test-notifier")
+
+    def route(event: DomainEvent) -> Routed:
+        room = event.room  # type: ignore[attr-defined]
+        frame = json.dumps({"type": "pinged", "room": room}).encode()
+        return Routed(Envelope(kind="pinged", frame=frame, scope_id=room), [f"room:{room}"], stream=f"room:{room}")
+
+    notifier = ChannelsNotifier(plugin_a, route=route, history=history)
     try:
         async with app_lifespan(app_a), app_lifespan(app_b):
             subscriber = await plugin_b.subscribe(["room:7"])
@@ -77,7 +82,9 @@ async def test_notifier_reaches_a_subscriber_of_another_process(redis_url: str) 
     finally:
         await redis_a.aclose()
         await redis_b.aclose()
-    assert json.loads(received) == {"type": "pinged", "room": 7}
+    envelope = Envelope.unpack(received)
+    assert (envelope.kind, envelope.scope_id) == ("pinged", 7)
+    assert json.loads(envelope.frame) == {"seq": envelope.seq, "type": "pinged", "room": 7}  # numbered by the history
 
 
 async def test_readiness_probe_answers_for_a_live_and_a_dead_server(redis_url: str) -> None:

@@ -12,6 +12,7 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
+from app.ports.notifier import Envelope
 from app.ws.hub import ChannelHub
 from app.ws.session import LiveSocket
 from tests.conftest import app_lifespan
@@ -34,18 +35,23 @@ class CountingPlugin(ChannelsPlugin):
         await super().unsubscribe(subscriber, channels)
 
 
+def _packed(frame: bytes) -> bytes:
+    """An event as the notifier publishes it: a packed envelope around the frame."""
+    return Envelope(kind="test", frame=frame).pack()
+
+
 class Collector:
     def __init__(self) -> None:
         self.events: list[tuple[str, bytes]] = []
         self.arrived = asyncio.Event()
 
-    def deliver(self, channel: str, data: bytes) -> None:
-        self.events.append((channel, data))
+    def deliver(self, channel: str, envelope: Envelope) -> None:
+        self.events.append((channel, envelope.frame))
         self.arrived.set()
 
 
 class Broken:
-    def deliver(self, channel: str, data: bytes) -> None:
+    def deliver(self, channel: str, envelope: Envelope) -> None:
         raise RuntimeError("this listener is broken")
 
 
@@ -81,7 +87,7 @@ async def test_listeners_of_a_channel_share_one_subscription_until_the_last_leav
     await asyncio.gather(*(hub.join("room:1", listener) for listener in listeners))
     assert (plugin.subscribed, hub.listeners("room:1")) == (1, 50)
 
-    await plugin.wait_published(b"one", ["room:1"])
+    await plugin.wait_published(_packed(b"one"), ["room:1"])
     await _until(lambda: all(listener.events for listener in listeners))
     assert {tuple(listener.events) for listener in listeners} == {(("room:1", b"one"),)}
 
@@ -91,13 +97,13 @@ async def test_listeners_of_a_channel_share_one_subscription_until_the_last_leav
     await hub.leave("room:1", listeners[0])
     assert (plugin.unsubscribed, hub.listeners("room:1")) == (1, 0)
 
-    await plugin.wait_published(b"two", ["room:1"])
+    await plugin.wait_published(_packed(b"two"), ["room:1"])
     await asyncio.sleep(0.05)
     assert all(len(listener.events) == 1 for listener in listeners)  # nobody hears a channel left
 
     again = Collector()
     await hub.join("room:1", again)
-    await plugin.wait_published(b"three", ["room:1"])
+    await plugin.wait_published(_packed(b"three"), ["room:1"])
     await asyncio.wait_for(again.arrived.wait(), 3)
     assert (plugin.subscribed, again.events) == (2, [("room:1", b"three")])
     await hub.leave("room:1", again)
@@ -109,7 +115,7 @@ async def test_a_broken_listener_costs_the_others_nothing(plugin: CountingPlugin
     await hub.join("room:2", Broken())
     await hub.join("room:2", good)
     for n in range(3):
-        await plugin.wait_published(f"event {n}".encode(), ["room:2"])
+        await plugin.wait_published(_packed(f"event {n}".encode()), ["room:2"])
     await _until(lambda: len(good.events) == 3)
     assert [data for _, data in good.events] == [b"event 0", b"event 1", b"event 2"]
 
@@ -121,12 +127,13 @@ async def test_a_slow_socket_does_not_hold_up_a_fast_one_and_gets_its_events_in_
     fast_socket, slow_socket = FakeSocket(), FakeSocket(gate)
     fast, slow = LiveSocket(fast_socket, hub), LiveSocket(slow_socket, hub)  # type: ignore[arg-type]
     for live in (fast, slow):
+        live.release()
         await live.join("a")
         await live.join("b")
     assert plugin.subscribed == 2
 
     for n, channel in enumerate(["a", "b", "a", "b"]):
-        await plugin.wait_published(f'{{"n":{n}}}'.encode(), [channel])
+        await plugin.wait_published(_packed(f'{{"n":{n}}}'.encode()), [channel])
     await _until(lambda: len(fast_socket.sent) == 4)
     assert slow_socket.sent == []  # still waiting at its gate
 
@@ -145,11 +152,12 @@ async def test_events_still_waiting_for_a_channel_left_are_dropped(plugin: Count
     hub, gate = ChannelHub(plugin), asyncio.Event()
     socket = FakeSocket(gate)
     live = LiveSocket(socket, hub)  # type: ignore[arg-type]
+    live.release()
     await live.join("kept")
     await live.join("dropped")
-    await plugin.wait_published(b'"first"', ["kept"])  # held at the gate while the rest queue up
-    await plugin.wait_published(b'"gone"', ["dropped"])
-    await plugin.wait_published(b'"second"', ["kept"])
+    await plugin.wait_published(_packed(b'"first"'), ["kept"])  # held at the gate while the rest queue up
+    await plugin.wait_published(_packed(b'"gone"'), ["dropped"])
+    await plugin.wait_published(_packed(b'"second"'), ["kept"])
     await asyncio.sleep(0.05)
     await live.leave("dropped")
     gate.set()

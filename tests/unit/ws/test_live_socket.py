@@ -12,8 +12,15 @@ from litestar.params import FromPath
 from litestar.testing import TestClient
 
 from app.core.shared.errors import NotAllowedError
+from app.ports.notifier import Envelope
+from app.ws.frames import encode
 from app.ws.hub import ChannelHub
 from app.ws.session import FrameRateLimiter, LiveSocket
+
+
+def _packed(frame: dict[str, Any]) -> bytes:
+    """An event as the notifier publishes it: a packed envelope around the encoded frame."""
+    return Envelope(kind=str(frame.get("type", "")), frame=encode(frame)).pack()
 
 
 def _app(rate: float = 1000, burst: int = 1000) -> Litestar:
@@ -21,6 +28,7 @@ def _app(rate: float = 1000, burst: int = 1000) -> Litestar:
     async def demo(socket: WebSocket[Any, Any, Any], hub: NamedDependency[ChannelHub]) -> None:
         await socket.accept()
         live = LiveSocket(socket, hub)
+        live.release()
 
         async def handle(frame: dict[str, Any]) -> dict[str, Any] | None:
             if frame.get("action") == "join":
@@ -37,7 +45,7 @@ def _app(rate: float = 1000, burst: int = 1000) -> Litestar:
 
     @post("/publish/{channel:str}")
     async def publish(channel: FromPath[str], channels: NamedDependency[ChannelsPlugin]) -> None:
-        await channels.wait_published({"type": "event", "channel": channel}, [channel])
+        await channels.wait_published(_packed({"type": "event", "channel": channel}), [channel])
 
     plugin = ChannelsPlugin(MemoryChannelsBackend(), arbitrary_channels_allowed=True)
     hub = ChannelHub(plugin)

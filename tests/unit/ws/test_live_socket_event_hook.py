@@ -13,8 +13,15 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.testing import TestClient
 
+from app.ports.notifier import Envelope
+from app.ws.frames import encode
 from app.ws.hub import ChannelHub
 from app.ws.session import LiveSocket
+
+
+def _packed(frame: dict[str, Any]) -> bytes:
+    """An event as the notifier publishes it: a packed envelope around the encoded frame."""
+    return Envelope(kind=str(frame.get("type", "")), frame=encode(frame)).pack()
 
 
 def _app() -> Litestar:
@@ -22,9 +29,10 @@ def _app() -> Litestar:
     async def hooked(socket: WebSocket[Any, Any, Any], hub: NamedDependency[ChannelHub]) -> None:
         await socket.accept()
         live = LiveSocket(socket, hub)
+        live.release()
 
-        async def on_event(data: bytes) -> bool:
-            event = json.loads(data)
+        async def on_event(envelope: Envelope) -> bool:
+            event = json.loads(envelope.frame)
             if event.get("follow"):
                 await live.join(event["follow"])
             return not event.get("drop", False)
@@ -37,7 +45,7 @@ def _app() -> Litestar:
     async def publish(
         channel: FromPath[str], data: JSONBody[dict[str, Any]], channels: NamedDependency[ChannelsPlugin]
     ) -> None:
-        await channels.wait_published(data, [channel])
+        await channels.wait_published(_packed(data), [channel])
 
     plugin = ChannelsPlugin(MemoryChannelsBackend(), arbitrary_channels_allowed=True)
     hub = ChannelHub(plugin)

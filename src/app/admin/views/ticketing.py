@@ -1,6 +1,6 @@
 """Events (status, date and organization filters, title search, cover image; publish and cancel;
 reservation counts) and reservations (event and status filters; confirm and reject pending ones),
-through ``TicketingService``."""
+through the event and booking services."""
 
 from __future__ import annotations
 

@@ -11,17 +11,20 @@ from app.core.shared.domain_events import DomainEvent
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MessagePosted(DomainEvent):
     message: Message
+    seq: int = 0  # the change's position in its chat
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MessageEdited(DomainEvent):
     message: Message
+    seq: int = 0  # the change's position in its chat
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MessageDeleted(DomainEvent):
     message: Message
     deleted_by: int
+    seq: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,6 +34,7 @@ class MessagePinned(DomainEvent):
     message: Message
     pinned: bool
     by: int
+    seq: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,7 +46,8 @@ class MessagesRead(DomainEvent):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MessageDelivered(DomainEvent):
-    """A message reached a socket of ``user_id`` (receipts are kept for private chats and groups)."""
+    """Every message up to ``message_id`` reached a socket of ``user_id`` (receipts are kept for
+    private chats and groups)."""
 
     chat_id: int
     user_id: int

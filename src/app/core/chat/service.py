@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from app.core.chat.changes import MAX_REPLAY, C, ChangeEvent, change_of, event_of, numbered
 from app.core.chat.domain_events import (
     MemberJoined,
     MemberLeft,
@@ -82,6 +83,7 @@ class SocketWelcome:
     me: ChatMember
     messages: list[Message]
     online_user_ids: list[int]
+    position: int = 0  # the chat's change position when the messages were read
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,8 +341,9 @@ class ChatService:
             last_of_sender = {message.sender_id: message.id for message in stored}
             for user_id, message_id in last_of_sender.items():
                 await uow.chats.advance_read(chat_id, user_id, message_id)
+            posted = await self._logged(uow, chat_id, [MessagePosted(message=message) for message in stored])
             await uow.commit()
-        await self._notifier.publish(*(MessagePosted(message=message) for message in stored))
+        await self._notifier.publish(*posted)
         for (pendings, _), message in zip(accepted, stored, strict=True):
             for pending in pendings:
                 pending.resolve(message)
@@ -367,8 +370,9 @@ class ChatService:
             ensure_can_edit(message, actor.user_id)
             message.text, message.edited_at = text, self._clock.now()
             await uow.chats.update_message(message)
+            edited = await self._logged(uow, message.chat_id, [MessageEdited(message=message)])
             await uow.commit()
-        await self._notifier.publish(MessageEdited(message=message))
+        await self._notifier.publish(*edited)
         return message
 
     async def delete_message(self, *, actor: Principal, message_id: int) -> Message:
@@ -388,8 +392,11 @@ class ChatService:
             message.text, message.deleted_at = None, self._clock.now()
             message.pinned_at = message.pinned_by = None
             await uow.chats.update_message(message)
+            deleted = await self._logged(
+                uow, message.chat_id, [MessageDeleted(message=message, deleted_by=actor.user_id)]
+            )
             await uow.commit()
-        await self._notifier.publish(MessageDeleted(message=message, deleted_by=actor.user_id))
+        await self._notifier.publish(*deleted)
         return message
 
     async def forward_message(self, *, actor: Principal, message_id: int, target_chat_id: int) -> Message:
@@ -409,8 +416,9 @@ class ChatService:
                 )
             )
             await uow.chats.advance_read(target_chat_id, actor.user_id, copy.id)
+            posted = await self._logged(uow, target_chat_id, [MessagePosted(message=copy)])
             await uow.commit()
-        await self._notifier.publish(MessagePosted(message=copy))
+        await self._notifier.publish(*posted)
         return copy
 
     async def pin_message(self, *, actor: Principal, message_id: int, pinned: bool) -> Message:
@@ -425,8 +433,10 @@ class ChatService:
                 return message
             message.pinned_at, message.pinned_by = (self._clock.now(), actor.user_id) if pinned else (None, None)
             await uow.chats.update_message(message)
+            changed = [MessagePinned(message=message, pinned=pinned, by=actor.user_id)]
+            pinned_events = await self._logged(uow, message.chat_id, changed)
             await uow.commit()
-        await self._notifier.publish(MessagePinned(message=message, pinned=pinned, by=actor.user_id))
+        await self._notifier.publish(*pinned_events)
         return message
 
     async def pins(self, *, actor: Principal, chat_id: int) -> list[Message]:
@@ -454,7 +464,8 @@ class ChatService:
         return ReadState(chat_id=chat_id, user_id=actor.user_id, last_read_message_id=marker, unread_count=unread)
 
     async def mark_delivered(self, *, user_id: int, chat_id: int, message_id: int) -> None:
-        """Record that a message reached a socket of ``user_id``; announced once per user and message."""
+        """Record that every message up to ``message_id`` reached a socket of ``user_id``; announced
+        when the marker moves (sockets debounce these through ``DeliveryReceipts``)."""
         async with self._uow() as uow:
             advanced = await uow.chats.advance_delivered(chat_id, user_id, message_id)
             await uow.commit()
@@ -481,12 +492,28 @@ class ChatService:
         caller comes online (announced to their chats when this is their first socket)."""
         async with self._uow() as uow:
             chat, me = await self._seat_of(uow, actor, chat_id)
+            position = await uow.chat_changes.position(chat_id)  # first: the messages are at least this new
             recent = await uow.chats.history(chat_id, before=None, limit=HISTORY_ON_CONNECT)
             member_ids = await uow.chats.member_ids(chat_id)
         if await self._presence.connect(actor.user_id, connection_id):
             await self._announce(actor.user_id, is_online=True)
         online = await self._presence.online([m for m in member_ids if m != actor.user_id])
-        return SocketWelcome(chat=chat, me=me, messages=recent[::-1], online_user_ids=sorted(online))
+        return SocketWelcome(chat=chat, me=me, messages=recent[::-1], online_user_ids=sorted(online), position=position)
+
+    async def missed(
+        self, *, actor: Principal, chat_id: int, since: int, up_to: int | None = None
+    ) -> list[ChangeEvent] | None:
+        """The events of the chat's changes after position ``since`` (and at most ``up_to``), oldest
+        first; None when ``since`` is not a position of this chat or more than ``MAX_REPLAY`` changes
+        were missed (the client refetches over HTTP)."""
+        async with self._uow() as uow:
+            await self._seat_of(uow, actor, chat_id)
+            if since > await uow.chat_changes.position(chat_id):
+                return None
+            rows = await uow.chat_changes.since(chat_id, since, up_to=up_to, limit=MAX_REPLAY + 1)
+        if len(rows) > MAX_REPLAY:
+            return None
+        return [event_of(change, message) for change, message in rows]
 
     async def close_socket(self, *, user_id: int, connection_id: str) -> None:
         """A socket closed; the user goes offline when it was their last one."""
@@ -511,6 +538,12 @@ class ChatService:
         return chat
 
     # -- helpers --------------------------------------------------------------------------------
+
+    async def _logged(self, uow: ChatUnitOfWork, chat_id: int, events: Sequence[C]) -> list[C]:
+        """Record the changes in the chat's log (in this transaction); the events at their positions."""
+        now = self._clock.now()
+        last = await uow.chat_changes.record(chat_id, [change_of(event, at=now) for event in events])
+        return numbered(events, last)
 
     async def _announce(self, user_id: int, *, is_online: bool) -> None:
         async with self._uow() as uow:

@@ -1,6 +1,6 @@
 """The ticketing context: events, reservations with a waiting list, signed tickets, check-in, metrics.
 
-The use cases live in ``app.core.ticketing.service`` (not re-exported here: ports import this package)."""
+The use cases live in ``app.core.ticketing.services`` (not re-exported here: ports import this package)."""
 
 from app.core.ticketing.metrics import EventMetrics, EventOverview
 from app.core.ticketing.model import Event, EventFilter, EventStatus

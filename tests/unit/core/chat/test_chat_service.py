@@ -45,21 +45,6 @@ from tests.builders import World, a_chat_service, a_user
 from tests.fakes import FakePresenceTracker
 
 
-@pytest.fixture
-def ann(world: World) -> Principal:
-    return a_user(world, "ann")
-
-
-@pytest.fixture
-def bob(world: World) -> Principal:
-    return a_user(world, "bob")
-
-
-@pytest.fixture
-def cat(world: World) -> Principal:
-    return a_user(world, "cat")
-
-
 async def test_private_chat_is_created_once_per_pair(chat: ChatService, ann: Principal, bob: Principal) -> None:
     first, created = await chat.open_private(actor=ann, user_id=bob.user_id)
     again, created_again = await chat.open_private(actor=bob, user_id=ann.user_id)
@@ -159,7 +144,7 @@ async def test_members_post_and_the_event_follows_the_commit(
     private, _ = await chat.open_private(actor=ann, user_id=bob.user_id)
     message = await chat.post_message(actor=ann, chat_id=private.id, text="  hi  ")
     assert (message.text, message.sender_name) == ("hi", "ann")
-    assert world.notifier.published[-1] == MessagePosted(message=message)
+    assert world.notifier.published[-1] == MessagePosted(message=message, seq=1)
     assert message.id in world.uow.store.messages  # stored before it was published
     with pytest.raises(ChatNotFoundError):
         await chat.post_message(actor=cat, chat_id=private.id, text="let me in")
@@ -193,7 +178,7 @@ async def test_only_the_author_edits_a_live_message(
     world.clock.advance(minutes=5)
     edited = await chat.edit_message(actor=ann, message_id=message.id, text="final")
     assert edited.text == "final" and edited.edited_at == world.clock.now()
-    assert world.notifier.published[-1] == MessageEdited(message=edited)
+    assert world.notifier.published[-1] == MessageEdited(message=edited, seq=2)
     await chat.delete_message(actor=ann, message_id=message.id)
     with pytest.raises(MessageDeletedError):
         await chat.edit_message(actor=ann, message_id=message.id, text="back")
@@ -208,7 +193,7 @@ async def test_author_or_admin_deletes_leaving_a_tombstone(
         await chat.delete_message(actor=cat, message_id=by_bob.id)
     tomb = await chat.delete_message(actor=ann, message_id=by_bob.id)
     assert tomb.deleted and tomb.text is None
-    assert world.notifier.published[-1] == MessageDeleted(message=tomb, deleted_by=ann.user_id)
+    assert world.notifier.published[-1] == MessageDeleted(message=tomb, deleted_by=ann.user_id, seq=2)
     published = len(world.notifier.published)
     await chat.delete_message(actor=bob, message_id=by_bob.id)  # again: nothing changes
     assert len(world.notifier.published) == published
@@ -268,7 +253,7 @@ async def test_forward_needs_both_chats_and_names_the_origin(
         ann.user_id,
         original.id,
     )
-    assert world.notifier.published[-1] == MessagePosted(message=copy)
+    assert world.notifier.published[-1] == MessagePosted(message=copy, seq=1)
     again = await chat.forward_message(actor=cat, message_id=copy.id, target_chat_id=target.id)
     assert again.forwarded_from_id == original.id  # a forward of a forward names the first message
     with pytest.raises(ChatNotFoundError):
@@ -287,7 +272,7 @@ async def test_pins_private_by_anyone_group_by_admins(
     message = await chat.post_message(actor=ann, chat_id=private.id, text="x")
     pinned = await chat.pin_message(actor=bob, message_id=message.id, pinned=True)
     assert pinned.pinned_by == bob.user_id
-    assert world.notifier.published[-1] == MessagePinned(message=pinned, pinned=True, by=bob.user_id)
+    assert world.notifier.published[-1] == MessagePinned(message=pinned, pinned=True, by=bob.user_id, seq=2)
     assert [m.id for m in await chat.pins(actor=ann, chat_id=private.id)] == [message.id]
     await chat.pin_message(actor=ann, message_id=message.id, pinned=False)
     assert await chat.pins(actor=ann, chat_id=private.id) == []

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.adapters.db.base import BigIntAuditBase
+from app.adapters.db.base import BigIntAuditBase, metadata
 
 
 class ChatModel(BigIntAuditBase):
@@ -73,3 +73,18 @@ class MessageModel(BigIntAuditBase):
             sqlite_where=sql("pinned_at IS NOT NULL"),
         ),
     )
+
+
+# Each chat's change log, numbered from 1 per chat (no surrogate key: (chat, seq) is the key).
+chat_changes = Table(
+    "chat_changes",
+    metadata,
+    Column("chat_id", BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(16), nullable=False),
+    Column("message_id", BigInteger, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", BigInteger, nullable=False),
+    Column("text", Text, nullable=True),
+    Column("at", DateTimeUTC(timezone=True), nullable=False),
+    Index("ix_chat_changes_message_id", "message_id"),
+)

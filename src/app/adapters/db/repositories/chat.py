@@ -81,7 +81,7 @@ def message_from_row(row: MessageModel, sender_name: str | None) -> Message:
     )
 
 
-def _messages() -> Select[MessageModel, str]:
+def messages_query() -> Select[MessageModel, str]:
     return select(MessageModel, _DISPLAY_NAME).join(UserModel, UserModel.id == MessageModel.sender_id)
 
 
@@ -297,7 +297,7 @@ class SqlChatRepository:
             return {}
         wanted = set(keys)
         rows = await self._session.execute(
-            _messages().where(
+            messages_query().where(
                 MessageModel.chat_id == chat_id,
                 MessageModel.client_id.in_(sorted({client_id for _, client_id in wanted})),
             )
@@ -306,13 +306,13 @@ class SqlChatRepository:
         return {key: m for m in found if (key := (m.sender_id, m.client_id or "")) in wanted}
 
     async def get_message(self, message_id: int) -> Message | None:
-        found = (await self._session.execute(_messages().where(MessageModel.id == message_id))).first()
+        found = (await self._session.execute(messages_query().where(MessageModel.id == message_id))).first()
         return message_from_row(found[0], found[1]) if found else None
 
     async def get_message_for_update(self, message_id: int) -> Message | None:
         found = (
             await self._session.execute(
-                _messages().where(MessageModel.id == message_id).with_for_update(of=MessageModel)
+                messages_query().where(MessageModel.id == message_id).with_for_update(of=MessageModel)
             )
         ).first()
         return message_from_row(found[0], found[1]) if found else None
@@ -331,7 +331,7 @@ class SqlChatRepository:
         )
 
     async def history(self, chat_id: int, *, before: int | None, limit: int) -> list[Message]:
-        query = _messages().where(MessageModel.chat_id == chat_id)
+        query = messages_query().where(MessageModel.chat_id == chat_id)
         if before is not None:
             query = query.where(MessageModel.id < before)
         rows = await self._session.execute(query.order_by(MessageModel.id.desc()).limit(limit))
@@ -339,7 +339,7 @@ class SqlChatRepository:
 
     async def pinned(self, chat_id: int) -> list[Message]:
         rows = await self._session.execute(
-            _messages()
+            messages_query()
             .where(MessageModel.chat_id == chat_id, MessageModel.pinned_at.is_not(None))
             .order_by(MessageModel.pinned_at.desc(), MessageModel.id.desc())
         )
@@ -377,7 +377,7 @@ class SqlChatRepository:
             )
         total = int(await self._session.scalar(select(func.count()).select_from(MessageModel).where(*where)) or 0)
         rows = await self._session.execute(
-            _messages().where(*where).order_by(MessageModel.id.desc()).limit(page.limit).offset(page.offset)
+            messages_query().where(*where).order_by(MessageModel.id.desc()).limit(page.limit).offset(page.offset)
         )
         return Page(items=[message_from_row(row, name) for row, name in rows], total=total, request=page)
 
@@ -386,7 +386,7 @@ class SqlChatRepository:
     async def _messages_by_id(self, message_ids: list[int]) -> list[Message]:
         if not message_ids:
             return []
-        rows = await self._session.execute(_messages().where(MessageModel.id.in_(message_ids)))
+        rows = await self._session.execute(messages_query().where(MessageModel.id.in_(message_ids)))
         return [message_from_row(row, name) for row, name in rows]
 
     async def _advance(self, column: Any, chat_id: int, user_id: int, message_id: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from app.core.shared.domain_events import DomainEvent
@@ -17,6 +18,8 @@ from app.ports.notifier import Notifier
 from app.ports.ticketing import TicketingUnitOfWorkFactory
 
 logger = logging.getLogger("app.ticketing")
+
+TRACKED_METRICS_EVENTS = 4096  # how many events remember their last published metrics stamp
 
 
 @dataclass(slots=True)
@@ -33,7 +36,8 @@ class AfterCommit:
     def __init__(self, *, uow: TicketingUnitOfWorkFactory, notifier: Notifier, mailer: Mailer) -> None:
         self._uow, self._notifier, self._mailer = uow, notifier, mailer
         self._stamps = itertools.count(1)
-        self._published_stamps: dict[int, int] = {}
+        # The last stamp published per event, for the most recently changed events only (bounded).
+        self._published_stamps: OrderedDict[int, int] = OrderedDict()
 
     def metrics_changed(self, event: Event, tally: Tally) -> EventMetricsChanged:
         """The event's new figures, stamped in commit order (call under the event's lock)."""
@@ -47,6 +51,9 @@ class AfterCommit:
                 if change.stamp <= self._published_stamps.get(change.event_id, 0):
                     continue
                 self._published_stamps[change.event_id] = change.stamp
+                self._published_stamps.move_to_end(change.event_id)
+                if len(self._published_stamps) > TRACKED_METRICS_EVENTS:
+                    self._published_stamps.popitem(last=False)
             fresh.append(change)
         await self._notifier.publish(*fresh)
 
