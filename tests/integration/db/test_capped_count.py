@@ -20,7 +20,7 @@ EVENTS = COUNT_AHEAD + 50
 START = datetime(2099, 1, 1, tzinfo=UTC)
 
 
-async def _seeded(database_url: str) -> tuple[SqlUnitOfWorkFactory, AsyncEngine]:
+async def seeded(database_url: str) -> tuple[SqlUnitOfWorkFactory, AsyncEngine]:
     engine = create_engine(database_url)
     now = datetime.now(UTC)
     async with engine.begin() as connection:
@@ -49,7 +49,7 @@ async def _seeded(database_url: str) -> tuple[SqlUnitOfWorkFactory, AsyncEngine]
 
 
 async def test_count_stops_past_the_window_when_the_list_is_longer(database_url: str) -> None:
-    uow, engine = await _seeded(database_url)
+    uow, engine = await seeded(database_url)
     try:
         async with uow() as unit:
             first = await unit.event_directory.list_published(EventQuery(), PageRequest(limit=20))
@@ -62,7 +62,7 @@ async def test_count_stops_past_the_window_when_the_list_is_longer(database_url:
 
 
 async def test_count_is_exact_when_the_end_is_within_reach(database_url: str) -> None:
-    uow, engine = await _seeded(database_url)
+    uow, engine = await seeded(database_url)
     try:
         async with uow() as unit:
             near_end = await unit.event_directory.list_published(EventQuery(), PageRequest(limit=20, offset=40))
@@ -75,7 +75,7 @@ async def test_count_is_exact_when_the_end_is_within_reach(database_url: str) ->
 
 
 async def test_a_page_and_its_count_are_one_statement(database_url: str) -> None:
-    uow, engine = await _seeded(database_url)
+    uow, engine = await seeded(database_url)
     try:
         with counting_statements(engine) as statements:
             async with uow() as unit:
