@@ -9,6 +9,7 @@ then the host (a refused host never reaches a handler), then the path ids (HTTP 
 
 from __future__ import annotations
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from app.api.bounds import check_path_ids
@@ -27,12 +28,12 @@ class Edge:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
-        if kind == "http" or kind == "websocket":
+        if kind == ScopeType.HTTP or kind == ScopeType.WEBSOCKET:
             if self._proxies is not None:
                 self._proxies.rewrite(scope)
             if self._hosts is not None and not self._hosts.admits(scope):
                 await self._hosts.refuse(scope, send)
                 return
-            if kind == "http" and scope.get("path_params"):
+            if kind == ScopeType.HTTP and scope.get("path_params"):
                 check_path_ids(scope)
         await self._app(scope, receive, send)

@@ -11,14 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.shared.paging import PageRequest
 
+AnySelect = Select[*tuple[Any, ...]]
 
-def capped_count(query: Select[Any], page: PageRequest) -> ScalarSelect[int]:
+
+def capped_count(query: AnySelect, page: PageRequest) -> ScalarSelect[int]:
     """``count(*)`` of ``query``'s rows, stopping at ``page.count_cap``: a scalar subquery."""
-    rows = query.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
+    rows: AnySelect = query.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
     return select(func.count()).select_from(rows.limit(page.count_cap).subquery()).scalar_subquery()
 
 
-async def window(session: AsyncSession, query: Select[Any], page: PageRequest) -> tuple[list[Sequence[Any]], int]:
+async def window(session: AsyncSession, query: AnySelect, page: PageRequest) -> tuple[list[Sequence[Any]], int]:
     """The rows of the ordered ``query`` inside ``page`` (tuples of its columns) and how many rows
     it has, counted up to ``page.count_cap`` (build the page with ``Page.counted``).
 
