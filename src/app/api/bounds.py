@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.enums import ScopeType
 from litestar.params import KwargDefinition, QueryParameter
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import Scope
 
 from app.core.shared.bounds import MAX_ID, TEXT_PATTERN, check_json_depth, id_in_range
 from app.core.shared.errors import NotFoundError
@@ -22,19 +21,13 @@ class BoundedRequest(Request[Any, Any, Any]):
         return await super().json()
 
 
-class PathIdBounds:
-    """Answers 404 ``not_found`` when an integer path parameter cannot name a stored row (below 1 or
-    beyond 64 bits), before any handler or database sees it. HTTP only: sockets check their own paths."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
-            for value in scope.get("path_params", {}).values():
-                if isinstance(value, int) and not id_in_range(value):
-                    raise NotFoundError()
-        await self.app(scope, receive, send)
+def check_path_ids(scope: Scope) -> None:
+    """Raise ``NotFoundError`` (404 ``not_found``) when an integer path parameter cannot name a
+    stored row (below 1 or beyond 64 bits), before any handler or database sees it. HTTP only:
+    sockets check their own paths. Applied by ``app.api.edge.Edge``."""
+    for value in scope.get("path_params", {}).values():
+        if isinstance(value, int) and not id_in_range(value):
+            raise NotFoundError()
 
 
 def text_query(description: str, *, max_length: int = 200, min_length: int | None = None) -> KwargDefinition:

@@ -20,10 +20,14 @@ Offset = Annotated[int, QueryParameter(ge=0, le=10**12, description="How many re
 
 
 class PageOut(Struct, Generic[T]):
+    """``count`` is exact up to ``COUNT_AHEAD`` (1,000) rows past the requested window; beyond it
+    the list stops counting, ``count`` is a lower bound and ``count_is_exact`` is false."""
+
     count: int
     next: str | None
     previous: str | None
     results: list[T]
+    count_is_exact: bool = True
 
 
 def page_request(limit: int = DEFAULT_LIMIT, offset: int = 0) -> PageRequest:
@@ -38,7 +42,8 @@ def page_out(request: Request[Any, Any, Any], page: Page[R], render: Callable[[R
         next_url = _with_window(request, limit, offset + limit)
     if limit and offset > 0:
         previous_url = _with_window(request, limit, max(0, offset - limit))
-    return PageOut(count=page.total, next=next_url, previous=previous_url, results=[render(i) for i in page.items])
+    results = [render(i) for i in page.items]
+    return PageOut(page.total, next_url, previous_url, results, page.total_is_exact)
 
 
 def _with_window(request: Request[Any, Any, Any], limit: int, offset: int) -> str:

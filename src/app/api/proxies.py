@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import Scope
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _FORWARDED_FOR = re.compile(r'(?:^|[;,\s])for=("[^"]*"|[^;,\s]*)', re.IGNORECASE)
@@ -31,13 +31,14 @@ def _address(raw: str) -> str | None:
 
 
 class TrustedProxies:
-    """ASGI middleware: when the peer is a trusted proxy, the client address becomes the one it
-    forwarded (``Forwarded: for=``, else ``X-Forwarded-For``, else ``X-Real-IP``). The forwarded
-    chain is read from the right, skipping trusted proxies, so a client cannot choose its address
-    by sending the header itself. From any other peer the headers are ignored."""
+    """When the peer is a trusted proxy, the client address becomes the one it forwarded
+    (``Forwarded: for=``, else ``X-Forwarded-For``, else ``X-Real-IP``). The forwarded chain is read
+    from the right, skipping trusted proxies, so a client cannot choose its address by sending the
+    header itself. From any other peer the headers are ignored. Applied by ``app.api.edge.Edge``."""
 
-    def __init__(self, app: ASGIApp, trusted: tuple[str, ...]) -> None:
-        self._app, self._networks = app, parse_networks(trusted)
+    def __init__(self, trusted: tuple[str, ...]) -> None:
+        self._networks = parse_networks(trusted)
+        self.active = bool(self._networks)
 
     def trusts(self, address: str) -> bool:
         try:
@@ -67,9 +68,10 @@ class TrustedProxies:
                 break
         return client
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        client = scope.get("client") if scope["type"] in ("http", "websocket") else None
-        if self._networks and client:
+    def rewrite(self, scope: Scope) -> None:
+        """Set ``scope["client"]`` to the forwarded client when the peer is trusted."""
+        client = scope.get("client")
+        if client:
             peer, port = client
             headers: dict[bytes, str] = {}
             for key, value in scope["headers"]:
@@ -78,4 +80,3 @@ class TrustedProxies:
                     headers[key] = f"{headers[key]},{text}" if key in headers else text
             if headers:
                 scope["client"] = (self.client_of(peer, headers), port)
-        await self._app(scope, receive, send)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import Message, Scope
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
+_NAME = NOSNIFF[0]
 
 
 async def add_nosniff(message: Message, scope: Scope) -> None:
@@ -13,6 +14,8 @@ async def add_nosniff(message: Message, scope: Scope) -> None:
     a page). Responses that already set the header keep theirs."""
     if message["type"] != "http.response.start":
         return
-    headers = list(message.get("headers") or [])
-    if all(name.lower() != NOSNIFF[0] for name, _ in headers):
-        message["headers"] = [*headers, NOSNIFF]
+    headers = message.get("headers") or ()
+    for name, _ in headers:
+        if name.lower() == _NAME:
+            return
+    message["headers"] = [*headers, NOSNIFF]

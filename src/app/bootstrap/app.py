@@ -20,11 +20,10 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from app.api.auth import provide_optional_principal, provide_principal
-from app.api.bounds import BoundedRequest, PathIdBounds
+from app.api.bounds import BoundedRequest
+from app.api.edge import Edge
 from app.api.errors import EXCEPTION_HANDLERS
-from app.api.hosts import AllowedHosts
 from app.api.limits import ACCOUNTS_STATE, LIMITS_STATE
-from app.api.proxies import TrustedProxies
 from app.api.security_headers import add_nosniff
 from app.bootstrap.build import build_services
 from app.bootstrap.container import Services
@@ -100,11 +99,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,
-        middleware=[
-            DefineMiddleware(TrustedProxies, trusted=settings.trusted_proxies),
-            DefineMiddleware(AllowedHosts, allowed_hosts=settings.allowed_hosts),
-            PathIdBounds,
-        ],
+        middleware=[DefineMiddleware(Edge, trusted=settings.trusted_proxies, allowed_hosts=settings.allowed_hosts)],
         request_class=BoundedRequest,
         before_send=[add_nosniff],
         logging_config=LoggingConfig(

@@ -7,9 +7,11 @@ import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
+from app.core.shared.paging import COUNT_AHEAD
 from app.core.shared.principal import Principal, Role
 from tests.conftest import settings_for
 from tests.e2e.admin.conftest import ADMIN_EMAIL, PASSWORD, Panel, running_panel
+from tests.integration.db.test_capped_count import EVENTS, seeded
 
 ADMIN_PAGES = ["users", "expeditions", "events", "reservations", "organizations", "chats", "messages", "jobs"]
 
@@ -223,3 +225,14 @@ async def test_a_failed_job_shows_its_error_and_is_retried_once(database_url: st
         assert "job_not_failed" in again.text
         record = await panel.services.job_records.get(job.id)
         assert record is not None and (record.status.value, record.attempts, record.error) == ("queued", 0, None)
+
+
+async def test_a_long_list_counts_up_to_a_bound_and_says_at_least(panel: Panel, database_url: str) -> None:
+    _, engine = await seeded(database_url)
+    await engine.dispose()
+    assert (await panel.log_in()).status_code == 302
+    first = re.sub(r"\s+", " ", (await panel.client.get("/admin/events/list")).text)
+    assert f"of {25 + COUNT_AHEAD:,}+ items" in first
+    second = re.sub(r"\s+", " ", (await panel.client.get("/admin/events/list?page=3")).text)
+    assert f"of {EVENTS} items" in second  # within reach of the end: exact
+    assert "Showing 51 to 75" in second

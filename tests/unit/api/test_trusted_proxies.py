@@ -6,12 +6,7 @@ import pytest
 
 from app.api.proxies import TrustedProxies
 
-
-async def _app(scope: object, receive: object, send: object) -> None:
-    return None
-
-
-PROXIES = TrustedProxies(_app, ("10.0.0.0/8", "::1"))
+PROXIES = TrustedProxies(("10.0.0.0/8", "::1"))
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.errors import translate_integrity_error
 from app.adapters.db.models.accounts import RefreshTokenModel, UserModel
+from app.adapters.db.paging import window
 from app.core.accounts.errors import EmailTakenError, UsernameTakenError
 from app.core.accounts.model import RefreshToken, User
 from app.core.shared.paging import Page, PageRequest
@@ -113,11 +114,8 @@ class SqlUserRepository:
             conditions.append(or_(func.lower(UserModel.email).like(pattern), func.lower(UserModel.name).like(pattern)))
         if role is not None and role is not Role.MEMBER:
             conditions.append(_ROLE_COLUMNS.get(role, false()) == True)  # noqa: E712
-        total = await self._session.scalar(select(func.count()).select_from(UserModel).where(*conditions))
-        rows = await self._session.scalars(
-            select(UserModel).where(*conditions).order_by(UserModel.id).limit(page.limit).offset(page.offset)
-        )
-        return Page(items=[user_from_row(row) for row in rows], total=total or 0, request=page)
+        rows, counted = await window(self._session, select(UserModel).where(*conditions).order_by(UserModel.id), page)
+        return Page.counted([user_from_row(row) for (row,) in rows], counted, page)
 
     async def _flush(self) -> None:
         try:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.adapters.db.errors import translate_integrity_error, translate_refusal
 from app.adapters.db.models.accounts import UserModel
 from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
+from app.adapters.db.paging import window
 from app.core.chat.errors import AlreadyMemberError, PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, Message, RoomSummary
 from app.core.shared.errors import DuplicateKeyError
@@ -241,7 +242,6 @@ class SqlChatRepository:
         where: list[ColumnElement[bool]] = [ChatModel.kind == ChatKind.ROOM.value]
         if search:
             where.append(ChatModel.room_key.like(f"%{_escape_like(search.strip().casefold())}%", escape="\\"))
-        total = int(await self._session.scalar(select(func.count()).select_from(ChatModel).where(*where)) or 0)
         member_count = (
             select(func.count()).where(ChatMemberModel.chat_id == ChatModel.id).scalar_subquery().label("members")
         )
@@ -251,18 +251,13 @@ class SqlChatRepository:
             .scalar_subquery()
             .label("mine")
         )
-        rows = await self._session.execute(
-            select(ChatModel, member_count, is_member)
-            .where(*where)
-            .order_by(ChatModel.room_key)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
+        statement = select(ChatModel, member_count, is_member).where(*where).order_by(ChatModel.room_key)
+        rows, counted = await window(self._session, statement, page)
         items = [
             RoomSummary(chat=chat_from_row(row), member_count=int(members), is_member=bool(mine))
             for row, members, mine in rows
         ]
-        return Page(items=items, total=total, request=page)
+        return Page.counted(items, counted, page)
 
     # -- messages -------------------------------------------------------------------------------
 
@@ -375,11 +370,10 @@ class SqlChatRepository:
             where.extend(
                 func.lower(MessageModel.text).like(f"%{_escape_like(word.lower())}%", escape="\\") for word in words
             )
-        total = int(await self._session.scalar(select(func.count()).select_from(MessageModel).where(*where)) or 0)
-        rows = await self._session.execute(
-            messages_query().where(*where).order_by(MessageModel.id.desc()).limit(page.limit).offset(page.offset)
+        rows, counted = await window(
+            self._session, messages_query().where(*where).order_by(MessageModel.id.desc()), page
         )
-        return Page(items=[message_from_row(row, name) for row, name in rows], total=total, request=page)
+        return Page.counted([message_from_row(row, name) for row, name in rows], counted, page)
 
     # -- helpers --------------------------------------------------------------------------------
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.event_directory import EventOrganizationModel
 from app.adapters.db.models.organizations import OrganizationModel
 from app.adapters.db.models.ticketing import EventModel
+from app.adapters.db.paging import window
 from app.adapters.db.repositories.ticketing import event_from_row
 from app.core.event_directory.listing import EventOrdering, EventQuery
 from app.core.shared.paging import Page, PageRequest
@@ -44,18 +45,13 @@ class SqlEventDirectoryRepository:
         self._session = session
 
     async def list_published(self, query: EventQuery, page: PageRequest) -> Page[Event]:
-        conditions = _conditions(query)
-        total = await self._session.scalar(select(func.count()).select_from(EventModel).where(*conditions))
-        if page.limit == 0 or not total or page.offset >= total:
-            return Page(items=[], total=total or 0, request=page)
         if query.ordering is EventOrdering.LATEST:
             order = (EventModel.starts_at.desc(), EventModel.id.desc())
         else:
             order = (EventModel.starts_at.asc(), EventModel.id.asc())
-        rows = await self._session.scalars(
-            select(EventModel).where(*conditions).order_by(*order).limit(page.limit).offset(page.offset)
-        )
-        return Page(items=[event_from_row(row) for row in rows], total=total, request=page)
+        statement = select(EventModel).where(*_conditions(query)).order_by(*order)
+        rows, counted = await window(self._session, statement, page)
+        return Page.counted([event_from_row(row) for (row,) in rows], counted, page)
 
     async def organization_ids(self, event_id: int) -> list[int]:
         ids = await self._session.scalars(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.errors import translate_integrity_error
 from app.adapters.db.models.accounts import UserModel
 from app.adapters.db.models.expeditions import ExpeditionMemberModel, ExpeditionModel
+from app.adapters.db.paging import window
 from app.core.expeditions.errors import AlreadyInvitedError
 from app.core.expeditions.model import (
     BELONGING_STATUSES,
@@ -134,20 +135,11 @@ class SqlExpeditionRepository:
         return set(busy)
 
     async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Expedition]:
-        condition = _belongs_to(user_id)
-        total = await self._session.scalar(select(func.count()).select_from(ExpeditionModel).where(condition))
-        rows = list(
-            await self._session.scalars(
-                select(ExpeditionModel)
-                .where(condition)
-                .order_by(ExpeditionModel.id.desc())
-                .limit(page.limit)
-                .offset(page.offset)
-            )
-        )
+        statement = select(ExpeditionModel).where(_belongs_to(user_id)).order_by(ExpeditionModel.id.desc())
+        found, counted = await window(self._session, statement, page)
+        rows = [row for (row,) in found]
         members = await self._members_of([row.id for row in rows])
-        items = [_expedition_from_row(row, members[row.id]) for row in rows]
-        return Page(items=items, total=total or 0, request=page)
+        return Page.counted([_expedition_from_row(row, members[row.id]) for row in rows], counted, page)
 
     async def ids_for_user(self, user_id: int) -> list[int]:
         ids = await self._session.scalars(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.adapters.db.errors import translate_integrity_error
 from app.adapters.db.models.accounts import UserModel
 from app.adapters.db.models.organizations import OrganizationMemberModel, OrganizationModel
+from app.adapters.db.paging import window
 from app.core.organizations.errors import AlreadyMemberError
 from app.core.organizations.model import MemberCard, Organization, OrganizationCard
 from app.core.shared.paging import Page, PageRequest
@@ -97,23 +98,16 @@ class SqlOrganizationRepository:
         return await self._with_members([by_id[i] for i in dict.fromkeys(organization_ids) if i in by_id])
 
     async def list_cards(self, *, search: str | None, page: PageRequest) -> Page[OrganizationCard]:
-        """Three queries whatever the page size: the total, one page of organizations, their members.
-
-        (A window ``count(*) OVER ()`` would save the first round trip but makes PostgreSQL read every
-        matching row before the LIMIT: measured several times slower at 100,000 organizations.)
+        """Two queries whatever the page size: one page of organizations with their capped count, and
+        their members. (A window ``count(*) OVER ()`` would make PostgreSQL read every matching row
+        before the LIMIT: measured several times slower at 100,000 organizations.)
         """
         conditions: list[ColumnElement[bool]] = []
         if search:
             conditions.append(func.lower(OrganizationModel.title).contains(search.lower(), autoescape=True))
-        total = await self._session.scalar(select(func.count()).select_from(OrganizationModel).where(*conditions))
-        rows = await self._session.scalars(
-            select(OrganizationModel)
-            .where(*conditions)
-            .order_by(OrganizationModel.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-        return Page(items=await self._with_members(list(rows)), total=total or 0, request=page)
+        statement = select(OrganizationModel).where(*conditions).order_by(OrganizationModel.id)
+        rows, counted = await window(self._session, statement, page)
+        return Page.counted(await self._with_members([row for (row,) in rows]), counted, page)
 
     async def _with_members(self, rows: list[OrganizationModel]) -> list[OrganizationCard]:
         if not rows:

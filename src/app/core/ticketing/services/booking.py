@@ -108,7 +108,7 @@ class BookingService:
         """The caller's reservations, newest first, with the ticket secret of confirmed ones."""
         async with self._uow() as uow:
             found = await uow.reservations.list_for_user(actor.user_id, page)
-        return Page(items=[self._reveal(r) for r in found.items], total=found.total, request=page)
+        return found.with_items([self._reveal(r) for r in found.items])
 
     async def get_reservation(self, *, actor: Principal, reservation_id: int) -> Reservation:
         """One reservation, for its holder or the event's organizer."""
@@ -152,7 +152,7 @@ class BookingService:
             found = await uow.reservations.list_for_event(event.id, status, page)
             named = await holders(uow.people, sorted({r.user_id for r in found.items}))
         items = [HeldReservation(r, named[r.user_id]) for r in found.items]
-        return Page(items=items, total=found.total, request=page)
+        return found.with_items(items)
 
     async def decide(self, *, actor: Principal, reservation_id: int, approve: bool) -> Reservation:
         """The organizer confirms a pending reservation (``event_full`` when no spot is left) or

@@ -80,7 +80,7 @@ class EventService:
             events = await uow.events.list(EventFilter(owner_id=actor.user_id), page)
             tallies = await uow.spots.tallies([e.id for e in events.items])
         items = [EventOverview(e, EventMetrics.of(e, tallies.get(e.id, Tally()))) for e in events.items]
-        return Page(items=items, total=events.total, request=page)
+        return events.with_items(items)
 
     async def edit_event(
         self,

@@ -7,8 +7,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.ticketing import EventModel
+from app.adapters.db.paging import window
 from app.adapters.db.repositories.ticketing.row_queue import queue_for_row
-from app.adapters.db.repositories.ticketing.rows import EVENT_FIELDS, copy_fields, event_from_row, page_of
+from app.adapters.db.repositories.ticketing.rows import EVENT_FIELDS, copy_fields, event_from_row
 from app.core.shared.paging import Page, PageRequest
 from app.core.ticketing.model import Event, EventFilter
 
@@ -53,5 +54,5 @@ class SqlEventRepository:
         if event_filter.owner_id is not None:
             conditions.append(EventModel.owner_id == event_filter.owner_id)
         query = select(EventModel).where(*conditions).order_by(EventModel.starts_at, EventModel.id)
-        rows, total = await page_of(self._session, query, page)
-        return Page(items=[event_from_row(row) for row in rows], total=total, request=page)
+        rows, counted = await window(self._session, query, page)
+        return Page.counted([event_from_row(row) for (row,) in rows], counted, page)

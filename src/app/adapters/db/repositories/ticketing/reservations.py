@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.errors import translate_refusal
 from app.adapters.db.models.ticketing import ReservationModel
+from app.adapters.db.paging import window
 from app.adapters.db.repositories.ticketing.rows import (
     LIVE,
     RESERVATION_CONSTRAINTS,
     RESERVATION_FIELDS,
     copy_fields,
-    page_of,
     reservation_from_row,
 )
 from app.core.shared.paging import Page, PageRequest
@@ -96,10 +96,10 @@ class SqlReservationRepository:
         query = select(ReservationModel).where(ReservationModel.event_id == event_id)
         if status is not None:
             query = query.where(ReservationModel.status == status.value)
-        rows, total = await page_of(self._session, query.order_by(ReservationModel.id), page)
-        return Page(items=[reservation_from_row(row) for row in rows], total=total, request=page)
+        rows, counted = await window(self._session, query.order_by(ReservationModel.id), page)
+        return Page.counted([reservation_from_row(row) for (row,) in rows], counted, page)
 
     async def list_for_user(self, user_id: int, page: PageRequest) -> Page[Reservation]:
         query = select(ReservationModel).where(ReservationModel.user_id == user_id)
-        rows, total = await page_of(self._session, query.order_by(ReservationModel.id.desc()), page)
-        return Page(items=[reservation_from_row(row) for row in rows], total=total, request=page)
+        rows, counted = await window(self._session, query.order_by(ReservationModel.id.desc()), page)
+        return Page.counted([reservation_from_row(row) for (row,) in rows], counted, page)

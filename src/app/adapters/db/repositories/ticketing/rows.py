@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.adapters.db.models.ticketing import EventModel, ReservationModel
 from app.core.shared.errors import DuplicateKeyError
-from app.core.shared.paging import PageRequest
 from app.core.ticketing.errors import AlreadyReservedError
 from app.core.ticketing.model import Event, EventStatus
 from app.core.ticketing.reservations import LIVE_STATUSES, Reservation, ReservationStatus
@@ -72,9 +68,3 @@ def copy_fields(row: Any, entity: Any, names: tuple[str, ...]) -> None:
     row.status = entity.status.value
     if entity.created_at is not None and row.created_at is None:
         row.created_at = entity.created_at
-
-
-async def page_of(session: AsyncSession, query: Select[Any], page: PageRequest) -> tuple[list[Any], int]:
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = list(await session.scalars(query.limit(page.limit).offset(page.offset)))
-    return rows, total or 0
