@@ -11,8 +11,8 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "app"
 MAX_LINES = 300
 MAX_PORT_METHODS = 10
 # Still above the limits; an entry goes when its module is split.
-OVERSIZE_MODULES = {"core/chat/service.py", "ws/chat.py", "adapters/db/repositories/chat.py"}
-OVERSIZE_PORTS = {"ChatRepository"}
+OVERSIZE_MODULES: set[str] = set()
+OVERSIZE_PORTS: set[str] = set()
 
 
 def test_no_module_is_longer_than_300_lines() -> None:

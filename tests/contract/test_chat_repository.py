@@ -48,7 +48,7 @@ async def _chat(uow: Callable[[], Any], kind: ChatKind, members: list[int], **fi
 async def _say(uow: Callable[[], Any], chat_id: int, sender_id: int, *texts: str) -> list[Message]:
     async with unit(uow) as u:
         return [
-            await u.chats.add_message(Message(chat_id=chat_id, sender_id=sender_id, text=t, created_at=NOW))
+            await u.messages.add_message(Message(chat_id=chat_id, sender_id=sender_id, text=t, created_at=NOW))
             for t in texts
         ]
 
@@ -83,10 +83,10 @@ async def test_history_cursor_edges(uow: Callable[[], Any]) -> None:
     ids = [m.id for m in await _say(uow, chat.id, ann, "a", "b", "c", "d")]
     await _say(uow, other.id, ann, "noise")
     async with uow() as u:
-        assert [m.id for m in await u.chats.history(chat.id, before=None, limit=2)] == [ids[3], ids[2]]
-        assert [m.id for m in await u.chats.history(chat.id, before=ids[2], limit=5)] == [ids[1], ids[0]]
-        assert await u.chats.history(chat.id, before=ids[0], limit=5) == []
-        assert (await u.chats.history(chat.id, before=None, limit=1))[0].sender_name == "ann"
+        assert [m.id for m in await u.messages.history(chat.id, before=None, limit=2)] == [ids[3], ids[2]]
+        assert [m.id for m in await u.messages.history(chat.id, before=ids[2], limit=5)] == [ids[1], ids[0]]
+        assert await u.messages.history(chat.id, before=ids[0], limit=5) == []
+        assert (await u.messages.history(chat.id, before=None, limit=1))[0].sender_name == "ann"
 
 
 async def test_read_marker_only_moves_forward_and_unread_counts_others_live_messages(uow: Callable[[], Any]) -> None:
@@ -95,14 +95,14 @@ async def test_read_marker_only_moves_forward_and_unread_counts_others_live_mess
     first, second, third = await _say(uow, chat.id, ann, "1", "2", "3")
     await _say(uow, chat.id, bob, "mine")
     async with unit(uow) as u:
-        assert await u.chats.unread_count(chat.id, bob, 0) == 3
-        assert await u.chats.advance_read(chat.id, bob, second.id) is True
-        assert await u.chats.advance_read(chat.id, bob, first.id) is False
-        assert await u.chats.advance_read(chat.id, bob, second.id) is False
+        assert await u.read_state.unread_count(chat.id, bob, 0) == 3
+        assert await u.read_state.advance_read(chat.id, bob, second.id) is True
+        assert await u.read_state.advance_read(chat.id, bob, first.id) is False
+        assert await u.read_state.advance_read(chat.id, bob, second.id) is False
         third.deleted_at, third.text = NOW, None
-        await u.chats.update_message(third)
+        await u.messages.update_message(third)
     async with uow() as u:
-        [summary] = await u.chats.summaries_of(bob)
+        [summary] = await u.chat_lists.summaries_of(bob)
         assert (summary.last_read_message_id, summary.unread_count) == (second.id, 0)
         assert summary.last_message is not None and summary.last_message.text == "mine"
 
@@ -115,15 +115,15 @@ async def test_search_is_scoped_to_the_users_chats(uow: Callable[[], Any]) -> No
     [secret] = await _say(uow, theirs.id, cat, "ridge walk secret 50%_off")
     async with uow() as u:
         page = PageRequest()
-        assert [m.id for m in (await u.chats.search(user_id=ann, query="ridge", chat_id=None, page=page)).items] == [
+        assert [m.id for m in (await u.messages.search(user_id=ann, query="ridge", chat_id=None, page=page)).items] == [
             hit.id
         ]
-        both = await u.chats.search(user_id=bob, query="walk ridge", chat_id=None, page=page)
+        both = await u.messages.search(user_id=bob, query="walk ridge", chat_id=None, page=page)
         assert {m.id for m in both.items} == {hit.id, secret.id} and both.total == 2
-        only = await u.chats.search(user_id=bob, query="ridge", chat_id=ours.id, page=page)
+        only = await u.messages.search(user_id=bob, query="ridge", chat_id=ours.id, page=page)
         assert [m.id for m in only.items] == [hit.id]
-        assert (await u.chats.search(user_id=cat, query="50", chat_id=None, page=page)).total == 1
-        assert (await u.chats.search(user_id=ann, query="%_", chat_id=None, page=page)).total == 0
+        assert (await u.messages.search(user_id=cat, query="50", chat_id=None, page=page)).total == 1
+        assert (await u.messages.search(user_id=ann, query="%_", chat_id=None, page=page)).total == 0
 
 
 async def test_rooms_list_by_name_with_members(uow: Callable[[], Any]) -> None:
@@ -132,12 +132,12 @@ async def test_rooms_list_by_name_with_members(uow: Callable[[], Any]) -> None:
     await _chat(uow, ChatKind.ROOM, [ann], title="alpha_1", room_key="alpha_1")
     await _chat(uow, ChatKind.GROUP, [ann], title="not a room")
     async with uow() as u:
-        page = await u.chats.list_rooms(user_id=bob, search=None, page=PageRequest(limit=10))
+        page = await u.chat_lists.list_rooms(user_id=bob, search=None, page=PageRequest(limit=10))
         assert [(r.chat.title, r.member_count, r.is_member) for r in page.items] == [
             ("alpha_1", 1, False),
             ("Zeta", 2, True),
         ]
-        assert (await u.chats.list_rooms(user_id=bob, search="A_", page=PageRequest())).total == 1
+        assert (await u.chat_lists.list_rooms(user_id=bob, search="A_", page=PageRequest())).total == 1
 
 
 async def test_messages_stored_together_get_ids_in_list_order(uow: Callable[[], Any]) -> None:
@@ -145,13 +145,13 @@ async def test_messages_stored_together_get_ids_in_list_order(uow: Callable[[], 
     room = await _chat(uow, ChatKind.ROOM, [ann, bob], title="Hall", room_key="hall")
     texts = [f"m{n}" for n in range(40)]
     async with unit(uow) as u:
-        stored = await u.chats.add_messages(
+        stored = await u.messages.add_messages(
             [Message(chat_id=room.id, sender_id=(ann, bob)[n % 2], text=t, created_at=NOW) for n, t in enumerate(texts)]
         )
     assert [m.text for m in stored] == texts
     assert [m.id for m in stored] == sorted({m.id for m in stored})
     async with uow() as u:
-        history = await u.chats.history(room.id, before=None, limit=100)
+        history = await u.messages.history(room.id, before=None, limit=100)
     assert [(m.id, m.text, m.sender_id) for m in reversed(history)] == [(m.id, m.text, m.sender_id) for m in stored]
 
 
@@ -160,7 +160,7 @@ async def test_messages_are_found_by_their_senders_client_ids(uow: Callable[[], 
     chat = await _chat(uow, ChatKind.GROUP, [ann, bob], title="g")
     other = await _chat(uow, ChatKind.GROUP, [ann, bob], title="h")
     async with unit(uow) as u:
-        stored = await u.chats.add_messages(
+        stored = await u.messages.add_messages(
             [
                 Message(chat_id=chat.id, sender_id=ann, text="a", created_at=NOW, client_id="k1"),
                 Message(chat_id=chat.id, sender_id=bob, text="b", created_at=NOW, client_id="k1"),
@@ -170,9 +170,9 @@ async def test_messages_are_found_by_their_senders_client_ids(uow: Callable[[], 
         )
     assert [m.client_id for m in stored] == ["k1", "k1", None, "k2"]
     async with uow() as u:
-        found = await u.chats.messages_by_client_id(chat.id, [(ann, "k1"), (bob, "k1"), (ann, "k2"), (bob, "zz")])
-        none = await u.chats.messages_by_client_id(chat.id, [])
-        history = await u.chats.history(chat.id, before=None, limit=10)
+        found = await u.messages.messages_by_client_id(chat.id, [(ann, "k1"), (bob, "k1"), (ann, "k2"), (bob, "zz")])
+        none = await u.messages.messages_by_client_id(chat.id, [])
+        history = await u.messages.history(chat.id, before=None, limit=10)
     assert {key: m.text for key, m in found.items()} == {(ann, "k1"): "a", (bob, "k1"): "b"}
     assert found[(ann, "k1")].sender_name == "ann" and none == {}
     assert [m.client_id for m in history] == [None, "k1", "k1"]
@@ -182,10 +182,12 @@ async def test_a_taken_client_id_or_a_sender_who_is_gone_refuses_the_write(uow: 
     ann, bob = await _users(uow, "ann", "bob")
     chat = await _chat(uow, ChatKind.GROUP, [ann, bob], title="g")
     async with unit(uow) as u:
-        await u.chats.add_message(Message(chat_id=chat.id, sender_id=ann, text="first", created_at=NOW, client_id="k"))
+        await u.messages.add_message(
+            Message(chat_id=chat.id, sender_id=ann, text="first", created_at=NOW, client_id="k")
+        )
     async with uow() as u:
         with pytest.raises(DuplicateKeyError):
-            await u.chats.add_messages(
+            await u.messages.add_messages(
                 [
                     Message(chat_id=chat.id, sender_id=bob, text="fine", created_at=NOW),
                     Message(chat_id=chat.id, sender_id=ann, text="again", created_at=NOW, client_id="k"),
@@ -193,6 +195,6 @@ async def test_a_taken_client_id_or_a_sender_who_is_gone_refuses_the_write(uow: 
             )
     async with uow() as u:
         with pytest.raises(MissingReferenceError):
-            await u.chats.add_messages([Message(chat_id=chat.id, sender_id=2**40, text="ghost", created_at=NOW)])
+            await u.messages.add_messages([Message(chat_id=chat.id, sender_id=2**40, text="ghost", created_at=NOW)])
     async with uow() as u:  # nothing of the refused writes was kept
-        assert [m.text for m in await u.chats.history(chat.id, before=None, limit=10)] == ["first"]
+        assert [m.text for m in await u.messages.history(chat.id, before=None, limit=10)] == ["first"]

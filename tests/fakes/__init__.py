@@ -10,7 +10,14 @@ from tests.fakes.accounts import (
     InMemoryUserDirectory,
     InMemoryUserRepository,
 )
-from tests.fakes.chat import FakePresenceTracker, InMemoryChatChangeLog, InMemoryChatRepository
+from tests.fakes.chat import (
+    FakePresenceTracker,
+    InMemoryChatChangeLog,
+    InMemoryChatListing,
+    InMemoryChatRepository,
+    InMemoryMessageRepository,
+    InMemoryReadStateRepository,
+)
 from tests.fakes.event_directory import InMemoryEventDirectoryRepository
 from tests.fakes.expeditions import InMemoryExpeditionRepository
 from tests.fakes.images import FakeImageInspector, InMemoryFileStorage
@@ -39,13 +46,16 @@ __all__ = [
     "FakeUnitOfWorkFactory",
     "FixedClock",
     "InMemoryChatChangeLog",
+    "InMemoryChatListing",
     "InMemoryChatRepository",
     "InMemoryEventDirectoryRepository",
     "InMemoryEventRepository",
     "InMemoryExpeditionRepository",
     "InMemoryFileStorage",
     "InMemoryJobQueue",
+    "InMemoryMessageRepository",
     "InMemoryOrganizationRepository",
+    "InMemoryReadStateRepository",
     "InMemoryRefreshTokenRepository",
     "InMemoryReservationRepository",
     "InMemorySpotRepository",

@@ -1,4 +1,4 @@
-"""Fakes of the chat ports: the chat repository and the presence tracker."""
+"""Fakes of the chat ports: chats, lists, messages, read state, the change log and the presence tracker."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from app.core.shared.paging import Page, PageRequest
 from tests.fakes.store import Store
 
 
-class InMemoryChatRepository:
-    """Chats, seats and messages in the fake store, with the SQL repository's rules."""
+class ChatStoreView:
+    """Reads the chat part of the fake store as the SQL repositories do (messages carry their sender's name)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -28,6 +28,10 @@ class InMemoryChatRepository:
 
     def _message(self, message: Message) -> Message:
         return replace(message, sender_name=self._name(message.sender_id))
+
+
+class InMemoryChatRepository(ChatStoreView):
+    """Chats and seats in the fake store, with the SQL repository's rules."""
 
     async def add_chat(self, chat: Chat) -> Chat:
         for other in self._store.chats.values():
@@ -74,6 +78,10 @@ class InMemoryChatRepository:
     async def set_admin(self, chat_id: int, user_id: int, is_admin: bool) -> None:
         self._store.chat_members[(chat_id, user_id)].is_admin = is_admin
 
+
+class InMemoryChatListing(ChatStoreView):
+    """A user's chats and the listed rooms."""
+
     async def chat_ids_of(self, user_id: int) -> list[int]:
         return [c for (c, u) in self._store.chat_members if u == user_id]
 
@@ -86,7 +94,9 @@ class InMemoryChatRepository:
             summaries.append(
                 ChatSummary(
                     chat=replace(self._store.chats[chat_id]),
-                    unread_count=await self.unread_count(chat_id, user_id, seat.last_read_message_id),
+                    unread_count=await InMemoryReadStateRepository(self._store).unread_count(
+                        chat_id, user_id, seat.last_read_message_id
+                    ),
                     last_message=self._message(last) if last else None,
                     last_read_message_id=seat.last_read_message_id,
                 )
@@ -110,6 +120,10 @@ class InMemoryChatRepository:
             for c in window
         ]
         return Page(items=items, total=len(rooms), request=page)
+
+
+class InMemoryMessageRepository(ChatStoreView):
+    """Messages in the fake store, refusing what the SQL tables refuse."""
 
     async def add_message(self, message: Message) -> Message:
         return (await self.add_messages([message]))[0]
@@ -157,6 +171,25 @@ class InMemoryChatRepository:
         found = [m for m in self._store.messages.values() if m.chat_id == chat_id and m.pinned_at is not None]
         return [self._message(m) for m in sorted(found, key=lambda m: (m.pinned_at, m.id), reverse=True)]
 
+    async def search(self, *, user_id: int, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
+        words = [w.lower() for w in re.findall(r"\w+", query)]
+        mine = set(await InMemoryChatListing(self._store).chat_ids_of(user_id))
+        found = [
+            m
+            for m in sorted(self._store.messages.values(), key=lambda m: m.id, reverse=True)
+            if words
+            and m.chat_id in mine
+            and (chat_id is None or m.chat_id == chat_id)
+            and not m.deleted
+            and all(w in (m.text or "").lower() for w in words)
+        ]
+        window = found[page.offset : page.offset + page.limit]
+        return Page(items=[self._message(m) for m in window], total=len(found), request=page)
+
+
+class InMemoryReadStateRepository(ChatStoreView):
+    """Read and delivery markers on the seats."""
+
     async def advance_read(self, chat_id: int, user_id: int, message_id: int) -> bool:
         seat = self._store.chat_members.get((chat_id, user_id))
         if seat is None or seat.last_read_message_id >= message_id:
@@ -177,21 +210,6 @@ class InMemoryChatRepository:
             for m in self._store.messages.values()
             if m.chat_id == chat_id and m.id > after and m.sender_id != user_id and not m.deleted
         )
-
-    async def search(self, *, user_id: int, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
-        words = [w.lower() for w in re.findall(r"\w+", query)]
-        mine = set(await self.chat_ids_of(user_id))
-        found = [
-            m
-            for m in sorted(self._store.messages.values(), key=lambda m: m.id, reverse=True)
-            if words
-            and m.chat_id in mine
-            and (chat_id is None or m.chat_id == chat_id)
-            and not m.deleted
-            and all(w in (m.text or "").lower() for w in words)
-        ]
-        window = found[page.offset : page.offset + page.limit]
-        return Page(items=[self._message(m) for m in window], total=len(found), request=page)
 
 
 class InMemoryChatChangeLog:
@@ -214,7 +232,7 @@ class InMemoryChatChangeLog:
         log = [
             c for c in self._store.chat_changes.get(chat_id, []) if c.seq > after and (up_to is None or c.seq <= up_to)
         ]
-        messages, found = InMemoryChatRepository(self._store), []
+        messages, found = InMemoryMessageRepository(self._store), []
         for change in log[:limit]:
             if (message := await messages.get_message(change.message_id)) is not None:
                 found.append((change, message))

@@ -7,7 +7,13 @@ from types import TracebackType
 from typing import Self
 
 from tests.fakes.accounts import InMemoryRefreshTokenRepository, InMemoryUserDirectory, InMemoryUserRepository
-from tests.fakes.chat import InMemoryChatChangeLog, InMemoryChatRepository
+from tests.fakes.chat import (
+    InMemoryChatChangeLog,
+    InMemoryChatListing,
+    InMemoryChatRepository,
+    InMemoryMessageRepository,
+    InMemoryReadStateRepository,
+)
 from tests.fakes.event_directory import InMemoryEventDirectoryRepository
 from tests.fakes.expeditions import InMemoryExpeditionRepository
 from tests.fakes.organizations import InMemoryOrganizationRepository
@@ -29,6 +35,9 @@ class FakeUnitOfWork:
         self.people = InMemoryUserDirectory(self._working)
         self.refresh_tokens = InMemoryRefreshTokenRepository(self._working)
         self.chats = InMemoryChatRepository(self._working)
+        self.chat_lists = InMemoryChatListing(self._working)
+        self.messages = InMemoryMessageRepository(self._working)
+        self.read_state = InMemoryReadStateRepository(self._working)
         self.chat_changes = InMemoryChatChangeLog(self._working)
         self.expeditions = InMemoryExpeditionRepository(self._working)
         self.events = InMemoryEventRepository(self._working)

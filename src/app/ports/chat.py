@@ -13,7 +13,7 @@ from app.ports.users import UserDirectory
 
 
 class ChatRepository(Protocol):
-    """Chats, memberships, messages and read markers.
+    """Chats and memberships.
 
     ``add_chat`` raises ``PrivateChatExistsError`` when the pair already has a private chat and
     ``RoomNameTakenError`` when the room name is taken (both enforced by unique constraints).
@@ -44,6 +44,10 @@ class ChatRepository(Protocol):
 
     async def set_admin(self, chat_id: int, user_id: int, is_admin: bool) -> None: ...
 
+
+class ChatListing(Protocol):
+    """The chats of a user and the listed rooms."""
+
     async def chat_ids_of(self, user_id: int) -> list[int]: ...
 
     async def summaries_of(self, user_id: int) -> list[ChatSummary]:
@@ -51,6 +55,10 @@ class ChatRepository(Protocol):
         ...
 
     async def list_rooms(self, *, user_id: int, search: str | None, page: PageRequest) -> Page[RoomSummary]: ...
+
+
+class MessageRepository(Protocol):
+    """Messages of the chats."""
 
     async def add_message(self, message: Message) -> Message: ...
 
@@ -81,6 +89,14 @@ class ChatRepository(Protocol):
 
     async def pinned(self, chat_id: int) -> list[Message]: ...
 
+    async def search(self, *, user_id: int, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
+        """Live messages matching ``query`` in the chats ``user_id`` is a member of, newest first."""
+        ...
+
+
+class ReadStateRepository(Protocol):
+    """Each member's read and delivery markers."""
+
     async def advance_read(self, chat_id: int, user_id: int, message_id: int) -> bool:
         """Move the read marker forward to ``message_id``; False when it already stood there or beyond."""
         ...
@@ -91,10 +107,6 @@ class ChatRepository(Protocol):
 
     async def unread_count(self, chat_id: int, user_id: int, after: int) -> int:
         """Messages of others after ``after`` that are not deleted."""
-        ...
-
-    async def search(self, *, user_id: int, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
-        """Live messages matching ``query`` in the chats ``user_id`` is a member of, newest first."""
         ...
 
 
@@ -123,6 +135,15 @@ class ChatUnitOfWork(Transaction, Protocol):
 
     @property
     def chats(self) -> ChatRepository: ...
+
+    @property
+    def chat_lists(self) -> ChatListing: ...
+
+    @property
+    def messages(self) -> MessageRepository: ...
+
+    @property
+    def read_state(self) -> ReadStateRepository: ...
 
     @property
     def people(self) -> UserDirectory: ...

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from app.adapters.db.engine import create_session_factory
 from app.adapters.db.models.chat import MessageModel
 from app.adapters.db.models.ticketing import ReservationModel
-from app.adapters.db.repositories.chat import SqlChatRepository
+from app.adapters.db.repositories.messages import SqlMessageRepository
 from app.adapters.db.repositories.ticketing import SqlReservationRepository
 from app.adapters.db.uow import SqlUnitOfWorkFactory
 from app.bootstrap import Services
@@ -124,14 +124,14 @@ async def test_a_sender_deleted_while_the_batch_is_stored_fails_alone(
     chat = _chat(services)
     room_id = await _room(chat, people[0], people[1:])
     victim = people[3]
-    store = SqlChatRepository.add_messages
+    store = SqlMessageRepository.add_messages
 
-    async def delete_first(self: SqlChatRepository, messages: list[Message]) -> list[Message]:
+    async def delete_first(self: SqlMessageRepository, messages: list[Message]) -> list[Message]:
         if any(m.sender_id == victim.user_id for m in messages):  # committed by someone else, after our seat check
             await _delete_user(services, victim.user_id)
         return await store(self, messages)
 
-    monkeypatch.setattr(SqlChatRepository, "add_messages", delete_first)
+    monkeypatch.setattr(SqlMessageRepository, "add_messages", delete_first)
     posts = [chat.post_message(actor=people[n % 3], chat_id=room_id, text=f"good {n}") for n in range(30)]
     posts.insert(5, chat.post_message(actor=victim, chat_id=room_id, text="from a deleted account"))
 

@@ -9,14 +9,15 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.repositories.accounts import SqlRefreshTokenRepository, SqlUserDirectory, SqlUserRepository
-from app.adapters.db.repositories.chat import SqlChatRepository
+from app.adapters.db.repositories.chat import SqlChatListing, SqlChatRepository
 from app.adapters.db.repositories.chat_changes import SqlChatChangeLog
 from app.adapters.db.repositories.event_directory import SqlEventDirectoryRepository
 from app.adapters.db.repositories.expeditions import SqlExpeditionRepository
+from app.adapters.db.repositories.messages import SqlMessageRepository, SqlReadStateRepository
 from app.adapters.db.repositories.organizations import SqlOrganizationRepository
 from app.adapters.db.repositories.ticketing import SqlEventRepository, SqlReservationRepository, SqlSpotRepository
 from app.ports.accounts import RefreshTokenRepository, UserRepository
-from app.ports.chat import ChatChangeLog, ChatRepository
+from app.ports.chat import ChatChangeLog, ChatListing, ChatRepository, MessageRepository, ReadStateRepository
 from app.ports.event_directory import EventDirectoryRepository
 from app.ports.expeditions import ExpeditionRepository
 from app.ports.organizations import OrganizationRepository
@@ -36,6 +37,9 @@ class SqlUnitOfWork:
     spots: SpotRepository
     organizations: OrganizationRepository
     chats: ChatRepository
+    chat_lists: ChatListing
+    messages: MessageRepository
+    read_state: ReadStateRepository
     chat_changes: ChatChangeLog
     event_directory: EventDirectoryRepository
     people: UserDirectory
@@ -53,6 +57,9 @@ class SqlUnitOfWork:
         self.spots = SqlSpotRepository(session)
         self.organizations = SqlOrganizationRepository(session)
         self.chats = SqlChatRepository(session)
+        self.chat_lists = SqlChatListing(session)
+        self.messages = SqlMessageRepository(session)
+        self.read_state = SqlReadStateRepository(session)
         self.chat_changes = SqlChatChangeLog(session)
         self.event_directory = SqlEventDirectoryRepository(session)
         self.people = SqlUserDirectory(session)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.core.chat.model import Message
 from app.core.shared.domain_events import DomainEvent
+
+if TYPE_CHECKING:  # the model's changes return these events
+    from app.core.chat.model import Message
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,6 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from app.core.chat.domain_events import MessageDeleted, MessageEdited, MessagePinned
+from app.core.chat.errors import (
+    CannotDeleteMessageError,
+    MessageDeletedError,
+    NotChatAdminError,
+    NotMessageAuthorError,
+)
+
 
 class ChatKind(StrEnum):
     """``private``: exactly two users; ``group``: members with admins; ``room``: named, listed, joinable."""
@@ -65,10 +73,18 @@ class ChatMember:
     last_delivered_message_id: int = 0
     display_name: str = ""
 
+    def ensure_admin(self) -> None:
+        """Group and room management is for their admins."""
+        if not self.is_admin:
+            raise NotChatAdminError()
+
 
 @dataclass(slots=True, kw_only=True)
 class Message:
-    """One message. A deleted message stays as a tombstone: no text, ``deleted_at`` set."""
+    """One message. A deleted message stays as a tombstone: no text, ``deleted_at`` set.
+
+    Every change checks the rules and returns the domain event (None when nothing changed).
+    """
 
     id: int = 0
     chat_id: int
@@ -91,6 +107,42 @@ class Message:
     @property
     def pinned(self) -> bool:
         return self.pinned_at is not None
+
+    def ensure_live(self) -> None:
+        """Tombstones are neither edited, pinned nor forwarded."""
+        if self.deleted:
+            raise MessageDeletedError()
+
+    def edit(self, text: str, *, by: int, at: datetime) -> MessageEdited:
+        """Only the author edits, and only a message that still exists."""
+        self.ensure_live()
+        if self.sender_id != by:
+            raise NotMessageAuthorError()
+        self.text, self.edited_at = text, at
+        return MessageEdited(message=self)
+
+    def delete(self, *, by: int, at: datetime, seat: tuple[Chat, ChatMember] | None) -> MessageDeleted | None:
+        """The author deletes their own message; an admin of a group or room deletes any; a site
+        admin moderates (``seat`` None: no seat needed). Deleting a tombstone again changes nothing."""
+        if seat is not None and self.sender_id != seat[1].user_id and not (seat[0].has_admins and seat[1].is_admin):
+            raise CannotDeleteMessageError()
+        if self.deleted:
+            return None
+        self.text, self.deleted_at = None, at
+        self.pinned_at = self.pinned_by = None
+        return MessageDeleted(message=self, deleted_by=by)
+
+    def pin(self, pinned: bool, *, chat: Chat, member: ChatMember, at: datetime) -> MessagePinned | None:
+        """Pin or unpin: either user of a private chat, an admin of a group or room. Tombstones are
+        not pinned; pinning a pinned message (or unpinning an unpinned one) changes nothing."""
+        if pinned:
+            self.ensure_live()
+        if chat.has_admins:
+            member.ensure_admin()
+        if self.pinned == pinned:
+            return None
+        self.pinned_at, self.pinned_by = (at, member.user_id) if pinned else (None, None)
+        return MessagePinned(message=self, pinned=pinned, by=member.user_id)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -57,7 +57,7 @@ async def test_a_position_never_given_or_too_far_behind_is_not_recoverable(
         await chat.post_message(actor=ann, chat_id=private.id, text=f"m{n}")
     assert await chat.missed(actor=bob, chat_id=private.id, since=5) is None  # a position from the future
     monkeypatch.setattr(changes, "MAX_REPLAY", 2)
-    monkeypatch.setattr("app.core.chat.service.MAX_REPLAY", 2)
+    monkeypatch.setattr("app.core.chat.services.messages.MAX_REPLAY", 2)
     assert await chat.missed(actor=bob, chat_id=private.id, since=0) is None  # 4 missed, more than 2
     assert [e.seq for e in await chat.missed(actor=bob, chat_id=private.id, since=2) or []] == [3, 4]
 

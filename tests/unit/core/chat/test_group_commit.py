@@ -13,7 +13,7 @@ from app.core.chat.service import ChatService
 from app.core.shared.domain_events import DomainEvent
 from app.core.shared.principal import Principal
 from tests.builders import World, a_user
-from tests.fakes import InMemoryChatRepository
+from tests.fakes import InMemoryMessageRepository
 
 
 async def _room_of(chat: ChatService, owner: Principal, *members: Principal) -> int:
@@ -85,15 +85,15 @@ async def test_a_failing_batch_fails_only_its_own_messages_when_the_next_batch_w
     ann = a_user(world, "ann")
     room_id = await _room_of(chat, ann)
     gate = asyncio.Event()
-    store_messages = InMemoryChatRepository.add_messages
+    store_messages = InMemoryMessageRepository.add_messages
 
-    async def flaky(self: InMemoryChatRepository, messages: list[Message]) -> list[Message]:
+    async def flaky(self: InMemoryMessageRepository, messages: list[Message]) -> list[Message]:
         if any(m.text == "boom" for m in messages):
             await gate.wait()
             raise OSError("disk full")
         return await store_messages(self, messages)
 
-    monkeypatch.setattr(InMemoryChatRepository, "add_messages", flaky)
+    monkeypatch.setattr(InMemoryMessageRepository, "add_messages", flaky)
     doomed = asyncio.create_task(chat.post_message(actor=ann, chat_id=room_id, text="boom"))
     await asyncio.sleep(0)  # its batch is now being stored
     later = [asyncio.create_task(chat.post_message(actor=ann, chat_id=room_id, text=t)) for t in ("a", "b")]

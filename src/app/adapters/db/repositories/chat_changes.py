@@ -9,7 +9,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.chat import ChatModel, MessageModel, chat_changes
-from app.adapters.db.repositories.chat import message_from_row, messages_query
+from app.adapters.db.repositories.chat_rows import message_from_row, messages_query
 from app.core.chat.changes import ChangeKind, ChatChange
 from app.core.chat.model import Message
 

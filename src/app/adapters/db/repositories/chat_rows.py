@@ -1,0 +1,107 @@
+"""What the SQL chat repositories share: rows to the model, constraint names, the message query.
+
+The repositories' storage:
+
+History pages and unread counts are range scans of the ``(chat_id, id)`` index, so their cost does
+not grow with a chat's history. Search uses PostgreSQL full-text search (a GIN index on
+``to_tsvector('simple', text)``) and a LIKE scan on SQLite; it only ever looks at the caller's chats.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.adapters.db.models.accounts import UserModel
+from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
+from app.core.chat.errors import PrivateChatExistsError, RoomNameTakenError
+from app.core.chat.model import Chat, ChatKind, ChatMember, Message
+from app.core.shared.errors import DuplicateKeyError
+
+MESSAGE_CONSTRAINTS = {
+    "uq_messages_client_id": DuplicateKeyError,
+    "messages.chat_id, messages.sender_id, messages.client_id": DuplicateKeyError,
+}
+CHAT_CONSTRAINTS = {
+    "uq_chats_private_pair": PrivateChatExistsError,
+    "chats.pair_key": PrivateChatExistsError,
+    "uq_chats_room_name": RoomNameTakenError,
+    "chats.room_key": RoomNameTakenError,
+}
+WORD = re.compile(r"\w+", re.UNICODE)
+DISPLAY_NAME = func.coalesce(UserModel.username, UserModel.name)
+
+
+def chat_from_row(row: ChatModel) -> Chat:
+    return Chat(
+        id=row.id,
+        kind=ChatKind(row.kind),
+        title=row.title,
+        created_by=row.created_by or 0,
+        created_at=row.created_at,
+        pair_key=row.pair_key,
+        room_key=row.room_key,
+        password_hash=row.password_hash,
+    )
+
+
+def member_from_row(row: ChatMemberModel, display_name: str | None) -> ChatMember:
+    return ChatMember(
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        is_admin=row.is_admin,
+        joined_at=row.joined_at,
+        last_read_message_id=row.last_read_message_id,
+        last_delivered_message_id=row.last_delivered_message_id,
+        display_name=display_name or "",
+    )
+
+
+def message_from_row(row: MessageModel, sender_name: str | None) -> Message:
+    return Message(
+        id=row.id,
+        chat_id=row.chat_id,
+        sender_id=row.sender_id,
+        text=row.text,
+        created_at=row.created_at,
+        reply_to_id=row.reply_to_id,
+        forwarded_from_id=row.forwarded_from_id,
+        edited_at=row.edited_at,
+        deleted_at=row.deleted_at,
+        pinned_at=row.pinned_at,
+        pinned_by=row.pinned_by,
+        sender_name=sender_name or "",
+        client_id=row.client_id,
+    )
+
+
+def messages_query() -> Select[MessageModel, str]:
+    return select(MessageModel, DISPLAY_NAME).join(UserModel, UserModel.id == MessageModel.sender_id)
+
+
+def dialect_of(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+async def messages_by_id(session: AsyncSession, message_ids: list[int]) -> list[Message]:
+    if not message_ids:
+        return []
+    rows = await session.execute(messages_query().where(MessageModel.id.in_(message_ids)))
+    return [message_from_row(row, name) for row, name in rows]
+
+
+def unread_filter(chat_id: Any, user_id: int, after: Any) -> list[ColumnElement[bool]]:
+    """Messages of others after ``after`` that are not deleted."""
+    return [
+        MessageModel.chat_id == chat_id,
+        MessageModel.id > after,
+        MessageModel.sender_id != user_id,
+        MessageModel.deleted_at.is_(None),
+    ]
+
+
+def escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,168 @@
+"""SQL storage of messages and of each member's read and delivery markers.
+
+History pages and unread counts are range scans of the ``(chat_id, id)`` index, so their cost does
+not grow with a chat's history. Search uses PostgreSQL full-text search (a GIN index on
+``to_tsvector('simple', text)``) and a LIKE scan on SQLite; it only ever looks at the caller's chats.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.adapters.db.errors import translate_refusal
+from app.adapters.db.models.chat import ChatMemberModel, MessageModel
+from app.adapters.db.paging import window
+from app.adapters.db.repositories.chat_rows import (
+    MESSAGE_CONSTRAINTS,
+    WORD,
+    dialect_of,
+    escape_like,
+    message_from_row,
+    messages_query,
+    unread_filter,
+)
+from app.core.chat.model import Message
+from app.core.shared.paging import Page, PageRequest
+
+
+class SqlMessageRepository:
+    """Messages in ``messages``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_message(self, message: Message) -> Message:
+        return (await self.add_messages([message]))[0]
+
+    async def add_messages(self, messages: list[Message]) -> list[Message]:
+        rows = [
+            MessageModel(
+                chat_id=message.chat_id,
+                sender_id=message.sender_id,
+                text=message.text,
+                reply_to_id=message.reply_to_id,
+                forwarded_from_id=message.forwarded_from_id,
+                client_id=message.client_id,
+            )
+            for message in messages
+        ]
+        for row, message in zip(rows, messages, strict=True):
+            if message.created_at is not None:
+                row.created_at = message.created_at
+        self._session.add_all(rows)  # one flush: one multi-row INSERT … RETURNING, ids in list order
+        try:
+            await self._session.flush()
+        except DBAPIError as error:
+            translate_refusal(error, MESSAGE_CONSTRAINTS)
+            raise
+        return [message_from_row(row, message.sender_name) for row, message in zip(rows, messages, strict=True)]
+
+    async def messages_by_client_id(self, chat_id: int, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Message]:
+        if not keys:
+            return {}
+        wanted = set(keys)
+        rows = await self._session.execute(
+            messages_query().where(
+                MessageModel.chat_id == chat_id,
+                MessageModel.client_id.in_(sorted({client_id for _, client_id in wanted})),
+            )
+        )
+        found = (message_from_row(row, name) for row, name in rows)
+        return {key: m for m in found if (key := (m.sender_id, m.client_id or "")) in wanted}
+
+    async def get_message(self, message_id: int) -> Message | None:
+        found = (await self._session.execute(messages_query().where(MessageModel.id == message_id))).first()
+        return message_from_row(found[0], found[1]) if found else None
+
+    async def get_message_for_update(self, message_id: int) -> Message | None:
+        found = (
+            await self._session.execute(
+                messages_query().where(MessageModel.id == message_id).with_for_update(of=MessageModel)
+            )
+        ).first()
+        return message_from_row(found[0], found[1]) if found else None
+
+    async def update_message(self, message: Message) -> None:
+        await self._session.execute(
+            update(MessageModel)
+            .where(MessageModel.id == message.id)
+            .values(
+                text=message.text,
+                edited_at=message.edited_at,
+                deleted_at=message.deleted_at,
+                pinned_at=message.pinned_at,
+                pinned_by=message.pinned_by,
+            )
+        )
+
+    async def history(self, chat_id: int, *, before: int | None, limit: int) -> list[Message]:
+        query = messages_query().where(MessageModel.chat_id == chat_id)
+        if before is not None:
+            query = query.where(MessageModel.id < before)
+        rows = await self._session.execute(query.order_by(MessageModel.id.desc()).limit(limit))
+        return [message_from_row(row, name) for row, name in rows]
+
+    async def pinned(self, chat_id: int) -> list[Message]:
+        rows = await self._session.execute(
+            messages_query()
+            .where(MessageModel.chat_id == chat_id, MessageModel.pinned_at.is_not(None))
+            .order_by(MessageModel.pinned_at.desc(), MessageModel.id.desc())
+        )
+        return [message_from_row(row, name) for row, name in rows]
+
+    async def search(self, *, user_id: int, query: str, chat_id: int | None, page: PageRequest) -> Page[Message]:
+        words = WORD.findall(query)
+        if not words:
+            return Page(items=[], total=0, request=page)
+        mine = select(ChatMemberModel.chat_id).where(ChatMemberModel.user_id == user_id)
+        where: list[ColumnElement[bool]] = [MessageModel.chat_id.in_(mine), MessageModel.deleted_at.is_(None)]
+        if chat_id is not None:
+            where.append(MessageModel.chat_id == chat_id)
+        if dialect_of(self._session) == "postgresql":
+            document = func.to_tsvector("simple", func.coalesce(MessageModel.text, ""))
+            terms = " & ".join(f"{word.lower()}:*" for word in words)
+            where.append(document.op("@@")(func.to_tsquery("simple", terms)))
+        else:
+            where.extend(
+                func.lower(MessageModel.text).like(f"%{escape_like(word.lower())}%", escape="\\") for word in words
+            )
+        rows, counted = await window(
+            self._session, messages_query().where(*where).order_by(MessageModel.id.desc()), page
+        )
+        return Page.counted([message_from_row(row, name) for row, name in rows], counted, page)
+
+
+class SqlReadStateRepository:
+    """The markers on the seats in ``chat_members``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def advance_read(self, chat_id: int, user_id: int, message_id: int) -> bool:
+        return await self._advance(ChatMemberModel.last_read_message_id, chat_id, user_id, message_id)
+
+    async def advance_delivered(self, chat_id: int, user_id: int, message_id: int) -> bool:
+        return await self._advance(ChatMemberModel.last_delivered_message_id, chat_id, user_id, message_id)
+
+    async def unread_count(self, chat_id: int, user_id: int, after: int) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(MessageModel)
+            .where(*unread_filter(literal(chat_id), user_id, literal(after)))
+        )
+        return int(count or 0)
+
+    async def _advance(self, column: Any, chat_id: int, user_id: int, message_id: int) -> bool:
+        result: Any = await self._session.execute(
+            update(ChatMemberModel)
+            .where(ChatMemberModel.chat_id == chat_id, ChatMemberModel.user_id == user_id, column < message_id)
+            .values({column.key: message_id})
+        )
+        return bool(result.rowcount)
+
+
+__all__ = ["SqlMessageRepository", "SqlReadStateRepository"]

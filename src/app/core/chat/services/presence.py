@@ -1,0 +1,73 @@
+"""Chat use cases of sockets and presence: who is online, who is typing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.chat.domain_events import UserStatusChanged, UserTyping
+from app.core.chat.model import Chat, ChatMember, Message
+from app.core.chat.services.access import seat_of
+from app.core.shared.principal import Principal
+from app.ports.chat import ChatUnitOfWorkFactory
+from app.ports.notifier import Notifier
+from app.ports.presence import PresenceTracker
+
+HISTORY_ON_CONNECT = 30
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SocketWelcome:
+    """What a socket gets on connect: the chat, its last messages (oldest first) and who is online."""
+
+    chat: Chat
+    me: ChatMember
+    messages: list[Message]
+    online_user_ids: list[int]
+    position: int = 0  # the chat's change position when the messages were read
+
+
+class PresenceService:
+    """Sockets opening and closing, presence kept across processes, and typing."""
+
+    def __init__(self, *, uow: ChatUnitOfWorkFactory, notifier: Notifier, presence: PresenceTracker) -> None:
+        self._uow, self._notifier, self._presence = uow, notifier, presence
+
+    async def open_socket(self, *, actor: Principal, chat_id: int, connection_id: str) -> SocketWelcome:
+        """A member's socket connects: the last messages, which other members are online, and the
+        caller comes online (announced to their chats when this is their first socket)."""
+        async with self._uow() as uow:
+            chat, me = await seat_of(uow, actor, chat_id)
+            position = await uow.chat_changes.position(chat_id)  # first: the messages are at least this new
+            recent = await uow.messages.history(chat_id, before=None, limit=HISTORY_ON_CONNECT)
+            member_ids = await uow.chats.member_ids(chat_id)
+        if await self._presence.connect(actor.user_id, connection_id):
+            await self._announce(actor.user_id, is_online=True)
+        online = await self._presence.online([m for m in member_ids if m != actor.user_id])
+        return SocketWelcome(chat=chat, me=me, messages=recent[::-1], online_user_ids=sorted(online), position=position)
+
+    async def close_socket(self, *, user_id: int, connection_id: str) -> None:
+        """A socket closed; the user goes offline when it was their last one."""
+        if await self._presence.disconnect(user_id, connection_id):
+            await self._announce(user_id, is_online=False)
+
+    async def keep_presence(self) -> list[int]:
+        """Renew this process's connections and announce users whose sockets died with their process;
+        users of this process's open sockets that the store had lost (Redis restarted) are announced
+        online again. Returns the users who went offline."""
+        for user_id in await self._presence.heartbeat():
+            await self._announce(user_id, is_online=True)
+        gone = await self._presence.sweep()
+        for user_id in gone:
+            await self._announce(user_id, is_online=False)
+        return gone
+
+    async def set_typing(self, *, actor: Principal, chat_id: int, is_typing: bool) -> None:
+        """Tell the chat the caller is (or stopped) typing; nothing is stored."""
+        async with self._uow() as uow:
+            await seat_of(uow, actor, chat_id)
+        await self._notifier.publish(UserTyping(chat_id=chat_id, user_id=actor.user_id, is_typing=is_typing))
+
+    async def _announce(self, user_id: int, *, is_online: bool) -> None:
+        async with self._uow() as uow:
+            chat_ids = await uow.chat_lists.chat_ids_of(user_id)
+        await self._notifier.publish(UserStatusChanged(user_id=user_id, is_online=is_online, chat_ids=tuple(chat_ids)))
