@@ -26,6 +26,9 @@ import websockets
 
 from bench.harness import free_port, muster_server, seeding_env, sign_up
 
+MEMBERS, MESSAGES = 21, 50
+SERVER_ENV = {"CHAT_FRAME_RATE": "1000", "CHAT_FRAME_BURST": "1000"}
+
 
 async def run(base: str, members: int, messages: int) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
@@ -98,8 +101,8 @@ async def run(base: str, members: int, messages: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--members", type=int, default=21)
-    parser.add_argument("--messages", type=int, default=50)
+    parser.add_argument("--members", type=int, default=MEMBERS)
+    parser.add_argument("--messages", type=int, default=MESSAGES)
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         database_url = os.environ.get("DATABASE_URL")
@@ -107,9 +110,7 @@ def main() -> None:
             tmp = stack.enter_context(tempfile.TemporaryDirectory())
             database_url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         port = free_port()
-        stack.enter_context(
-            muster_server(port, seeding_env(database_url, CHAT_FRAME_RATE="1000", CHAT_FRAME_BURST="1000"))
-        )
+        stack.enter_context(muster_server(port, seeding_env(database_url, **SERVER_ENV)))
         asyncio.run(run(f"http://127.0.0.1:{port}", args.members, args.messages))
 
 

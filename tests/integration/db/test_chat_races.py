@@ -105,3 +105,22 @@ async def test_an_edit_racing_a_delete_never_resurrects_the_text(services: Servi
         assert all(not isinstance(o, BaseException) or isinstance(o, MessageDeletedError) for o in outcomes)
         [stored] = (await chat.history(actor=bob, chat_id=private.id, before=message.id + 1, limit=1)).messages
         assert stored.deleted and stored.text is None
+
+
+async def test_one_sender_posting_through_two_processes_at_once_never_deadlocks(services: Services) -> None:
+    """Two services stand for two server processes: their batches of one chat commit side by side,
+    each holding a key share on the chat (its messages' foreign key) while numbering the changes."""
+    ann, bob = await _people(services, 2)
+    one, two = _chat(services), _chat(services)
+    private, _ = await one.open_private(actor=ann, user_id=bob.user_id)
+    posted = []
+    for round_ in range(5):
+        posted += await asyncio.gather(
+            *(
+                (one if i % 2 else two).post_message(actor=ann, chat_id=private.id, text=f"{round_}.{i}")
+                for i in range(8)
+            )
+        )
+    changes = await one.missed(actor=bob, chat_id=private.id, since=0)
+    assert changes is not None
+    assert sorted(change.message.id for change in changes) == sorted(m.id for m in posted) and len(posted) == 40

@@ -17,9 +17,14 @@ chats = cast(Table, ChatModel.__table__)
 
 
 class SqlChatChangeLog:
-    """Numbers a chat's changes under the chat's row lock (``SELECT … FOR UPDATE``, held until the
-    transaction ends), so they are numbered in commit order, with no gap; the lock dirties no page,
-    which keeps a message's write as small as before on SQLite."""
+    """Numbers a chat's changes under the chat's row lock (``SELECT … FOR NO KEY UPDATE``, held until
+    the transaction ends), so they are numbered in commit order, with no gap; the lock dirties no page,
+    which keeps a message's write as small as before on SQLite.
+
+    ``NO KEY UPDATE`` excludes the other writers numbering changes but not the key-share lock that
+    inserting a message (its foreign key to the chat) takes: with ``FOR UPDATE``, two concurrent
+    posts by one sender deadlocked (each held a key share on the chat and one waited for the
+    other's read marker)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -27,7 +32,7 @@ class SqlChatChangeLog:
     async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
         # The chat's row lock (PostgreSQL; SQLite has one writer at a time) serializes its changes, so
         # the next number is the highest one so far plus one, and they commit in order.
-        await self._session.execute(select(chats.c.id).where(chats.c.id == chat_id).with_for_update())
+        await self._session.execute(select(chats.c.id).where(chats.c.id == chat_id).with_for_update(key_share=True))
         last = await self.position(chat_id) + len(changes)
         first = last - len(changes) + 1
         await self._session.execute(
