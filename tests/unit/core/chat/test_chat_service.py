@@ -211,7 +211,7 @@ async def test_a_site_admin_deletes_any_message_when_not_in_the_chat(
     tomb = await chat.delete_message(actor=moderator, message_id=message.id)
 
     assert tomb.deleted and tomb.text is None
-    assert world.notifier.published[-1] == MessageDeleted(message=tomb, deleted_by=moderator.user_id)
+    assert world.notifier.published[-1] == MessageDeleted(message=tomb, deleted_by=moderator.user_id, seq=2)
     page = await chat.history(actor=bob, chat_id=private.id, before=None, limit=10)
     assert [(m.id, m.deleted) for m in page.messages] == [(message.id, True)]
     with pytest.raises(MessageNotFoundError):
