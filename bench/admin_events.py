@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import statistics
 import subprocess
@@ -23,7 +22,7 @@ import time
 
 import httpx
 
-from bench.harness import ROOT, bare_server, free_port, muster_server, run_sql, seeding_env
+from bench.harness import ROOT, bare_server, free_port, muster_server, postgres_url, run_sql, seeding_env
 
 SIZES = (1_000, 100_000)
 TARGET_MS = 200.0
@@ -87,9 +86,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    url = args.database_url or os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        parser.error("set DATABASE_URL (or --database-url) to a PostgreSQL database")
+    url = postgres_url(parser, args.database_url, why="or pass --database-url; the rows it adds are deleted afterwards")
 
     env = seeding_env(url, JOBS_IN_PROCESS="false")
     app_port, bare_port = free_port(), free_port()

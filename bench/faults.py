@@ -21,15 +21,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import sys
 import time
 
 import httpx
 import websockets
 
 from bench import receipts
-from bench.harness import RedisProcess, free_port, muster_server, seeding_env, sign_up
+from bench.harness import RedisProcess, free_port, muster_server, postgres_url, seeding_env, sign_up
 
 RECOVERY_TARGET_S = 5.0
 
@@ -158,9 +156,7 @@ def main() -> None:
     parser.add_argument("--outage", type=float, default=2.0)
     parser.add_argument("--rate", type=float, default=25.0)
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        sys.exit("set DATABASE_URL to a PostgreSQL database: two processes share it")
+    database_url = postgres_url(parser, why="two processes share it")
     redis = RedisProcess(free_port())
     redis.start()
     try:

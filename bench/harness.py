@@ -7,6 +7,7 @@ loop is bounded in count and time.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -48,6 +49,15 @@ async def run_sql(url: str, *statements: tuple[str, dict[str, object]]) -> None:
         for statement, params in statements:
             await connection.execute(text(statement), params)
     await engine.dispose()
+
+
+def postgres_url(parser: argparse.ArgumentParser, given: str | None = None, *, why: str) -> str:
+    """The PostgreSQL database to run on: ``given`` (a ``--database-url``), else ``DATABASE_URL``;
+    anything else stops the benchmark with a usage error saying ``why`` it must be PostgreSQL."""
+    url = given or os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        parser.error(f"set DATABASE_URL to a PostgreSQL database ({why})")
+    return url
 
 
 def free_port() -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import urllib.request
 
 from sqlalchemy import text
@@ -19,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.adapters.db.engine import async_url
-from bench.harness import app_env, bare_server, free_port, muster_server, python_load, run_sql
+from bench.harness import app_env, bare_server, free_port, muster_server, postgres_url, python_load, run_sql
 
 SIZES = (1_000, 100_000)
 MEMBERS = 3
@@ -69,9 +68,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    url = args.database_url or os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        parser.error("set DATABASE_URL (or --database-url) to a PostgreSQL database")
+    url = postgres_url(parser, args.database_url, why="or pass --database-url; the rows it adds are deleted afterwards")
 
     env = app_env(DATABASE_URL=url, MIGRATE_ON_START="true", LOGIN_RATE_LIMIT="100000", JOBS_IN_PROCESS="false")
     app_port, bare_port = free_port(), free_port()

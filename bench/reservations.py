@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.harness import ROOT, free_port, muster_server, percentile, seeding_env
+from bench.harness import ROOT, free_port, muster_server, percentile, postgres_url, seeding_env
 
 TARGET_RPS = 300
 
@@ -129,9 +129,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--capacity", type=int, default=100)
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (its tables are emptied).")
+    database_url = postgres_url(parser, why="its tables are emptied")
 
     env = seeding_env(database_url, DATABASE_POOL_SIZE="20")
     subprocess.run([sys.executable, "-m", "app", "migrate"], env=env, cwd=ROOT, check=True)
