@@ -43,7 +43,7 @@ from app.ws.chat_wire import OUTBOUNDS, chat_channel, message_frame
 from app.ws.frames import MAX_FRAME_BYTES, EventWire, error_frame
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
-from app.ws.session import FrameRateLimiter, LiveSocket
+from app.ws.session import FRAME_BURST, FRAME_RATE, FrameRateLimiter, LiveSocket
 
 __all__ = ["OUTBOUNDS", "ChatSocketLimits", "chat_socket"]
 
@@ -58,8 +58,8 @@ TRY_AGAIN_LATER_CLOSE_CODE = 1013  # RFC 6455 "Try Again Later": the database or
 class ChatSocketLimits:
     """How fast a client may send frames: ``rate`` per second on average, bursts of ``burst``."""
 
-    rate: float = 20.0
-    burst: int = 40
+    rate: float = FRAME_RATE
+    burst: int = FRAME_BURST
 
 
 _WIRE = EventWire(OUTBOUNDS)  # replays rebuild change events into the envelopes they were published in

@@ -78,4 +78,4 @@ async def event_metrics_socket(
             return None
         raise UnknownFrameError()
 
-    await live.serve(handle, rate_limit=FrameRateLimiter(rate=20, burst=40))
+    await live.serve(handle, rate_limit=FrameRateLimiter())

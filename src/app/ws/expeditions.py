@@ -33,8 +33,6 @@ from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
 from app.ws.session import FrameRateLimiter, LiveSocket
 
-FRAMES_PER_SECOND, FRAME_BURST = 20.0, 40
-
 
 def expedition_channel(expedition_id: int) -> str:
     """The channel every follower of one expedition hears."""
@@ -213,6 +211,6 @@ async def expeditions_socket(
     feed = ExpeditionFeed(live, principal, expeditions, history)
     try:
         await feed.start(await connect_since(live, socket))
-        await live.serve(feed.handle, rate_limit=FrameRateLimiter(FRAMES_PER_SECOND, FRAME_BURST))
+        await live.serve(feed.handle, rate_limit=FrameRateLimiter())
     finally:  # also when the client leaves before the frame loop starts
         await live.leave_all()

@@ -31,10 +31,14 @@ INTERNAL_ERROR_FRAME: dict[str, Any] = {
 }
 
 
+# What a client may send on any socket unless configured otherwise (the chat socket's CHAT_FRAME_*).
+FRAME_RATE, FRAME_BURST = 20.0, 40
+
+
 class FrameRateLimiter:
     """A token bucket: ``rate`` frames per second on average, bursts up to ``burst``."""
 
-    def __init__(self, rate: float, burst: int) -> None:
+    def __init__(self, rate: float = FRAME_RATE, burst: int = FRAME_BURST) -> None:
         self._rate, self._burst = rate, float(burst)
         self._tokens, self._stamp = float(burst), time.monotonic()
 
