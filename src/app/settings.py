@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, get_type_hints
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -126,12 +127,19 @@ class Settings:
             raise SettingsError(
                 "JOB_HEARTBEAT_STALE_S must be at least 3 seconds (a running job beats every third of it)."
             )
+        if urlsplit(self.public_base_url).scheme not in {"http", "https"} or not urlsplit(self.public_base_url).netloc:
+            raise SettingsError("PUBLIC_BASE_URL must be an absolute http(s) URL, e.g. https://muster.example.org.")
         if not 16 <= self.thumbnail_size <= 4096:
             raise SettingsError("THUMBNAIL_SIZE must be between 16 and 4096 pixels.")
         if min(self.image_max_pixels, self.image_decode_threads) < 1 or not 16 <= self.image_max_side <= 8192:
             raise SettingsError(
                 "IMAGE_MAX_PIXELS and IMAGE_DECODE_THREADS must be at least 1, IMAGE_MAX_SIDE 16 to 8192."
             )
+
+    def public_url(self, path: str) -> str:
+        """An absolute link for mails: ``path`` (from ``/``) under ``PUBLIC_BASE_URL``, which may
+        carry a path prefix of its own."""
+        return self.public_base_url.rstrip("/") + "/" + path.lstrip("/")
 
     @property
     def should_migrate_on_start(self) -> bool:

@@ -54,6 +54,7 @@ from app.core.images.service import ImageService
 from app.core.jobs.service import JobsService
 from app.core.organizations.service import OrganizationsService
 from app.core.ticketing.services import ticketing_services
+from app.core.ticketing.services.after_commit import TICKET_URL
 from app.ports.clock import Clock
 from app.ports.health import ReadinessProbe
 from app.ports.history import EventHistory
@@ -131,7 +132,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
             require_activation=settings.require_email_activation,
             access_ttl=timedelta(seconds=settings.access_token_ttl_s),
             refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_s),
-            activation_url=settings.public_base_url.rstrip("/") + "/api/users/activate/{token}/",
+            activation_url=settings.public_url("/api/users/activate/{token}/"),
         ),
     )
     user_admin = UserAdminService(uow=uow, hasher=hasher, clock=clock, cache=accounts_cache)
@@ -143,6 +144,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         clock=clock,
         signer=HmacTicketSigner(settings.secret_key),
         renderer=renderer,
+        ticket_url=settings.public_url(TICKET_URL),
     )
     organizations = OrganizationsService(uow=uow, clock=clock, jobs=job_queue)
     inspector = PillowImageInspector(

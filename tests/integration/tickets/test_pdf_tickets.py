@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from app.adapters.security.hmac_tickets import HmacTicketSigner
-from app.adapters.tickets.pdf import UNICODE_FONTS, FpdfTicketRenderer
+from app.adapters.tickets.pdf import TICKET_FONT, FpdfTicketRenderer
 from app.core.ticketing.errors import InvalidTicketError
 from app.core.ticketing.tickets import TicketDocument
 from tests.e2e.ticketing_flow import qr_text_of_pdf
@@ -52,16 +54,38 @@ def test_altered_or_foreign_secrets_are_refused(mangle: object) -> None:
         signer.verify(mangle(signer.sign(42, "n0nce-abcdef")))  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("fonts", [UNICODE_FONTS, (Path("/nonexistent.ttf"),)], ids=["unicode", "core-font"])
-async def test_pdf_ticket_qr_code_reads_back_as_the_signed_secret(fonts: tuple[Path, ...]) -> None:
-    signer = HmacTicketSigner(KEY)
-    secret = signer.sign(7, "n0nce-abcdef")
-    renderer = FpdfTicketRenderer(workers=1, fonts=fonts)
+async def _render(document: TicketDocument) -> bytes:
+    renderer = FpdfTicketRenderer(workers=1)
     try:
-        pdf = await renderer.render(_document(secret))
+        return await renderer.render(document)
     finally:
         renderer.close()
+
+
+async def test_pdf_ticket_qr_code_reads_back_as_the_signed_secret() -> None:
+    signer = HmacTicketSigner(KEY)
+    secret = signer.sign(7, "n0nce-abcdef")
+    pdf = await _render(_document(secret))
     assert pdf.startswith(b"%PDF")
     decoded = qr_text_of_pdf(pdf)
     assert decoded == secret
     assert signer.verify(decoded).reservation_id == 7
+
+
+async def test_cyrillic_and_polish_letters_print_as_themselves() -> None:
+    title = "Слёт туристов — Zażółć gęślą jaźń"
+    pdf = await _render(_document(HmacTicketSigner(KEY).sign(7, "n0nce-abcdef"), title=title))
+    text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    assert title in text
+    assert "Holder: Żaneta Wójcik <zaneta@example.com>" in text
+    assert "?" not in text
+
+
+def test_the_font_ships_inside_the_package_with_its_licence() -> None:
+    assert TICKET_FONT.is_file() and TICKET_FONT.is_relative_to(Path(__file__).parents[3] / "src" / "app")
+    assert "Bitstream" in (TICKET_FONT.parent / "LICENSE").read_text()
+
+
+def test_a_missing_font_fails_at_start_not_on_the_first_ticket() -> None:
+    with pytest.raises(FileNotFoundError, match="ticket font"):
+        FpdfTicketRenderer(font=Path("/nonexistent.ttf"))

@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from app.adapters.db.folding import register_casefold
 from app.core.shared.errors import UnavailableError
 
 _ASYNC_DRIVERS = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
@@ -82,7 +83,13 @@ def _lost_as_unavailable(context: ExceptionContext) -> None:
         raise _unavailable() from context.sqlalchemy_exception or context.original_exception
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """The name of the database behind ``session``: ``"postgresql"`` or ``"sqlite"``."""
+    return session.get_bind().dialect.name
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    register_casefold(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

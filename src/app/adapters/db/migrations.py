@@ -7,7 +7,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parents[4]
+# An installed wheel carries the history inside the package (app/alembic.ini, app/alembic/); a
+# checkout has it at the top of the repository.
+_PACKAGE = Path(__file__).resolve().parents[2]
+ROOT = _PACKAGE if (_PACKAGE / "alembic.ini").is_file() else _PACKAGE.parents[1]
 
 
 def alembic_config(database_url: str) -> Config:

@@ -30,12 +30,18 @@ from app.core.jobs.model import Job
 from app.ports.jobs import JobPayload
 
 SAQ_FUNCTION = "run_job"
+SAQ_QUEUE = "muster"  # the SAQ queue every process enqueues to and every worker serves
 
 
 def saq_url(url: str) -> str:
     """SAQ talks to PostgreSQL through psycopg: ``postgresql+asyncpg://`` becomes ``postgresql://``."""
     scheme, sep, rest = url.partition("://")
     return f"{scheme.split('+')[0]}{sep}{rest}"
+
+
+def saq_queue(url: str) -> Queue:
+    """The project's SAQ queue on ``url`` (PostgreSQL or Redis), not yet connected."""
+    return Queue.from_url(saq_url(url), name=SAQ_QUEUE)
 
 
 class SaqJobQueue:
@@ -58,7 +64,7 @@ class SaqJobQueue:
 
     @classmethod
     def from_url(cls, records: SqlJobQueue, url: str, **options: Any) -> SaqJobQueue:
-        return cls(records, Queue.from_url(saq_url(url), name="muster"), **options)
+        return cls(records, saq_queue(url), **options)
 
     async def enqueue(
         self, kind: str, payload: JobPayload, *, created_by: int | None = None, delay_s: float = 0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import unicodedata
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
@@ -14,27 +12,9 @@ from fpdf import FPDF
 
 from app.core.ticketing.tickets import TicketDocument
 
-# A Unicode font when the system has one (Debian: fonts-dejavu-core); else the latin-1 core font.
-UNICODE_FONTS = (
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
-)
-
-
-def _latin1(text: str) -> str:
-    """What the core fonts can print: latin-1 kept, other letters without their accents, else '?'."""
-    out = []
-    for char in text:
-        if ord(char) < 256:
-            out.append(char)
-            continue
-        base = unicodedata.normalize("NFKD", char)[0]
-        out.append(base if ord(base) < 256 else "?")
-    return "".join(out)
-
-
-def _as_is(text: str) -> str:
-    return text
+# DejaVu Sans, shipped with the package (fonts/LICENSE): Latin with its extensions (Polish, Czech,
+# Turkish, Vietnamese...), Greek, Cyrillic and common punctuation, the same in every install.
+TICKET_FONT = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
 
 
 class FpdfTicketRenderer:
@@ -42,10 +22,13 @@ class FpdfTicketRenderer:
 
     media_type = "application/pdf"
 
-    def __init__(self, *, workers: int = 2, fonts: Sequence[Path] = UNICODE_FONTS) -> None:
-        """``workers`` bounds the threads rendering at once; the first of ``fonts`` found is used."""
+    def __init__(self, *, workers: int = 2, font: Path = TICKET_FONT) -> None:
+        """``workers`` bounds the threads rendering at once; ``font`` is a TrueType file with the
+        letters of every title and name printed."""
+        if not font.is_file():
+            raise FileNotFoundError(f"The ticket font {font} is missing")
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ticket-pdf")
-        self._font = next((path for path in fonts if path.is_file()), None)
+        self._font = font
 
     async def render(self, ticket: TicketDocument) -> bytes:
         return await asyncio.get_running_loop().run_in_executor(self._pool, self.render_sync, ticket)
@@ -57,12 +40,10 @@ class FpdfTicketRenderer:
         pdf = FPDF(format="A4")
         pdf.set_title(f"Ticket {ticket.reservation_id}")
         pdf.add_page()
-        family, text = "helvetica", _latin1
-        if self._font is not None:
-            pdf.add_font("ticket", fname=str(self._font))
-            family, text = "ticket", _as_is
+        family = "ticket"
+        pdf.add_font(family, fname=str(self._font))
         pdf.set_font(family, size=22)
-        pdf.multi_cell(0, 11, text(ticket.event_title), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 11, ticket.event_title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, size=13)
         pdf.ln(2)
         for line in (
@@ -71,7 +52,7 @@ class FpdfTicketRenderer:
             f"Holder: {ticket.holder_name} <{ticket.holder_email}>",
             f"Reservation: #{ticket.reservation_id}",
         ):
-            pdf.multi_cell(0, 8, text(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
         qr = segno.make(ticket.secret, error="m")
         image = BytesIO()
         qr.save(image, kind="png", scale=10, border=4)

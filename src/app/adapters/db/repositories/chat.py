@@ -10,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.adapters.db.engine import dialect_of
 from app.adapters.db.errors import translate_integrity_error
 from app.adapters.db.models.accounts import UserModel
 from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
@@ -18,7 +19,6 @@ from app.adapters.db.repositories.chat_rows import (
     CHAT_CONSTRAINTS,
     DISPLAY_NAME,
     chat_from_row,
-    dialect_of,
     escape_like,
     member_from_row,
     messages_by_id,

@@ -82,10 +82,6 @@ def messages_query() -> Select[MessageModel, str]:
     return select(MessageModel, DISPLAY_NAME).join(UserModel, UserModel.id == MessageModel.sender_id)
 
 
-def dialect_of(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
-
-
 async def messages_by_id(session: AsyncSession, message_ids: list[int]) -> list[Message]:
     if not message_ids:
         return []

@@ -2,7 +2,8 @@
 
 History pages and unread counts are range scans of the ``(chat_id, id)`` index, so their cost does
 not grow with a chat's history. Search uses PostgreSQL full-text search (a GIN index on
-``to_tsvector('simple', text)``) and a LIKE scan on SQLite; it only ever looks at the caller's chats.
+``to_tsvector('simple', text)``) and a LIKE scan of the case-folded text on SQLite (``folding``);
+it only ever looks at the caller's chats.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from sqlalchemy import ColumnElement, func, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.adapters.db.engine import dialect_of
 from app.adapters.db.errors import translate_refusal
+from app.adapters.db.folding import contains_folded
 from app.adapters.db.models.chat import ChatMemberModel, MessageModel
 from app.adapters.db.paging import window
 from app.adapters.db.repositories.chat_rows import (
     MESSAGE_CONSTRAINTS,
     WORD,
-    dialect_of,
-    escape_like,
     message_from_row,
     messages_query,
     unread_filter,
@@ -127,9 +128,7 @@ class SqlMessageRepository:
             terms = " & ".join(f"{word.lower()}:*" for word in words)
             where.append(document.op("@@")(func.to_tsquery("simple", terms)))
         else:
-            where.extend(
-                func.lower(MessageModel.text).like(f"%{escape_like(word.lower())}%", escape="\\") for word in words
-            )
+            where.extend(contains_folded("sqlite", MessageModel.text, word) for word in words)
         rows, counted = await window(
             self._session, messages_query().where(*where).order_by(MessageModel.id.desc()), page
         )

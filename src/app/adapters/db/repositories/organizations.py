@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.adapters.db.engine import dialect_of
 from app.adapters.db.errors import translate_integrity_error
+from app.adapters.db.folding import contains_folded
 from app.adapters.db.models.accounts import UserModel
 from app.adapters.db.models.organizations import OrganizationMemberModel, OrganizationModel
 from app.adapters.db.paging import window
@@ -104,7 +106,7 @@ class SqlOrganizationRepository:
         """
         conditions: list[ColumnElement[bool]] = []
         if search:
-            conditions.append(func.lower(OrganizationModel.title).contains(search.lower(), autoescape=True))
+            conditions.append(contains_folded(dialect_of(self._session), OrganizationModel.title, search))
         statement = select(OrganizationModel).where(*conditions).order_by(OrganizationModel.id)
         rows, counted = await window(self._session, statement, page)
         return Page.counted(await self._with_members([row for (row,) in rows]), counted, page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core.ticketing.services.after_commit import AfterCommit
+from app.core.ticketing.services.after_commit import TICKET_URL, AfterCommit
 from app.core.ticketing.services.booking import BookingService
 from app.core.ticketing.services.door import DoorService
 from app.core.ticketing.services.events import EventService
@@ -32,10 +32,11 @@ def ticketing_services(
     clock: Clock,
     signer: TicketSigner,
     renderer: TicketRenderer,
+    ticket_url: str = TICKET_URL,
 ) -> TicketingServices:
     """The three ticketing services over one after-commit step (metrics are stamped in commit order
-    across all of them)."""
-    after_commit = AfterCommit(uow=uow, notifier=notifier, mailer=mailer)
+    across all of them); ``ticket_url`` is the link to a ticket that confirmation mails carry."""
+    after_commit = AfterCommit(uow=uow, notifier=notifier, mailer=mailer, ticket_url=ticket_url)
     return TicketingServices(
         events=EventService(uow=uow, clock=clock, after_commit=after_commit),
         booking=BookingService(uow=uow, clock=clock, signer=signer, after_commit=after_commit),

@@ -20,6 +20,7 @@ from app.ports.ticketing import TicketingUnitOfWorkFactory
 logger = logging.getLogger("app.ticketing")
 
 TRACKED_METRICS_EVENTS = 4096  # how many events remember their last published metrics stamp
+TICKET_URL = "/api/reservations/{reservation_id}/ticket/"  # the PDF ticket, given the public base URL
 
 
 @dataclass(slots=True)
@@ -33,8 +34,12 @@ class Outcome:
 class AfterCommit:
     """Publishes and mails after the commit, never before: a rolled-back change tells no one."""
 
-    def __init__(self, *, uow: TicketingUnitOfWorkFactory, notifier: Notifier, mailer: Mailer) -> None:
+    def __init__(
+        self, *, uow: TicketingUnitOfWorkFactory, notifier: Notifier, mailer: Mailer, ticket_url: str = TICKET_URL
+    ) -> None:
+        """``ticket_url`` is the absolute link to a ticket, with a ``{reservation_id}`` placeholder."""
         self._uow, self._notifier, self._mailer = uow, notifier, mailer
+        self._ticket_url = ticket_url
         self._stamps = itertools.count(1)
         # The last stamp published per event, for the most recently changed events only (bounded).
         self._published_stamps: OrderedDict[int, int] = OrderedDict()
@@ -58,31 +63,37 @@ class AfterCommit:
         await self._notifier.publish(*fresh)
 
     async def run(self, outcome: Outcome, *, event: Event) -> None:
-        """Publish the outcome's changes, then mail every reservation it confirmed."""
+        """Publish the outcome's changes, then mail every reservation it confirmed its ticket's link."""
         await self.publish(*outcome.changes)
-        if outcome.confirmed:
-            await self.mail(
-                [r.user_id for r in outcome.confirmed],
-                subject=f"Confirmed: {event.title}",
-                body=f"Your reservation for {event.title} ({event.starts_at:%Y-%m-%d %H:%M} UTC) is confirmed. "
-                "Download your ticket from the reservation's ticket link.",
-            )
+        confirmed = f"Your reservation for {event.title} ({event.starts_at:%Y-%m-%d %H:%M} UTC) is confirmed."
+        await self.mail_each(
+            {
+                r.user_id: f"{confirmed}\n\nYour ticket (PDF, open it signed in to Muster):\n"
+                f"{self._ticket_url.format(reservation_id=r.id)}\n\nShow its QR code at the entrance."
+                for r in outcome.confirmed
+            },
+            subject=f"Confirmed: {event.title}",
+        )
 
     async def mail(self, user_ids: list[int], *, subject: str, body: str) -> None:
-        """Tell users by e-mail. A failing mailer is logged, never raised: the change it reports is
-        already stored."""
-        if not user_ids:
+        """Tell users by e-mail, the same body to each."""
+        await self.mail_each(dict.fromkeys(user_ids, body), subject=subject)
+
+    async def mail_each(self, bodies: dict[int, str], *, subject: str) -> None:
+        """Mail each user (by id) their own body. A failing mailer is logged, never raised: the
+        change it reports is already stored."""
+        if not bodies:
             return
         try:
             async with self._uow() as uow:
-                people = await uow.people.get_many(user_ids)
+                people = await uow.people.get_many(list(bodies))
         except Exception:
             logger.exception("Could not load the recipients of %r", subject)
             return
         for person in people:
             try:
                 await self._mailer.send(
-                    Mail(to=person.email, subject=subject, body=f"Hello {person.name},\n\n{body}\n")
+                    Mail(to=person.email, subject=subject, body=f"Hello {person.name},\n\n{bodies[person.id]}\n")
                 )
             except Exception as error:
                 logger.warning("Could not send %r to user %s: %s", subject, person.id, error)
