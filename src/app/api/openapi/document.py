@@ -87,7 +87,7 @@ def _refine_operation(operation: dict[str, Any], caller: Caller, schemas: dict[s
     docs = error_docs(
         caller.operation_id,
         inputs_of(operation, schemas),
-        authenticated=caller.authenticated or caller.optional_token or caller.rate_limited,
+        authenticated=caller.authenticated or caller.optional_token,
         rate_limited=caller.rate_limited,
         needs_services=caller.operation_id != "Health",
     )
