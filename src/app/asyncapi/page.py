@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from functools import cached_property
 from typing import Any
 
@@ -68,8 +69,9 @@ def asyncapi_pages(version: str) -> list[OpenAPIRenderPlugin]:
 
 def _text(value: str) -> str:
     """Escaped text with ``code`` spans and paragraphs."""
-    parts = html.escape(value).split("`")
+    parts = html.escape(value.replace("``", "`")).split("`")
     inline = "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
+    inline = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", inline)
     return "".join(f"<p>{block.replace(chr(10), '<br>')}</p>" for block in inline.split("\n\n") if block.strip())
 
 
