@@ -16,7 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import FailureGroup
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tests.conftest import run_async, settings_for, truncate_all
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 2}
 ROLES = ("anonymous", "member", "organizer")
-CHECKS = (status_code_conformance, response_schema_conformance)
+CHECKS = [status_code_conformance, response_schema_conformance]
 
 
 @pytest.fixture(scope="module")
