@@ -80,6 +80,9 @@ VALIDATION = ErrorDoc(
 TEXT = ErrorDoc(400, INVALID_TEXT, TEXT_RULE)
 TIMESTAMP = ErrorDoc(400, TIMESTAMP_OUT_OF_RANGE, f"{UTC_RANGE_MESSAGE}.")
 MALFORMED_JSON = ErrorDoc(400, INVALID_JSON, "The body is not well-formed JSON.")
+UNREADABLE = ErrorDoc(
+    400, STATUS_CODES[400], "The request could not be read (for example a body not of the declared type)."
+)
 TOO_LARGE = ErrorDoc(413, STATUS_CODES[413], "The request body is larger than the server accepts.")
 
 
@@ -96,6 +99,8 @@ def error_docs(
         found.append(TIMESTAMP)
     if inputs.json_body:
         found += [MALFORMED_JSON, ErrorDoc.of(JsonTooDeepError)]
+    if inputs.body:
+        found.append(UNREADABLE)
     if inputs.path_ids:
         found.append(ErrorDoc.of(NotFoundError))
     if inputs.body:
