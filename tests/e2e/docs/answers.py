@@ -33,7 +33,7 @@ def recording(handler: Handler) -> Handler:
     def record(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
         response = handler(request, error)
         operation = _operation_of(request)
-        if operation is not None and isinstance(response.content, dict):
+        if operation is not None and isinstance(response.content, dict) and response.status_code is not None:
             RECORDED.add((operation, response.status_code, str(response.content.get("code"))))
         return response
 
@@ -42,7 +42,7 @@ def recording(handler: Handler) -> Handler:
 
 def pytest_configure(config: pytest.Config) -> None:
     for kind, handler in list(EXCEPTION_HANDLERS.items()):
-        EXCEPTION_HANDLERS[kind] = recording(handler)  # type: ignore[arg-type]
+        EXCEPTION_HANDLERS[kind] = recording(handler)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
