@@ -53,10 +53,15 @@ STATUS_CODES: dict[int, str] = {
     503: "service_unavailable",
 }
 
+VALIDATION_ERROR = "validation_error"  # Litestar refused the input (a type, a bound, a missing field)
+INVALID_JSON = "invalid_json"  # the body is not JSON
+INVALID_TEXT = "invalid_text"  # a text field holds control characters
+TIMESTAMP_OUT_OF_RANGE = "timestamp_out_of_range"  # a timestamp beyond what UTC can represent
+
 # A validation message that names a broken input bound → that bound's code and a plain message.
 _BOUND_CODES: tuple[tuple[str, str, str], ...] = (
-    (repr(TEXT_PATTERN), "invalid_text", TEXT_RULE),
-    (UTC_RANGE_MESSAGE, "timestamp_out_of_range", f"{UTC_RANGE_MESSAGE}."),
+    (repr(TEXT_PATTERN), INVALID_TEXT, TEXT_RULE),
+    (UTC_RANGE_MESSAGE, TIMESTAMP_OUT_OF_RANGE, f"{UTC_RANGE_MESSAGE}."),
 )
 
 _JSON_PATH = re.compile(r"at `\$\.?([^`]*)`|unknown field `([^`]*)`|missing required field `([^`]*)`")
@@ -64,7 +69,12 @@ _JSON_PATH = re.compile(r"at `\$\.?([^`]*)`|unknown field `([^`]*)`|missing requ
 
 def status_for(error: DomainError) -> int:
     """The HTTP status of a domain error's family."""
-    for cls in type(error).__mro__:
+    return family_status(type(error))
+
+
+def family_status(kind: type[DomainError]) -> int:
+    """The HTTP status of a domain error class's family (400 when it belongs to none)."""
+    for cls in kind.__mro__:
         if cls in FAMILY_STATUS:
             return FAMILY_STATUS[cls]
     return 400
@@ -92,7 +102,7 @@ def domain_error_handler(_: Request[Any, Any, Any], error: DomainError) -> Respo
 def validation_error_handler(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
     errors = [_field_error(item) for item in error.extra or []] if isinstance(error.extra, list) else []
     detail = "The input is invalid." if errors else (error.detail or "The input is invalid.")
-    code = "validation_error"
+    code = VALIDATION_ERROR
     for item in errors:
         for marker, bound_code, message in _BOUND_CODES:
             if marker in item["message"]:
@@ -107,7 +117,7 @@ def http_error_handler(_: Request[Any, Any, Any], error: HTTPException) -> Respo
         logger.error("HTTP %s: %s", status, error.detail)
     code = STATUS_CODES.get(status, "error")
     if status == 400 and str(error.detail).startswith("JSON is malformed"):
-        code = "invalid_json"
+        code = INVALID_JSON
     body = {"status": status, "code": code, "detail": error.detail}
     return _response(body, dict(error.headers or {}) or None)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 from typing import TypeVar
 
 from litestar import Litestar
@@ -14,9 +15,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from app.api.auth import provide_optional_principal, provide_principal
@@ -24,7 +22,9 @@ from app.api.bounds import BoundedRequest
 from app.api.edge import Edge
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.limits import ACCOUNTS_STATE, LIMITS_STATE
+from app.api.openapi import ApiDocs, asset_routes, openapi_config
 from app.api.security_headers import add_nosniff
+from app.asyncapi import asyncapi_pages
 from app.bootstrap.build import build_services
 from app.bootstrap.container import Services
 from app.bootstrap.panel import panel_route
@@ -36,6 +36,7 @@ from app.ws import expeditions as expeditions_ws
 from app.ws.hub import ChannelHub
 
 logger = logging.getLogger("app")
+VERSION = version("muster")
 T = TypeVar("T")
 
 
@@ -60,9 +61,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         finally:
             await services.aclose()
 
+    docs = ApiDocs()
     return Litestar(
         route_handlers=[
             *api_routes(),
+            *asset_routes(),
             expeditions_ws.expeditions_socket,
             event_metrics_ws.event_metrics_socket,
             chat_ws.chat_socket,
@@ -93,9 +96,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             "history": _constant(services.history),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        plugins=[services.channels],
+        plugins=[services.channels, docs],
         lifespan=[lifespan],
-        openapi_config=_openapi(),
+        openapi_config=openapi_config(docs, version=VERSION, pages=asyncapi_pages(VERSION)),
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,
@@ -109,25 +112,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ),
         debug=False,
         state=State({"services": services, LIMITS_STATE: services.limits, ACCOUNTS_STATE: services.accounts}),
-    )
-
-
-def _openapi() -> OpenAPIConfig:
-    return OpenAPIConfig(
-        title="Muster",
-        version="0.1.0",
-        description="Expeditions, ticketed events, organizations and chat, live over WebSockets.",
-        path="/api/schema",
-        render_plugins=[
-            SwaggerRenderPlugin(path="/swagger-ui"),
-            RedocRenderPlugin(path="/redoc"),
-            JsonRenderPlugin(path="/openapi.json"),
-            YamlRenderPlugin(path="/openapi.yaml"),
-        ],
-        components=Components(
-            security_schemes={"BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
-        ),
-        security=[{"BearerAuth": []}],
     )
 
 
