@@ -4,7 +4,6 @@ and socket metrics), ``/metrics`` with its refreshers, batch sizes, and Sentry w
 from __future__ import annotations
 
 import logging
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from litestar.handlers import HTTPRouteHandler
@@ -14,20 +13,13 @@ from app.api.metrics import metrics_route
 from app.bootstrap.container import Services
 from app.core.shared import batching
 from app.core.shared.errors import DomainError, UnavailableError
-from app.observability import metrics
+from app.observability import metrics, muster_version
 from app.settings import Settings
 
 if TYPE_CHECKING:
     from sentry_sdk.types import Event, Hint
 
 logger = logging.getLogger("app")
-
-
-def muster_version() -> str:
-    try:
-        return version("muster")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
 
 
 def observe(app: ObservedLitestar, settings: Settings) -> ObservedLitestar:

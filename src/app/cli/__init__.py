@@ -7,19 +7,11 @@ from __future__ import annotations
 import click
 
 from app.cli.commands import COMMANDS
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("muster")
-    except PackageNotFoundError:  # a source tree that was never installed
-        return "0+unknown"
+from app.observability import muster_version
 
 
 @click.group(name="muster", help="Muster: expeditions, events, organizations, chat.")
-@click.version_option(_version(), "--version", "-V", prog_name="muster", message="%(prog)s %(version)s")
+@click.version_option(muster_version(), "--version", "-V", prog_name="muster", message="%(prog)s %(version)s")
 def muster() -> None:
     """The root group; every command reads its settings from the environment and ``.env``."""
 
