@@ -14,8 +14,8 @@ This runs outside routing, so requests that match no route (404, 405) are logged
 from __future__ import annotations
 
 import logging
+import os
 import re
-import uuid
 from time import perf_counter
 from typing import Any
 
@@ -31,6 +31,8 @@ access_logger = logging.getLogger("app.access")
 UNMATCHED = "<unmatched>"
 _SANE_ID = re.compile(rb"[A-Za-z0-9._:/+=-]{1,128}")
 _HEADER = b"x-request-id"
+# Any token is a method to the HTTP parser: others are counted as OTHER, so clients cannot mint series.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def request_id_of(scope: Scope) -> str:
@@ -40,7 +42,7 @@ def request_id_of(scope: Scope) -> str:
             if _SANE_ID.fullmatch(value):
                 return value.decode("ascii")
             break
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 32 hex digits, random like a UUID4, at a fifth of uuid4's cost
 
 
 class RequestContext:
@@ -78,10 +80,10 @@ class RequestContext:
             await app(scope, receive, send_with_id)
         finally:
             duration = perf_counter() - started
-            metrics.observe_request(scope["method"], scope.get("path_template") or UNMATCHED, status, duration)
+            method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+            metrics.observe_request(method, scope.get("path_template") or UNMATCHED, status, duration)
             if self._access_log and access_logger.isEnabledFor(logging.INFO):
-                method = scope["method"]
-                self._log(scope, f"{method} {_target(scope)} HTTP/{scope['http_version']}", status, duration, method)
+                self._log(scope, scope["method"], status, duration, scope["method"])
 
     async def _socket(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp, started: float) -> None:
         # Counted open from the handler's first receive (the handshake, after routing gave the
@@ -101,27 +103,31 @@ class RequestContext:
             if route is not None:
                 metrics.socket_closed(route)
             if self._access_log and access_logger.isEnabledFor(logging.INFO):
-                self._log(scope, f"WebSocket {_target(scope)}", "closed", perf_counter() - started, "WEBSOCKET")
+                self._log(scope, "WebSocket", "closed", perf_counter() - started, "WEBSOCKET")
 
-    def _log(self, scope: Scope, request_line: str, status: int | str, duration_s: float, method: str) -> None:
+    def _log(self, scope: Scope, kind: str, status: int | str, duration_s: float, method: str) -> None:
+        """One access line; the record is made here, which spares logging its search for the caller."""
         client = scope.get("client")
         address = f"{client[0]}:{client[1]}" if client else "-"
         duration_ms = round(duration_s * 1000, 2)
-        access_logger.info(
-            '%s - "%s" %s %.2fms',
-            address,
-            request_line,
-            status,
-            duration_ms,
-            extra={
-                "client": address,
-                "method": method,
-                "path": redact(_target(scope)),
-                "route": scope.get("path_template") or UNMATCHED,
-                "status": status,
-                "duration_ms": duration_ms,
-            },
+        target = _target(scope)
+        request_line = f"{kind} {target}" if kind == "WebSocket" else f"{kind} {target} HTTP/{scope['http_version']}"
+        fields = {
+            "client": address,
+            "method": method,
+            "path": target,
+            "route": scope.get("path_template") or UNMATCHED,
+            "status": status,
+            "duration_ms": duration_ms,
+        }
+        args = (address, request_line, status, duration_ms)
+        record = access_logger.makeRecord(
+            access_logger.name, logging.INFO, __file__, 0, _ACCESS_LINE, args, None, extra=fields
         )
+        access_logger.handle(record)
+
+
+_ACCESS_LINE = '%s - "%s" %s %.2fms'
 
 
 def _target(scope: Scope) -> str:

@@ -76,9 +76,20 @@ def child(metric: M, *labels: str) -> M:
     return bound
 
 
+_request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+
 def observe_request(method: str, route: str, status: int, duration_s: float) -> None:
-    child(HTTP_REQUESTS, method, route, str(status)).inc()
-    child(HTTP_LATENCY, method, route).observe(duration_s)
+    """Count one answered request and its duration: one lookup, one increment, one observation."""
+    key = (method, route, status)
+    bound = _request_children.get(key)
+    if bound is None:
+        bound = _request_children[key] = (
+            child(HTTP_REQUESTS, method, route, str(status)),
+            child(HTTP_LATENCY, method, route),
+        )
+    bound[0].inc()
+    bound[1].observe(duration_s)
 
 
 def socket_opened(route: str) -> None:
