@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from app.api.access import ObservedLitestar, RequestContext
 from app.bootstrap import build_services, create_app
@@ -62,33 +63,32 @@ async def per_request_us(app: Any, requests: int) -> float:
     return (time.perf_counter() - started) / requests * 1e6
 
 
-async def run(requests: int, rounds: int) -> None:
+async def run(requests: int, rounds: int, sink: TextIO) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(secret_key=BENCH_SECRET, database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'b.db'}")
         app: ObservedLitestar = create_app(settings, services=build_services(settings))
-        with open("/dev/null", "w") as sink:
-            configure_logging(level="INFO", fmt="json")
-            for handler in logging.getLogger().handlers:
-                if isinstance(handler, logging.StreamHandler):
-                    handler.setStream(sink)
-            variants = {
-                "bare ASGI app": (bare, None),
-                "Muster, no request context": (app, None),
-                "Muster, request id + metrics": (app, RequestContext(access_log=False)),
-                "Muster, request id + metrics + access line": (app, RequestContext(access_log=True)),
-            }
-            best: dict[str, float] = {}
-            for _ in range(rounds):
-                for name, (target, context) in variants.items():
-                    if target is app:
-                        app.request_context = context
-                    figure = await per_request_us(target, requests)
-                    best[name] = min(best.get(name, figure), figure)
+        configure_logging(level="INFO", fmt="json")
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(sink)
+        variants = {
+            "bare ASGI app": (bare, None),
+            "Muster, no request context": (app, None),
+            "Muster, request id + metrics": (app, RequestContext(access_log=False)),
+            "Muster, request id + metrics + access line": (app, RequestContext(access_log=True)),
+        }
+        best: dict[str, float] = {}
+        for _ in range(rounds):
+            for name, (target, context) in variants.items():
+                if target is app:
+                    app.request_context = context
+                figure = await per_request_us(target, requests)
+                best[name] = min(best.get(name, figure), figure)
     base = best["bare ASGI app"]
     plain = best["Muster, no request context"]
     for name, figure in best.items():
         extra = f"  (+{figure - plain:.1f} µs over no context)" if name.startswith("Muster, request") else ""
-        print(f"{name:45s} {figure:7.1f} µs/request  {figure / base:5.1f}× bare{extra}")
+        print(f"{name:45s} {figure:7.1f} µs/request  {figure / base:5.1f}x bare{extra}")
 
 
 def main() -> None:
@@ -96,7 +96,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=3, help="best of this many rounds per variant")
     args = parser.parse_args()
-    asyncio.run(run(args.requests, args.rounds))
+    with open(os.devnull, "w") as sink:
+        asyncio.run(run(args.requests, args.rounds, sink))
 
 
 if __name__ == "__main__":
