@@ -29,6 +29,8 @@ def _configure(connection: Connection | None = None) -> None:
         render_as_batch=True,
         compare_type=True,
         literal_binds=connection is None,
+        # app.adapters.db.migrations hands in a callback to report each revision applied.
+        on_version_apply=config.attributes.get("on_version_apply"),
     )
 
 

@@ -229,7 +229,7 @@ async def running_api(
     services = build_services(settings, mailer=mailer, clock=clock)
     app = create_app(settings, services=services)
     async with app_lifespan(app):
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield Api(client=client, settings=settings, clock=clock)
 

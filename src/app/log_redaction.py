@@ -1,9 +1,9 @@
 """Keeping secrets out of logs: a logging filter that redacts credentials in logged URLs.
 
 Socket URLs carry ``?token=<access>``, old scanners send ``/api/check-in/?secret=``, and activation
-links have their token in the path. uvicorn writes request lines to its access log (and socket
-handshakes to its error log) with the query string, so ``python -m app serve`` installs
-``RedactSecrets`` on both: ``/ws/chat/1/?token=[redacted]``.
+links have their token in the path. The access lines and uvicorn's socket handshake lines carry the
+query string, so the one log handler (``app.observability.logs``) runs ``RedactSecrets`` on every
+record: ``/ws/chat/1/?token=[redacted]``.
 """
 
 from __future__ import annotations
@@ -49,18 +49,3 @@ class RedactSecrets(logging.Filter):
 
 def _redacted(value: Any) -> Any:
     return redact(value) if isinstance(value, str) else value
-
-
-def uvicorn_log_config() -> dict[str, Any]:
-    """uvicorn's own logging configuration with ``RedactSecrets`` on its access and error loggers
-    (a dictionary, so every worker process builds the same)."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config: dict[str, Any] = {
-        **LOGGING_CONFIG,
-        "filters": {"redact_secrets": {"()": f"{__name__}.RedactSecrets"}},
-        "loggers": {name: dict(logger) for name, logger in LOGGING_CONFIG["loggers"].items()},
-    }
-    for name in ("uvicorn.access", "uvicorn.error"):
-        config["loggers"][name]["filters"] = ["redact_secrets"]
-    return config

@@ -61,8 +61,14 @@ class Settings:
     password_hash_memory_kib: int = 65536
     password_hash_parallelism: int = 4
     sentry_dsn: str | None = None
+    sentry_environment: str | None = None
+    sentry_traces_sample_rate: float = 1.0  # share of requests traced (0 to 1) when SENTRY_DSN is set
+    sentry_slow_transaction_ms: float = 500.0  # traced requests faster than this are not sent (0: all)
     log_level: str = "INFO"
+    log_format: str = "console"  # console (one readable line) or json (one object per line)
     access_log: bool = True
+    metrics_enabled: bool = True  # GET /metrics in the Prometheus text format
+    metrics_token: str | None = None  # when set, /metrics needs Authorization: Bearer <token>
     ticket_render_workers: int = 2
     jobs_in_process: bool = True
     jobs_concurrency: int = 2
@@ -99,6 +105,11 @@ class Settings:
         object.__setattr__(self, "log_level", self.log_level.upper())
         if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
+        object.__setattr__(self, "log_format", self.log_format.lower())
+        if self.log_format not in {"console", "json"}:
+            raise SettingsError("LOG_FORMAT must be console or json.")
+        if not 0.0 <= self.sentry_traces_sample_rate <= 1.0:
+            raise SettingsError("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
         if len(self.secret_key) < 32:
             raise SettingsError("SECRET_KEY must be at least 32 characters long.")
         if self.jobs_backend not in {"sql", "saq"}:

@@ -41,6 +41,15 @@ async def published_event(api: Api, headers: dict[str, str], **fields: Any) -> d
     return dict(published.json())
 
 
+async def event_watch(api: Api, *, capacity: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, str], str]:
+    """An organizer's published event and a member who may reserve: the organizer's headers, the
+    event, the member's headers, and the organizer's access token (for the event's metrics socket)."""
+    _, organizer = await make_organizer(api, "org@example.com")
+    event = await published_event(api, organizer, capacity=capacity)
+    _, member = await api.user("ann@example.com")
+    return organizer, event, member, organizer["Authorization"].split()[1]
+
+
 def qr_text_of_pdf(pdf: bytes) -> str:
     """Render the PDF's first page and read its QR code back, as a door scanner would."""
     document = pypdfium2.PdfDocument(pdf)

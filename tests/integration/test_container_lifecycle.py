@@ -3,15 +3,14 @@ stops them and releases every resource once; ``createsuperuser`` closes the whol
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from pathlib import Path
 
 import pytest
 
-from app import __main__ as cli
 from app.adapters.db.migrations import upgrade
 from app.bootstrap import Services, build_services
+from app.cli.commands import create_superuser
 from app.settings import Settings
 from tests.conftest import in_thread, settings_for
 
@@ -64,8 +63,7 @@ def test_createsuperuser_closes_the_whole_container(tmp_path: Path, monkeypatch:
         return services
 
     monkeypatch.setattr("app.bootstrap.build_services", recording_build)
-    args = argparse.Namespace(email="root@example.com", name="Root", password="s3cret-pass-1")
-
-    assert cli._create_superuser(settings_for(url), args) == 0
+    made = create_superuser(settings_for(url), email="root@example.com", name="Root", password="s3cret-pass-1")
+    assert made == 0
     assert closed == built and len(built) == 1  # every closer ran: thread pools, then the pools
     assert built[0].engine.pool is not pools[0]  # the database pool was disposed too

@@ -7,7 +7,8 @@ import logging.config
 
 import pytest
 
-from app.log_redaction import RedactSecrets, redact, uvicorn_log_config
+from app.log_redaction import RedactSecrets, redact
+from app.observability.logs import log_config
 
 
 @pytest.mark.parametrize(
@@ -36,8 +37,9 @@ def test_the_filter_redacts_uvicorn_access_records_in_their_arguments() -> None:
     assert record.getMessage() == '127.0.0.1:5000 - "GET /api/check-in/?secret=[redacted] HTTP/1.1" 200'
 
 
-def test_uvicorn_gets_the_filter_on_its_access_and_error_loggers() -> None:
-    config = uvicorn_log_config()
-    logging.config.dictConfig(config)
-    for name in ("uvicorn.access", "uvicorn.error"):
-        assert any(isinstance(f, RedactSecrets) for f in logging.getLogger(name).filters)
+def test_the_one_log_handler_redacts_every_record_uvicorns_included() -> None:
+    config = log_config(level="INFO", fmt="console")
+    assert "redact_secrets" in config["handlers"]["default"]["filters"]
+    for name in ("uvicorn.error", "uvicorn.access", "litestar", "app"):
+        logger = config["loggers"].get(name, {"propagate": True})
+        assert logger["propagate"] is True and not logger.get("handlers")  # through the root handler

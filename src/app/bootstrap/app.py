@@ -13,10 +13,10 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
+from app.api.access import ObservedLitestar
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.bounds import BoundedRequest
 from app.api.edge import Edge
@@ -27,8 +27,10 @@ from app.api.security_headers import add_nosniff
 from app.asyncapi import asyncapi_pages
 from app.bootstrap.build import build_services
 from app.bootstrap.container import Services
+from app.bootstrap.observability import init_sentry, metrics_routes, observe
 from app.bootstrap.panel import panel_route
 from app.bootstrap.routes import api_routes
+from app.observability.logs import configure_logging
 from app.settings import Settings
 from app.ws import chat as chat_ws
 from app.ws import event_metrics as event_metrics_ws
@@ -47,14 +49,15 @@ def _constant(value: T) -> Provide:
     return Provide(provide, use_cache=True, sync_to_thread=False)
 
 
-def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> ObservedLitestar:
     """Assemble the Litestar app for ``settings`` (default: read from the environment)."""
     settings = settings or (services.settings if services else Settings.from_env())
     services = services or build_services(settings)
-    _init_sentry(settings)
+    init_sentry(settings)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        configure_logging(level=settings.log_level, fmt=settings.log_format)
         await services.start(jobs=settings.runs_jobs_in_process, loops=True)
         try:
             yield
@@ -62,10 +65,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             await services.aclose()
 
     docs = ApiDocs()
-    return Litestar(
+    app = ObservedLitestar(
         route_handlers=[
             *api_routes(),
             *asset_routes(),
+            *metrics_routes(settings, services),
             expeditions_ws.expeditions_socket,
             event_metrics_ws.event_metrics_socket,
             chat_ws.chat_socket,
@@ -105,27 +109,13 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         middleware=[DefineMiddleware(Edge, trusted=settings.trusted_proxies, allowed_hosts=settings.allowed_hosts)],
         request_class=BoundedRequest,
         before_send=[add_nosniff],
-        logging_config=LoggingConfig(
-            root={"level": settings.log_level, "handlers": ["queue_listener"]},
-            log_exceptions="debug",
-            disable_stack_trace={400, 401, 403, 404, 405, 409, 413, 429},
-        ),
+        logging_config=None,  # one format for uvicorn and the app: app.observability.logs
         debug=False,
         state=State({"services": services, LIMITS_STATE: services.limits, ACCOUNTS_STATE: services.accounts}),
     )
+    return observe(app, settings)
 
 
-def _init_sentry(settings: Settings) -> None:
-    if not settings.sentry_dsn:
-        return
-    try:
-        import sentry_sdk
-    except ImportError:
-        logger.warning("SENTRY_DSN is set but sentry-sdk is not installed; pip install 'muster[sentry]'.")
-        return
-    sentry_sdk.init(dsn=settings.sentry_dsn, traces_sample_rate=0.0)
-
-
-def app_from_env() -> Litestar:
+def app_from_env() -> ObservedLitestar:
     """Factory for ``uvicorn --factory``: settings from the environment."""
     return create_app(Settings.from_env())

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from litestar.channels import ChannelsPlugin, Subscriber
 
+from app.observability.metrics import EVENTS_DELIVERED, SUBSCRIPTION_FAILURES
 from app.ports.notifier import Envelope
 
 logger = logging.getLogger("app.ws")
@@ -60,6 +61,7 @@ class ChannelHub:
         try:
             subscriber = await self._channels.subscribe([channel])
         except BaseException as error:
+            SUBSCRIPTION_FAILURES.inc()
             if self._feeds.get(channel) is feed:
                 del self._feeds[channel]
             feed.ready.set_exception(error if isinstance(error, Exception) else ConnectionError(channel))
@@ -93,7 +95,9 @@ class ChannelHub:
             except ValueError:
                 logger.warning("dropped a message on %s that is not an event envelope", channel)
                 continue
-            for listener in tuple(feed.listeners):
+            listeners = tuple(feed.listeners)
+            EVENTS_DELIVERED.inc(len(listeners))  # one increment per event, not per socket
+            for listener in listeners:
                 try:
                     listener.deliver(channel, envelope)
                 except Exception:  # one listener's fault must not cost the others their events

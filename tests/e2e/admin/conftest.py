@@ -63,7 +63,7 @@ async def running_panel(settings: Settings) -> AsyncIterator[Panel]:
     await services.user_admin.create_superuser(email=ADMIN_EMAIL, password=PASSWORD, name="Root")
     app = create_app(settings, services=services)
     async with app_lifespan(app):
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield Panel(client=client, services=services)
 

@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 
 from app.settings import Settings
 from tests.conftest import Api, LiveServer, live_server, settings_for, truncate_all
-from tests.e2e.ticketing_flow import make_organizer, published_event
+from tests.e2e.ticketing_flow import event_watch, make_organizer, published_event
 
 pytestmark = pytest.mark.slow
 FIELDS = ("confirmed_count", "pending_count", "waitlist_count", "checked_in_count", "spots_left")
@@ -128,10 +128,7 @@ async def test_metrics_reach_a_socket_on_another_server_process(postgres_url: st
     with live_server(settings) as first, live_server(settings) as second:
         async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as client:
             api = Api(client=client, settings=settings, clock=None)
-            _, organizer = await make_organizer(api, "org@example.com")
-            event = await published_event(api, organizer, capacity=2)
-            _, ann = await api.user("ann@example.com")
-            token = organizer["Authorization"].split()[1]
+            _, event, ann, token = await event_watch(api, capacity=2)
 
             async with websockets.connect(f"{first.ws_url}/ws/events/{event['id']}/?token={token}") as ws:
                 assert _counts(json.loads(await _recv(ws))) == (0, 0, 0, 0, 2)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.__main__ import run_worker
+from app.cli.worker import run_worker
 from app.settings import Settings
 
 COUNT_ONCE_JOB = "count_once"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.models.jobs import JobModel
@@ -182,6 +182,12 @@ class SqlJobQueue:
                 .limit(limit)
             )
             return [(row.id, row.run_at) for row in rows]
+
+    async def queued_count(self) -> int:
+        """How many jobs wait to run (due or not)."""
+        async with self._sessions() as session:
+            statement = select(func.count()).select_from(JobModel).where(JobModel.status == JobStatus.QUEUED.value)
+            return int((await session.execute(statement)).scalar_one())
 
     async def complete(self, job: Job, token: str, result: dict[str, Any] | None) -> bool:
         """Mark a claimed job done; False when the claim was lost (its heartbeat lapsed and another took it)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from enum import Enum
@@ -25,6 +26,7 @@ from typing import Any, Protocol
 
 from app.core.jobs.model import Job, JobStatus, retry_delay_s
 from app.core.shared.errors import DomainError
+from app.observability.metrics import job_ran
 from app.ports.clock import Clock
 from app.ports.jobs import JobHandler, JobResult
 
@@ -203,6 +205,13 @@ class JobWorker:
                 await asyncio.wait_for(self._stop.wait(), timeout=every_s)
 
     async def _run(self, job: Job, token: str, beat: Beat | None = None) -> _Outcome:
+        started, now = time.perf_counter(), self._clock.now()
+        outcome = await self._attempt(job, token, beat)
+        due = job.run_at if job.run_at is not None and job.run_at.tzinfo is not None else None
+        job_ran(job.kind, outcome.value, time.perf_counter() - started, (now - due).total_seconds() if due else None)
+        return outcome
+
+    async def _attempt(self, job: Job, token: str, beat: Beat | None) -> _Outcome:
         handler = self._handlers.get(job.kind)
         if handler is None:
             await self._queue.fail(job, token, f"no handler for job kind {job.kind!r}", retry_at=None)

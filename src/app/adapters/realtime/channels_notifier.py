@@ -9,6 +9,7 @@ from litestar.channels import ChannelsPlugin
 
 from app.adapters.outage import Outage
 from app.core.shared.domain_events import DomainEvent
+from app.observability.metrics import PUBLISH_FAILURES, event_published
 from app.ports.history import EventHistory
 from app.ports.notifier import Routed
 
@@ -49,6 +50,8 @@ class ChannelsNotifier:
                     envelope = await self._history.append(routed.stream, envelope)
                 await self._channels.wait_published(envelope.pack(), list(routed.channels))
             except Exception as error:
+                PUBLISH_FAILURES.inc()
                 self._outage.failed(error, consequence="committed changes stand; their live events are dropped")
             else:
+                event_published(type(event).__name__)
                 self._outage.recovered()

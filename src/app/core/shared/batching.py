@@ -47,6 +47,14 @@ class Pending(Generic[Req, Res]):
 
 
 BatchHandler = Callable[[Hashable, list[Pending[Req, Res]]], Awaitable[None]]
+BatchObserver = Callable[[str, int], None]
+_observers: dict[str, BatchObserver] = {}
+
+
+def observe_batches(observer: BatchObserver) -> None:
+    """Call ``observer(kind, size)`` for every batch served from now on, by every batcher (once per
+    observer however often it is registered)."""
+    _observers[getattr(observer, "__qualname__", repr(observer))] = observer
 
 
 class KeyedBatcher(Generic[Req, Res]):
@@ -55,8 +63,8 @@ class KeyedBatcher(Generic[Req, Res]):
     only after its transaction committed, so a batch it raises from may be served again (without the
     requests it already answered)."""
 
-    def __init__(self, handle: BatchHandler[Req, Res], *, max_batch: int = 500) -> None:
-        self._handle, self._max_batch = handle, max_batch
+    def __init__(self, handle: BatchHandler[Req, Res], *, max_batch: int = 500, kind: str = "batch") -> None:
+        self._handle, self._max_batch, self._kind = handle, max_batch, kind
         self._queues: dict[Hashable, deque[Pending[Req, Res]]] = {}
         self._workers: dict[Hashable, asyncio.Task[None]] = {}
 
@@ -72,6 +80,8 @@ class KeyedBatcher(Generic[Req, Res]):
         try:
             while queue:
                 batch = [queue.popleft() for _ in range(min(len(queue), self._max_batch))]
+                for observe in _observers.values():
+                    observe(self._kind, len(batch))
                 try:
                     await self._isolate(key, batch, rerun=False)
                 except BaseException as error:

@@ -43,7 +43,7 @@ class MessageService:
 
     def __init__(self, *, uow: ChatUnitOfWorkFactory, notifier: Notifier, clock: Clock) -> None:
         self._uow, self._notifier, self._clock = uow, notifier, clock
-        self._posts: KeyedBatcher[_Post, Message] = KeyedBatcher(self._post_batch)
+        self._posts: KeyedBatcher[_Post, Message] = KeyedBatcher(self._post_batch, kind="chat_messages")
 
     async def history(self, *, actor: Principal, chat_id: int, before: int | None, limit: int) -> HistoryPage:
         """Messages newest first, ``limit`` at a time, older than the ``before`` cursor."""

@@ -39,7 +39,7 @@ class BookingService:
         self, *, uow: TicketingUnitOfWorkFactory, clock: Clock, signer: TicketSigner, after_commit: AfterCommit
     ) -> None:
         self._uow, self._clock, self._signer, self._after_commit = uow, clock, signer, after_commit
-        self._reservations: KeyedBatcher[_Request, Reservation] = KeyedBatcher(self._reserve_batch)
+        self._reservations: KeyedBatcher[_Request, Reservation] = KeyedBatcher(self._reserve_batch, kind="reservations")
 
     async def reserve(self, *, actor: Principal, event_id: int, idempotency_key: str | None = None) -> Reservation:
         """Reserve a spot. Rules: the event is published and not started (``event_not_open``); one
