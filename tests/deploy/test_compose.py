@@ -83,7 +83,7 @@ def test_only_the_proxy_is_trusted_for_forwarded_addresses() -> None:
 def test_healthchecks_see_a_dead_subscription_and_a_dead_worker() -> None:
     services = compose()["services"]
     assert "/ready/" in " ".join(services["app"]["healthcheck"]["test"])
-    assert services["worker"]["healthcheck"]["test"] == ["CMD", "python", "-m", "app.bootstrap.worker_health"]
+    assert services["worker"]["healthcheck"]["test"] == ["CMD", "python", "-m", "app.worker_health"]
     for name in ("proxy", "postgres", "redis"):
         assert services[name]["healthcheck"]["test"], name
 

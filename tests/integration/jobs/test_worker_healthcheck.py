@@ -1,4 +1,4 @@
-"""The worker container's healthcheck (``python -m app.bootstrap.worker_health``) against a real
+"""The worker container's healthcheck (``python -m app.worker_health``) against a real
 SAQ worker process on PostgreSQL: healthy while the worker runs, unhealthy seconds after it stops."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 def healthcheck(settings: Settings) -> subprocess.CompletedProcess[str]:
     env = {**server_env(settings), "JOBS_BACKEND": settings.jobs_backend}
-    command = [sys.executable, "-m", "app.bootstrap.worker_health"]
+    command = [sys.executable, "-m", "app.worker_health"]
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 

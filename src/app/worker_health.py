@@ -1,4 +1,5 @@
-"""The job worker's container healthcheck: ``python -m app.bootstrap.worker_health``.
+"""The job worker's container healthcheck: ``python -m app.worker_health`` (it imports only the
+settings and the SAQ queue, not the app, so it answers quickly).
 
 Exits 0 while a SAQ worker serving the project's queue has reported itself lately (a worker
 rewrites its entry every 2 s and the entry lives 3 s, so a stopped, hung or disconnected worker
