@@ -1,0 +1,131 @@
+"""The organizer desk in Chromium: an organizer creates, edits, publishes and covers an event; a
+member reserves; the organizer confirms and checks the ticket in by its typed secret while the
+event's live figures move on the page; a cancelled event is shown as such."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.async_api import Page, expect
+
+from tests.e2e.desk.conftest import Site
+
+pytestmark = pytest.mark.slow
+SCREENSHOT = Path(__file__).parents[3] / "docs" / "web-desk.png"
+
+
+async def figure(page: Page, key: str) -> str:
+    return await page.locator(f"[data-metric={key}]").inner_text()
+
+
+def png(path: Path) -> Path:
+    image = Image.new("RGB", (320, 200), (40, 110, 190))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+async def test_an_organizer_runs_an_event_from_creation_to_check_in(site: Site, tmp_path: Path) -> None:
+    olga = await site.organizer("olga@example.com")
+    ann = await site.person("ann@example.com")
+    desk = await site.signed_in("/desk/", olga)
+    await expect(desk.get_by_role("heading", name="My events")).to_be_visible()
+
+    await desk.get_by_role("link", name="New event").click()
+    await desk.get_by_label("Title").fill("Night hike")
+    await desk.get_by_label("Starts at (your local time)").fill("2030-05-01T18:00")
+    await desk.get_by_label("Location").fill("Zakopane")
+    await desk.get_by_label("Capacity").fill("2")
+    await desk.get_by_label("Reservations need my approval").check()
+    await desk.get_by_role("button", name="Create event").click()
+    await expect(desk.get_by_role("heading", name="Night hike", level=1)).to_be_visible()
+    await expect(desk.locator("[data-event-status]")).to_have_text("draft")
+    event_id = int(desk.url.rsplit("/", 1)[1])
+
+    # Edit, then publish; the figures are live from the first snapshot on.
+    await desk.get_by_text("Edit the event").click()
+    await desk.locator("details.editor").get_by_label("Title").fill("Night hike on Giewont")
+    await desk.get_by_role("button", name="Save changes").click()
+    await expect(desk.get_by_role("heading", name="Night hike on Giewont", level=1)).to_be_visible()
+    await desk.get_by_role("button", name="Publish").click()
+    await expect(desk.locator("[data-event-status]")).to_have_text("published")
+    await expect(desk.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    await expect(desk.locator("[data-metric=spots_left]")).to_have_text("2")
+
+    # A cover: the thumbnail the server made shows on the page.
+    await desk.get_by_label("Cover image").set_input_files(str(png(tmp_path / "cover.png")))
+    await desk.get_by_role("button", name="Upload the cover").click()
+    await expect(desk.get_by_role("img", name="Cover of Night hike on Giewont")).to_be_visible()
+
+    # Ann reserves (through the API): pending, live on the organizer's page, figures and list.
+    reserved = await site.http.post(f"/api/events/{event_id}/reservations/", headers=ann.headers)
+    assert reserved.status_code == 201, reserved.text
+    assert reserved.json()["status"] == "pending"
+    await expect(desk.locator("[data-metric=pending_count]")).to_have_text("1")
+    await expect(desk.get_by_role("button", name="Confirm Ann")).to_be_visible()
+
+    await desk.get_by_role("button", name="Confirm Ann").click()
+    await expect(desk.get_by_text("Ann: confirmed.")).to_be_visible()
+    await expect(desk.locator("[data-metric=confirmed_count]")).to_have_text("1")
+    await expect(desk.locator("[data-metric=pending_count]")).to_have_text("0")
+    await expect(desk.locator("[data-metric=spots_left]")).to_have_text("1")
+
+    # At the door: Ann's secret typed in, admitted; again, refused with the first time; forged, invalid.
+    mine = await site.http.get("/api/reservations/", headers=ann.headers)
+    secret = mine.json()["results"][0]["ticket_secret"]
+    verdict = desk.locator(".verdict")
+    await desk.get_by_label("Ticket secret").fill(secret)
+    await desk.get_by_role("button", name="Check in", exact=True).click()
+    await expect(verdict).to_have_text("Admitted: Ann (ann@example.com), Night hike on Giewont.")
+    await expect(desk.locator("[data-metric=checked_in_count]")).to_have_text("1")
+    await expect(desk.get_by_role("row", name="Ann")).to_contain_text("checked in")
+    await desk.get_by_label("Ticket secret").fill(secret)
+    await desk.get_by_label("Ticket secret").press("Enter")
+    await expect(verdict).to_have_attribute("data-verdict", "repeat")
+    await expect(verdict).to_contain_text("Already checked in at ")
+    await desk.get_by_label("Ticket secret").fill(secret[:-4] + "AAAA")
+    await desk.get_by_label("Ticket secret").press("Enter")
+    await expect(verdict).to_have_text("Invalid ticket.")
+    assert await figure(desk, "checked_in_count") == "1"
+
+    if os.environ.get("MUSTER_DESK_SCREENSHOT"):
+        await desk.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    # Back on the list: the event with its counts.
+    await desk.get_by_role("link", name="← My events").click()
+    row = desk.get_by_role("row", name="Night hike on Giewont")
+    await expect(row).to_contain_text("published")
+    await expect(row).to_contain_text("1 / 2")
+
+
+async def test_the_desk_cancels_an_event_and_says_why_a_change_is_refused(site: Site) -> None:
+    olga = await site.organizer("olga@example.com")
+    created = await site.http.post(
+        "/api/events/",
+        json={"title": "River day", "starts_at": "2030-06-01T09:00:00Z", "capacity": 1},
+        headers=olga.headers,
+    )
+    event_id = created.json()["id"]
+    ann = await site.person("ann@example.com")
+    await site.http.post(f"/api/events/{event_id}/publish/", headers=olga.headers)
+    await site.http.post(f"/api/events/{event_id}/reservations/", headers=ann.headers)
+
+    desk = await site.signed_in(f"/desk/#/events/{event_id}", olga)
+    await expect(desk.locator("[data-metric=confirmed_count]")).to_have_text("1")
+    await desk.get_by_text("Edit the event").click()
+    await desk.locator("details.editor").get_by_label("Capacity").fill("0")
+    await desk.locator("details.editor").get_by_label("Capacity").evaluate("(input) => input.removeAttribute('min')")
+    await desk.get_by_role("button", name="Save changes").click()
+    await expect(desk.locator("details.editor [role=status]")).to_contain_text("Check the form")
+
+    desk.once("dialog", lambda dialog: dialog.accept())
+    await desk.get_by_role("button", name="Cancel the event").click()
+    await expect(desk.locator("[data-event-status]")).to_have_text("cancelled")
+    await expect(desk.locator("[data-event-notice]")).to_have_text("The event is cancelled.")
+    await expect(desk.get_by_role("button", name="Publish")).to_have_count(0)
+    await expect(desk.locator("[data-metric=confirmed_count]")).to_have_text("0")
