@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
 _ASSETS = Path(__file__).with_name("web_assets")
@@ -77,7 +78,7 @@ def expeditions(request: Request[Any, Any, Any]) -> Response[bytes]:
 
 
 @get("/web/{name:path}", include_in_schema=False, sync_to_thread=False)
-def asset(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
+def asset(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[bytes]:
     """Any file under web_assets/ at ``/web/<relative path>``, with its media type; 404 otherwise."""
     if name.lstrip("/") not in _FILES:
         raise NotFoundException(detail="No such file.")
