@@ -85,9 +85,9 @@ class Site:
         opened.on("pageerror", lambda e: self.problems.append(str(e)))
         return opened
 
-    async def signed_in(self, path: str, person: Person) -> Page:
+    async def signed_in(self, path: str, person: Person, *, width: int = 1280) -> Page:
         """A page at ``path`` after logging in through its own form."""
-        opened = await self.page()
+        opened = await self.page(width=width)
         await opened.goto(path)
         await opened.get_by_label("E-mail").fill(person.email)
         await opened.get_by_label("Password").fill(PASSWORD)

@@ -1,17 +1,21 @@
 """The organizer desk in Chromium: an organizer creates, edits, publishes and covers an event; a
 member reserves; the organizer confirms and checks the ticket in by its typed secret while the
-event's live figures move on the page; a cancelled event is shown as such."""
+event's live figures move on the page; a cancelled event is shown as such (also on a phone); while the server
+restarts the figures say "reconnecting…" and are marked stale, then catch up."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.async_api import Page, expect
 
+from app.settings import Settings
+from tests.conftest import LiveServer, live_server
 from tests.e2e.desk.conftest import Site
 
 pytestmark = pytest.mark.slow
@@ -93,6 +97,12 @@ async def test_an_organizer_runs_an_event_from_creation_to_check_in(site: Site, 
     await expect(verdict).to_have_text("Invalid ticket.")
     assert await figure(desk, "checked_in_count") == "1"
 
+    # Bob asks too: his pending reservation waits for a decision on the list, live.
+    bob = await site.person("bob@example.com")
+    await site.http.post(f"/api/events/{event_id}/reservations/", headers=bob.headers)
+    await expect(desk.get_by_role("button", name="Reject Bob")).to_be_visible()
+    await expect(desk.locator("[data-metric=pending_count]")).to_have_text("1")
+    await expect(desk.get_by_role("heading", name="Check-in: Night hike on Giewont")).to_be_visible()
     if os.environ.get("MUSTER_DESK_SCREENSHOT"):
         await desk.screenshot(path=str(SCREENSHOT), full_page=True)
 
@@ -129,3 +139,46 @@ async def test_the_desk_cancels_an_event_and_says_why_a_change_is_refused(site: 
     await expect(desk.locator("[data-event-notice]")).to_have_text("The event is cancelled.")
     await expect(desk.get_by_role("button", name="Publish")).to_have_count(0)
     await expect(desk.locator("[data-metric=confirmed_count]")).to_have_text("0")
+
+    # On a 390 px phone the page does not scroll sideways (wide tables scroll inside their box).
+    phone = await site.signed_in(f"/desk/#/events/{event_id}", olga, width=390)
+    await expect(phone.locator("[data-event-status]")).to_have_text("cancelled")
+    for screen in (f"#/events/{event_id}", "#/", "#/check-in"):
+        await phone.goto(f"/desk/{screen}")
+        await phone.get_by_role("heading", level=1).first.wait_for()
+        assert await phone.evaluate("() => document.documentElement.scrollWidth") <= 390, screen
+
+
+async def test_the_figures_say_reconnecting_while_the_server_restarts_and_catch_up_after(
+    site: Site, server: tuple[LiveServer, Settings], tmp_path: Path
+) -> None:
+    olga = await site.organizer("olga@example.com")
+    ann, bob = await site.person("ann@example.com"), await site.person("bob@example.com")
+    body = {"title": "Night hike", "starts_at": "2030-05-01T18:00:00Z", "capacity": 5}
+    event_id = (await site.http.post("/api/events/", json=body, headers=olga.headers)).json()["id"]
+    await site.http.post(f"/api/events/{event_id}/publish/", headers=olga.headers)
+    await site.http.post(f"/api/events/{event_id}/reservations/", headers=ann.headers)
+    desk = await site.signed_in(f"/desk/#/events/{event_id}", olga)
+    panel, state = desk.locator(".metrics-panel"), desk.locator("[data-live-state]")
+    await expect(state).to_have_attribute("data-live-state", "live")
+    await expect(desk.locator("[data-metric=confirmed_count]")).to_have_text("1")
+    await expect(panel).not_to_have_class(re.compile("stale"))
+
+    running, settings = server
+    running.process.terminate()
+    running.process.wait(timeout=10)
+    await expect(state).to_have_attribute("data-live-state", "reconnecting")
+    await expect(state).to_have_text("Reconnecting… the figures below are the last known ones.")
+    await expect(panel).to_have_class(re.compile("stale"))
+    await expect(panel).to_have_attribute("aria-busy", "true")
+
+    port = int(running.base_url.rsplit(":", 1)[1])
+    with live_server(settings, port=port, env={"MEDIA_ROOT": str(tmp_path / "media")}):
+        reserved = await site.http.post(f"/api/events/{event_id}/reservations/", headers=bob.headers)
+        assert reserved.status_code == 201, reserved.text
+        await expect(state).to_have_attribute("data-live-state", "live", timeout=20_000)
+        await expect(desk.locator("[data-metric=confirmed_count]")).to_have_text("2")
+        await expect(panel).not_to_have_class(re.compile("stale"))
+        await desk.context.close()  # before this server stops too
+    # The browser reported each refused reconnection attempt while the server was down.
+    site.problems[:] = [p for p in site.problems if "WebSocket connection to" not in p]

@@ -98,9 +98,9 @@ async def test_a_declined_invitation_and_a_busy_member_are_said_in_words(site: S
     await chief.get_by_role("button", name="Start (make active)").click()
     await expect(chief.locator("[data-expedition-notice]")).to_have_text("Ann is already on another active expedition.")
 
-    member = await site.signed_in("/expeditions/", cid)
-    await member.get_by_role("button", name="Decline Alps").click()
-    await expect(member.get_by_role("row", name="Alps")).to_have_count(0)
+    answering = await site.signed_in("/expeditions/", cid)
+    await answering.get_by_role("button", name="Decline Alps").click()
+    await expect(answering.get_by_role("row", name="Alps")).to_have_count(0)
     await expect(chief.locator(f"[data-member='{cid.id}']")).to_contain_text("declined")
     await chief.get_by_label("E-mail, username or user id").fill(str(ann.id))
     await chief.get_by_role("button", name="Find and invite").click()

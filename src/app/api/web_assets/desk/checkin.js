@@ -91,13 +91,18 @@ export function checkInPanel(eventTitle = null) {
     secret.focus();
   };
   const scanner = camera(check);
+  const heading = h("h2", { id: "checkin-title" });
+  const named = (title) => {
+    heading.textContent = title ? `Check-in: ${title}` : "Check-in";
+  };
+  named(eventTitle);
   const node = h("section", { class: "checkin", "aria-labelledby": "checkin-title" },
-    h("h2", { id: "checkin-title", text: eventTitle ? `Check-in: ${eventTitle}` : "Check-in" }),
+    heading,
     h("form", { onsubmit: (event) => { event.preventDefault(); check(secret.value); } },
       field("Ticket secret", secret, "Scan the QR code, or type or paste the secret printed under it."),
       h("div", { class: "actions" }, h("button", { type: "submit", text: "Check in" }), ...scanner.nodes)),
     verdict);
-  return { node, close: scanner.stop };
+  return { node, close: scanner.stop, named };
 }
 
 export function checkInScreen() {

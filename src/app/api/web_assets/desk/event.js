@@ -59,6 +59,7 @@ export async function eventPage(eventId, _me) {
     render();
   };
   function render() {
+    checkIn.named(event.title);
     const editable = event.status === "draft" || event.status === "published";
     const editor = h("details", { class: "editor" }, h("summary", { text: "Edit the event" }),
       eventForm(event, (saved) => { event = saved; say(notice, "The changes are saved.", "ok"); render(); }));

@@ -57,7 +57,7 @@ async function listPage() {
         h("td", {}, h("span", { class: `status status-${expedition.status}`, text: expedition.status })),
         h("td", { class: "num", text: `${expedition.confirmed_count} / ${expedition.capacity}` }),
         h("td", { text: part }),
-        h("td", { class: "actions" }, ...(part === "invited" ? answerButtons(expedition, notice, refresh) : [])));
+        h("td", {}, h("div", { class: "row-actions" }, ...(part === "invited" ? answerButtons(expedition, notice, refresh) : []))));
     }));
   }
   await refresh();

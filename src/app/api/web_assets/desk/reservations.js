@@ -39,7 +39,7 @@ export function reservationsPanel(eventId) {
       h("td", { text: holder.email }),
       h("td", { text: state }),
       h("td", {}, h("time", { dateTime: reservation.created_at, text: localDateTime(reservation.created_at) })),
-      h("td", { class: "actions" }, ...actions));
+      h("td", {}, h("div", { class: "row-actions" }, ...actions)));
   };
 
   let loading = null;
