@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { renderNav } from "../nav.js";
 import { checkInScreen } from "./checkin.js";
-import { signedIn } from "./signin.js";
+import { followSession, sessionEnded, signedIn } from "./signin.js";
 import { eventForm, eventList } from "./events.js";
 import { eventPage } from "./event.js";
 
@@ -33,10 +33,12 @@ async function start() {
   await signedIn(main);
   renderNav("desk");
   window.addEventListener("hashchange", () => show().catch(failed));
+  followSession();
   await show();
 }
 
 function failed(error) {
+  if (sessionEnded(error)) return;
   main.replaceChildren();
   const notice = document.createElement("p");
   notice.setAttribute("role", "alert");

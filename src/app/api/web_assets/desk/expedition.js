@@ -34,7 +34,7 @@ export function myPart(expedition, me) {
 }
 
 export async function expeditionPage(expeditionId, me) {
-  const notice = h("p", { role: "status", "aria-live": "polite", "data-expedition-notice": "" });
+  const notice = h("p", { role: "status", "aria-live": "polite", tabindex: "-1", "data-expedition-notice": "" });
   const body = h("div");
   let expedition = null;
   let invite = null; // made once, so a live refresh keeps what the chief is typing
@@ -59,6 +59,7 @@ export async function expeditionPage(expeditionId, me) {
       say(notice, sentence(error, { names, confirmed: expedition.confirmed_count }), "error");
     }
     await refresh();
+    notice.focus(); // the pressed button is redrawn: keep the keyboard where the outcome is told
   };
 
   function render() {

@@ -6,7 +6,7 @@ import { renderNav } from "../nav.js";
 import { field, fromLocalInput, h, localDateTime, say } from "./dom.js";
 import { answerButtons, expeditionPage, myPart } from "./expedition.js";
 import { sentence } from "./reasons.js";
-import { signedIn } from "./signin.js";
+import { followSession, sessionEnded, signedIn } from "./signin.js";
 
 const main = document.getElementById("main");
 const LIVE = {
@@ -84,6 +84,7 @@ async function show() {
 }
 
 function failed(error) {
+  if (sessionEnded(error)) return;
   main.replaceChildren(h("p", { role: "alert", class: "error", text: sentence(error) }));
 }
 
@@ -106,6 +107,7 @@ async function start() {
     },
   });
   window.addEventListener("hashchange", () => show().catch(failed));
+  followSession();
   await show();
 }
 

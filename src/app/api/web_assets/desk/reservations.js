@@ -42,13 +42,25 @@ export function reservationsPanel(eventId) {
       h("td", {}, h("div", { class: "row-actions" }, ...actions)));
   };
 
+  // One read at a time; a change announced meanwhile asks for one more read after it.
   let loading = null;
-  async function load() {
-    loading ??= (async () => {
-      const query = filter.value ? `&status=${filter.value}` : "";
-      const page = await api("GET", `/api/events/${eventId}/reservations/?limit=100${query}`);
-      body.replaceChildren(...page.results.map(row));
-      empty.hidden = page.results.length > 0;
+  let again = false;
+  async function read() {
+    const query = filter.value ? `&status=${filter.value}` : "";
+    const page = await api("GET", `/api/events/${eventId}/reservations/?limit=100${query}`);
+    body.replaceChildren(...page.results.map(row));
+    empty.hidden = page.results.length > 0;
+  }
+  function load() {
+    if (loading) {
+      again = true;
+      return loading;
+    }
+    loading = (async () => {
+      do {
+        again = false;
+        await read();
+      } while (again);
     })().finally(() => {
       loading = null;
     });

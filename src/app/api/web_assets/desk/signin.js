@@ -57,3 +57,16 @@ export function signedIn(root) {
     email.focus();
   });
 }
+
+// A refusal for want of a session (it ended elsewhere, or the account was deactivated): sign in again.
+export function sessionEnded(error) {
+  if (!error || error.status !== 401) return false;
+  session.clear();
+  location.reload();
+  return true;
+}
+
+// Logging out in another tab (or here) shows the sign-in form again.
+export function followSession() {
+  session.onChange((tokens) => tokens || location.reload());
+}
