@@ -83,3 +83,11 @@ async def test_no_desk_or_expedition_screen_has_a_serious_accessibility_violatio
     await member.get_by_role("link", name="Andes").click()
     await expect(member.get_by_role("button", name="Decline Andes")).to_be_visible()
     await clean(member, "expedition (invited member)")
+
+    # A member on the desk is told who runs events there; Log out brings the sign-in back.
+    await member.goto("/desk/")
+    await expect(member.get_by_text("Only organizers run events here")).to_be_visible()
+    await clean(member, "desk (member)")
+    await member.get_by_role("button", name="Log out").click()
+    await expect(member.get_by_role("heading", name="Log in")).to_be_visible()
+    assert await member.evaluate("() => localStorage.getItem('muster.tokens')") is None

@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { renderNav } from "../nav.js";
 import { checkInScreen } from "./checkin.js";
+import { sentence } from "./reasons.js";
 import { followSession, sessionEnded, signedIn } from "./signin.js";
 import { eventForm, eventList } from "./events.js";
 import { eventPage } from "./event.js";
@@ -43,7 +44,7 @@ function failed(error) {
   const notice = document.createElement("p");
   notice.setAttribute("role", "alert");
   notice.className = "error";
-  notice.textContent = error.message || String(error);
+  notice.textContent = sentence(error);
   main.append(notice);
 }
 
