@@ -96,6 +96,13 @@ class Site:
         return opened
 
 
+def stop(running: LiveServer) -> int:
+    """Stop the server process; returns its port, so a new one can serve where pages reconnect."""
+    running.process.terminate()
+    running.process.wait(timeout=10)
+    return int(running.base_url.rsplit(":", 1)[1])
+
+
 @pytest.fixture
 def server(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, Settings]]:
     settings = settings_for(sqlite_url)

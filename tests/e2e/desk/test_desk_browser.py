@@ -1,7 +1,8 @@
 """The organizer desk in Chromium: an organizer creates, edits, publishes and covers an event; a
 member reserves; the organizer confirms and checks the ticket in by its typed secret while the
 event's live figures move on the page; a cancelled event is shown as such (also on a phone); while the server
-restarts the figures say "reconnecting…" and are marked stale, then catch up."""
+restarts the figures say "reconnecting…" and are marked stale, then catch up; an expired access
+token is refreshed once and the action goes through."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from playwright.async_api import Page, expect
 
 from app.settings import Settings
 from tests.conftest import LiveServer, live_server
-from tests.e2e.desk.conftest import Site
+from tests.e2e.desk.conftest import Site, stop
 
 pytestmark = pytest.mark.slow
 SCREENSHOT = Path(__file__).parents[3] / "docs" / "web-desk.png"
@@ -165,14 +166,12 @@ async def test_the_figures_say_reconnecting_while_the_server_restarts_and_catch_
     await expect(panel).not_to_have_class(re.compile("stale"))
 
     running, settings = server
-    running.process.terminate()
-    running.process.wait(timeout=10)
+    port = stop(running)
     await expect(state).to_have_attribute("data-live-state", "reconnecting")
     await expect(state).to_have_text("Reconnecting… the figures below are the last known ones.")
     await expect(panel).to_have_class(re.compile("stale"))
     await expect(panel).to_have_attribute("aria-busy", "true")
 
-    port = int(running.base_url.rsplit(":", 1)[1])
     with live_server(settings, port=port, env={"MEDIA_ROOT": str(tmp_path / "media")}):
         reserved = await site.http.post(f"/api/events/{event_id}/reservations/", headers=bob.headers)
         assert reserved.status_code == 201, reserved.text
@@ -182,3 +181,24 @@ async def test_the_figures_say_reconnecting_while_the_server_restarts_and_catch_
         await desk.context.close()  # before this server stops too
     # The browser reported each refused reconnection attempt while the server was down.
     site.problems[:] = [p for p in site.problems if "WebSocket connection to" not in p]
+
+
+async def test_an_expired_access_token_is_refreshed_once_and_the_action_goes_through(
+    site: Site, server: tuple[LiveServer, Settings], tmp_path: Path
+) -> None:
+    running, settings = server
+    port = stop(running)  # and again with access tokens that last two seconds
+    env = {"MEDIA_ROOT": str(tmp_path / "media"), "ACCESS_TOKEN_TTL_S": "2"}
+    with live_server(settings, port=port, env=env):
+        olga = await site.organizer("olga@example.com")
+        body = {"title": "Night hike", "starts_at": "2030-05-01T18:00:00Z", "capacity": 5}
+        event_id = (await site.http.post("/api/events/", json=body, headers=olga.headers)).json()["id"]
+        desk = await site.signed_in(f"/desk/#/events/{event_id}", olga)
+        await expect(desk.locator("[data-event-status]")).to_have_text("draft")
+        first = await desk.evaluate("() => JSON.parse(localStorage.getItem('muster.tokens'))")
+        await desk.wait_for_timeout(3000)  # the access token is now out of date
+        await desk.get_by_role("button", name="Publish").click()
+        await expect(desk.locator("[data-event-status]")).to_have_text("published")
+        renewed = await desk.evaluate("() => JSON.parse(localStorage.getItem('muster.tokens'))")
+        assert renewed["access"] != first["access"] and renewed["refresh"] != first["refresh"]
+        await desk.context.close()
