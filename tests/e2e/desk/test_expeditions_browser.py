@@ -1,4 +1,4 @@
-"""Expeditions in Chromium, three people in three browser contexts: the chief creates an expedition
+"""Expeditions in Chromium (also on a 390 px phone), three people in three browser contexts: the chief creates an expedition
 and invites two members, is told in words why it cannot start yet, the members confirm in their own
 browsers, and everyone sees the invitations, answers and status changes live, without reloading."""
 
@@ -98,7 +98,9 @@ async def test_a_declined_invitation_and_a_busy_member_are_said_in_words(site: S
     await chief.get_by_role("button", name="Start (make active)").click()
     await expect(chief.locator("[data-expedition-notice]")).to_have_text("Ann is already on another active expedition.")
 
-    answering = await site.signed_in("/expeditions/", cid)
+    answering = await site.signed_in("/expeditions/", cid, width=390)  # on a phone: nothing scrolls sideways
+    await expect(answering.get_by_role("row", name="Alps")).to_be_visible()
+    assert await answering.evaluate("() => document.documentElement.scrollWidth") <= 390
     await answering.get_by_role("button", name="Decline Alps").click()
     await expect(answering.get_by_role("row", name="Alps")).to_have_count(0)
     await expect(chief.locator(f"[data-member='{cid.id}']")).to_contain_text("declined")
