@@ -1,6 +1,7 @@
-"""Expeditions in Chromium (also on a 390 px phone), three people in three browser contexts: the chief creates an expedition
-and invites two members, is told in words why it cannot start yet, the members confirm in their own
-browsers, and everyone sees the invitations, answers and status changes live, without reloading."""
+"""Expeditions in Chromium (also on a 390 px phone), three people in three browser contexts: the
+chief creates an expedition and invites two members, is told in words why it cannot start yet, the
+members confirm in their own browsers, and everyone sees the invitations, answers and status
+changes live, without reloading."""
 
 from __future__ import annotations
 
