@@ -1,4 +1,4 @@
-// Small DOM helpers for the desk pages: every server text goes in as text, never as HTML.
+// Small DOM functions for the desk pages: every server text goes in as text, never as HTML.
 let ids = 0;
 
 export function h(tag, props = {}, ...children) {
