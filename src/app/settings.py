@@ -28,6 +28,9 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
     database_url: str = "sqlite+aiosqlite:///./muster.db"
     database_pool_size: int = 10
+    # How long a page of the public event list may be served from memory (0: never); a change this
+    # process commits drops the pages at once, so this bounds only what other processes change.
+    event_list_cache_s: float = 1.0
     redis_url: str | None = None
     cors_allowed_origins: tuple[str, ...] = ()
     public_base_url: str = "http://localhost:8000"
@@ -140,6 +143,8 @@ class Settings:
             )
         if urlsplit(self.public_base_url).scheme not in {"http", "https"} or not urlsplit(self.public_base_url).netloc:
             raise SettingsError("PUBLIC_BASE_URL must be an absolute http(s) URL, e.g. https://muster.example.org.")
+        if not 0 <= self.event_list_cache_s <= 3600:
+            raise SettingsError("EVENT_LIST_CACHE_S must be between 0 (no cache) and 3600 seconds.")
         if not 16 <= self.thumbnail_size <= 4096:
             raise SettingsError("THUMBNAIL_SIZE must be between 16 and 4096 pixels.")
         if min(self.image_max_pixels, self.image_decode_threads) < 1 or not 16 <= self.image_max_side <= 8192:

@@ -14,6 +14,7 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from app.adapters.db.engine import create_engine, create_session_factory
 from app.adapters.db.health import SqlReadinessProbe
+from app.adapters.db.page_cache import PageCache, tracked_session_factory
 from app.adapters.db.uow import SqlUnitOfWorkFactory
 from app.adapters.images.pillow import PillowImageInspector
 from app.adapters.jobs.saq_queue import SaqJobQueue
@@ -74,7 +75,11 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     """Build adapters and services for ``settings``; tests may hand in a clock or a mailer."""
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-    sessions = create_session_factory(engine)
+    sessions = (
+        tracked_session_factory(engine, PageCache(ttl_s=settings.event_list_cache_s))
+        if settings.event_list_cache_s > 0
+        else create_session_factory(engine)
+    )
     uow = SqlUnitOfWorkFactory(sessions)
     redis = create_redis(settings.redis_url) if settings.redis_url else None
 

@@ -68,7 +68,11 @@ class SqlUnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await self.session.close()
+        session = self.session
+        if session.in_transaction() or session.identity_map or session.new:
+            await session.close()
+        # else it never began a transaction nor held an object (a page served from the PageCache):
+        # closing would only cost a trip through SQLAlchemy's greenlet.
 
     async def commit(self) -> None:
         await self.session.commit()

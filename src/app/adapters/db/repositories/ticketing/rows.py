@@ -3,6 +3,7 @@ adapter translates into domain errors."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from app.adapters.db.models.ticketing import EventModel, ReservationModel
@@ -42,6 +43,23 @@ RESERVATION_FIELDS = (
     "checked_in_at",
     "idempotency_key",
 )
+
+
+EVENT_COLUMNS = (
+    EventModel.id,
+    EventModel.status,
+    EventModel.created_at,
+    *(getattr(EventModel, n) for n in EVENT_FIELDS),
+)
+"""The columns an ``Event`` is made of, for a query that reads them without loading ORM objects."""
+
+
+def event_from_columns(values: Sequence[Any]) -> Event:
+    """An ``Event`` from a row of ``EVENT_COLUMNS``."""
+    event_id, status, created_at, *fields = values
+    return Event(
+        id=event_id, status=EventStatus(status), created_at=created_at, **dict(zip(EVENT_FIELDS, fields, strict=True))
+    )
 
 
 def event_from_row(row: EventModel) -> Event:
