@@ -39,7 +39,7 @@ from app.ws.chat_frames import (
     TypingFrame,
     parse_client_frame,
 )
-from app.ws.chat_wire import OUTBOUNDS, chat_channel, message_frame
+from app.ws.chat_wire import OUTBOUNDS, chat_channel, message_frame, presence_frame
 from app.ws.frames import MAX_FRAME_BYTES, EventWire, error_frame
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
@@ -112,7 +112,8 @@ class ChatFeed:
 
     async def start(self, since: int | None, connection_id: str) -> None:
         """Send what the client must see first, then let live events through: with ``since``, the
-        changes after it (else, or when out of reach, the last messages), and who is online."""
+        changes after it (else, or when out of reach, the last messages), and who is online (one
+        ``presence`` frame, however large the chat)."""
         welcome = await self._chat.open_socket(actor=self._actor, chat_id=self._chat_id, connection_id=connection_id)
         floor = welcome.position
         resumed = await replay(self._live, since, self.read) if since is not None else None
@@ -122,8 +123,7 @@ class ChatFeed:
             await self._live.send({"type": "history", "chat_id": self._chat_id, "seq": floor, "messages": history})
         else:
             floor = max(floor, resumed)
-        for user_id in welcome.online_user_ids:
-            await self._live.send({"type": "user_status", "user_id": user_id, "is_online": True})
+        await self._live.send(presence_frame(self._chat_id, welcome.online_user_ids))
         self._live.release(floor)
 
 
