@@ -85,17 +85,23 @@ class ChatFeed:
     async def _write_receipt(self, message_id: int) -> None:
         await self._chat.mark_delivered(user_id=self._actor.user_id, chat_id=self._chat_id, message_id=message_id)
 
-    async def on_event(self, envelope: Envelope) -> bool:
+    def admit(self, envelope: Envelope) -> bool | None:
+        """Decide at once about an event: each message is noted for its receipt; only the member's
+        own ``member_left`` needs ``on_event``."""
         if envelope.kind == "message":
             if envelope.item_id <= self._in_history:
                 return False  # stored after the position was read, so already in the history frame
             if self.receipts is not None and envelope.subject_id != self._actor.user_id:
                 self.receipts.delivered(envelope.item_id)
         elif envelope.kind == "member_left" and envelope.subject_id == self._actor.user_id:
-            await self._live.send(envelope.frame)
-            await self._removed()
-            return False
+            return None
         return True
+
+    async def on_event(self, envelope: Envelope) -> bool:
+        """The member's own ``member_left``: sent, then the socket ends."""
+        await self._live.send(envelope.frame)
+        await self._removed()
+        return False
 
     async def _removed(self) -> None:
         """The user left or was removed: this socket hears nothing more of the chat."""
@@ -156,7 +162,7 @@ async def chat_socket(
     live = LiveSocket(socket, hub)
     feed = ChatFeed(live, chat, principal, chat_id, kind)
     connection_id = uuid.uuid4().hex
-    await live.join(chat_channel(chat_id), on_event=feed.on_event)
+    await live.join(chat_channel(chat_id), admit=feed.admit, on_event=feed.on_event)
     try:
         try:
             await feed.start(await connect_since(live, socket), connection_id)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from app.core.chat.domain_events import UserTyping
+from app.core.chat.domain_events import PresenceChanged, UserTyping
 from app.core.chat.model import Chat, ChatMember, Message
 from app.core.chat.presence import PresenceDigest, presence_events
 from app.core.chat.services.access import seat_of
@@ -16,6 +16,8 @@ from app.ports.notifier import Notifier
 from app.ports.presence import PresenceTracker
 
 HISTORY_ON_CONNECT = 30
+
+CROWD_BACKOFF = 16
 
 logger = logging.getLogger("app.chat")
 
@@ -82,14 +84,17 @@ class PresenceService:
             await seat_of(uow, actor, chat_id)
         await self._notifier.publish(UserTyping(chat_id=chat_id, user_id=actor.user_id, is_typing=is_typing))
 
-    async def announce_presence(self) -> None:
-        """Announce the status changes recorded so far, one event per chat they concern."""
+    async def announce_presence(self) -> bool:
+        """Announce the status changes recorded so far, one event per chat they concern; whether
+        some chat heard a crowd (a ``PresenceChanged``)."""
         changes = self._digest.take()
         if not changes:
-            return
+            return False
         async with self._uow() as uow:
             chats_of = {user_id: await uow.chat_lists.chat_ids_of(user_id) for user_id in changes}
-        await self._notifier.publish(*presence_events(changes, chats_of))
+        events = presence_events(changes, chats_of)
+        await self._notifier.publish(*events)
+        return any(isinstance(event, PresenceChanged) for event in events)
 
     async def _announce(self, user_id: int, *, is_online: bool) -> None:
         self._digest.record(user_id, is_online=is_online)
@@ -99,13 +104,18 @@ class PresenceService:
             self._announcer = asyncio.create_task(self._announce_each_interval())
 
     async def _announce_each_interval(self) -> None:
-        """Announce now, then once more at the end of each interval that gathered changes."""
+        """Announce now, then once more at the end of each interval that gathered changes. While
+        crowds keep coming (a room filling up) each interval is twice the last, up to
+        ``CROWD_BACKOFF`` times the first, so a member hears a handful of frames however long it lasts."""
+        delay = self._interval_s
         try:
             while self._digest:
+                crowded = False
                 try:
-                    await self.announce_presence()
+                    crowded = await self.announce_presence()
                 except Exception:  # presence is live only: a lost announcement is corrected by the next
                     logger.exception("could not announce presence changes")
-                await asyncio.sleep(self._interval_s)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._interval_s * CROWD_BACKOFF) if crowded else self._interval_s
         finally:
             self._announcer = None
