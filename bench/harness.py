@@ -66,7 +66,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_http(port: int, path: str = "/health/", timeout_s: float = 30) -> None:
+def wait_http(port: int, path: str = "/health/", timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
@@ -129,6 +129,7 @@ def muster_server(port: int, env: dict[str, str]) -> contextlib.AbstractContextM
 
 def bare_server(module: str, port: int) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
     args = [sys.executable, "-m", "uvicorn", module, "--port", str(port), "--no-access-log", "--log-level", "warning"]
+    args += ["--ws-per-message-deflate", "false"]  # as Muster serves sockets
     return server(args, port, app_env(), health="/")
 
 

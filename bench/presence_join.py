@@ -19,7 +19,6 @@ import contextlib
 import json
 import os
 import statistics
-import sys
 import tempfile
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ import httpx
 import websockets
 
 from bench.chat_fanout import open_sockets, room_of_users
-from bench.harness import app_env, free_port, muster_server, seeding_env, server, until_idle
+from bench.harness import bare_server, free_port, muster_server, seeding_env, until_idle
 
 PRESENCE = frozenset({"presence", "presence_changed", "user_status"})
 IDLE_TARGET_S, FRAMES_TARGET = 3.0, 5
@@ -94,11 +93,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
         app_port, bare_port = free_port(), free_port()
-        bare_args = [sys.executable, "-m", "uvicorn", "bench.bare_broadcast:app", "--port", str(bare_port)]
-        bare_args += ["--no-access-log", "--log-level", "warning", "--ws-per-message-deflate", "false"]
         with muster_server(app_port, seeding_env(database_url)) as app:
             muster = asyncio.run(_muster(app_port, app.pid, database_url, args.users, args.batch, args.runs))
-        with server(bare_args, bare_port, app_env(), health="/") as base:
+        with bare_server("bench.bare_broadcast:app", bare_port) as base:
             bare = asyncio.run(_bare(bare_port, base.pid, args.users, args.batch, args.runs))
     print(f"database: {database_url.split('://')[0]}; {args.users} users, one socket each, join one room")
     for name, rounds in (("bare ASGI", bare), ("Muster", muster)):

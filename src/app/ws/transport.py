@@ -12,6 +12,7 @@ uncompressed message (RSV1 clear) stays valid (RFC 7692 §6).
 
 from __future__ import annotations
 
+import inspect
 import struct
 from typing import Any
 
@@ -43,7 +44,7 @@ def _server_protocol(send: Any) -> Any:
         inner = [
             cell.cell_contents
             for cell in getattr(send, "__closure__", None) or ()
-            if callable(getattr(cell, "cell_contents", None)) and "send" in getattr(cell.cell_contents, "__name__", "")
+            if inspect.isfunction(cell.cell_contents) or inspect.ismethod(cell.cell_contents)
         ]
         if len(inner) != 1:
             return None
