@@ -1,13 +1,14 @@
-"""Chat fan-out: 100 members of one room on sockets, 200 messages sent, next to a bare ASGI broadcast server.
+"""Chat fan-out: one room, one user per socket, next to a bare ASGI broadcast server in the same run.
 
-Usage: ``.venv/bin/python -m bench.chat_fanout [--members 100] [--messages 200] [--idle 1000]``.
-Uses DATABASE_URL when set (e.g. PostgreSQL), else a fresh SQLite file.
+Usage: ``.venv/bin/python -m bench.chat_fanout [--members 100] [--messages 200] [--idle 1000] [--runs 3]``.
+Uses DATABASE_URL (and REDIS_URL) when set, e.g. PostgreSQL + Redis, else a fresh SQLite file.
 
-Prints, for Muster and the bare server: deliveries per second when the 200 messages are sent back to
-back (throughput), send-to-receive latency p50/p99 when they are sent every 10 ms (latency), lost
-deliveries, the throughput ratio (target >= 0.5, p99 < 50 ms, nothing lost), and the resident memory
-the Muster process gains per 1,000 idle authenticated chat sockets held open (target < 30 MB;
-the first 1,000 are printed apart, since they also pay one-time growth).
+Both servers run side by side and each round measures one after the other: ``--members`` sockets
+of distinct users in one room, one of them sending ``--messages`` messages, every delivery counted
+(the sender's own echo too). *Burst*: sent back to back, deliveries per second, p99, and server CPU
+per delivery. *Paced*: one message each 10 ms, p99 and server CPU per message. Printed: the median
+and spread (min-max) of the rounds, and Muster's ratio to bare. Last, the resident memory each
+server holds per 1,000 idle sockets of distinct users, read once the server is idle (CPU quiet).
 """
 
 from __future__ import annotations
@@ -17,23 +18,43 @@ import asyncio
 import contextlib
 import json
 import os
-import sys
+import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
 
 import httpx
 import websockets
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
-from bench.harness import app_env, free_port, muster_server, percentile, seeding_env, server
+from app.adapters.db.engine import async_url
+from app.adapters.db.models.chat import ChatMemberModel
+from bench.harness import (
+    bare_server,
+    cpu_seconds,
+    free_port,
+    muster_server,
+    percentile,
+    rss_mib,
+    seeding_env,
+    until_idle,
+)
 
-THROUGHPUT_TARGET, P99_TARGET_MS, MEMORY_TARGET_MB = 0.5, 50.0, 30.0
+T = TypeVar("T")
+TARGETS = {"ratio": 0.8, "p99_ms": 30.0, "cpu_per_delivery": 1.5, "paced_p99_ms": 15.0, "paced_cpu_ms": 2.5}
+MEMORY_TARGET_MIB = 25.0
 
 
 @dataclass
 class Run:
     expected: int
     received: int = 0
+    cpu_s: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     first_send: float = 0.0
     last_receive: float = 0.0
@@ -43,160 +64,208 @@ class Run:
         span = self.last_receive - self.first_send
         return self.received / span if span > 0 else 0.0
 
+    @property
+    def lost(self) -> int:
+        return self.expected - self.received
 
-async def _fan_out(urls: list[str], sender_url: str, messages: int, interval_s: float) -> Run:
-    """Open the receivers and a sender, send ``messages`` stamped frames, collect every delivery."""
-    run = Run(expected=messages * len(urls))
+
+async def fan_out(sockets: list[websockets.ClientConnection], pid: int, messages: int, interval_s: float) -> Run:
+    """The first socket sends ``messages`` stamped frames; every socket (the sender too) counts them."""
+    run = Run(expected=messages * len(sockets))
     done = asyncio.Event()
 
     async def receive(ws: websockets.ClientConnection) -> None:
-        async for raw in ws:
-            frame = json.loads(raw)
-            text = frame.get("text")
-            if frame.get("type") != "message" or not isinstance(text, str) or not text.startswith("bench "):
+        async for raw in ws:  # found by its text, not parsed: the client must not be the bottleneck
+            start = raw.find('"bench ') if isinstance(raw, str) else -1
+            if start < 0:
                 continue
             now = time.perf_counter()
-            run.latencies_ms.append((now - float(text.split()[2])) * 1000)
+            sent = float(raw[start + 1 : raw.index('"', start + 1)].split()[2])
+            run.latencies_ms.append((now - sent) * 1000)
             run.received += 1
             run.last_receive = now
             if run.received == run.expected:
                 done.set()
 
-    sockets = [await websockets.connect(url, max_size=2**22) for url in urls]
-    await asyncio.gather(*(_drain(ws) for ws in sockets))  # skip the welcome (history, presence)
     readers = [asyncio.create_task(receive(ws)) for ws in sockets]
-    async with websockets.connect(sender_url) as sender:
-        await _drain(sender)
-        run.first_send = time.perf_counter()
-        for seq in range(messages):
-            await sender.send(json.dumps({"type": "message", "text": f"bench {seq} {time.perf_counter()}"}))
-            if interval_s:
-                await asyncio.sleep(interval_s)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), timeout=60)
+    cpu_before = cpu_seconds(pid)
+    run.first_send = time.perf_counter()
+    for seq in range(messages):
+        await sockets[0].send(json.dumps({"type": "message", "text": f"bench {seq} {time.perf_counter()}"}))
+        if interval_s:
+            await asyncio.sleep(interval_s)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(done.wait(), timeout=60)
+    run.cpu_s = cpu_seconds(pid) - cpu_before
     for task in readers:
         task.cancel()
-    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    await asyncio.gather(*readers, return_exceptions=True)
     return run
 
 
-async def _drain(ws: websockets.ClientConnection, quiet_s: float = 0.3) -> None:
+async def drain(ws: websockets.ClientConnection, quiet_s: float = 0.3) -> int:
+    """Read frames until none comes for ``quiet_s``; how many came."""
+    count = 0
     while True:
         try:
             await asyncio.wait_for(ws.recv(), timeout=quiet_s)
         except TimeoutError:
-            return
+            return count
+        count += 1
 
 
-async def _users(http: httpx.AsyncClient, count: int, prefix: str) -> list[tuple[int, str]]:
-    async def one(i: int) -> tuple[int, str]:
+async def room_of_users(http: httpx.AsyncClient, database_url: str, count: int, prefix: str) -> tuple[int, list[str]]:
+    """A room with ``count`` distinct members signed up: its id and their tokens (the owner's first).
+    Members are seated in the database directly: joining one by one over HTTP answers each with the
+    whole member list, which is set-up cost, not what is measured."""
+
+    async def user(i: int) -> tuple[int, str]:
         email = f"{prefix}{i}@example.com"
-        user = (
-            await http.post("/api/users/", json={"email": email, "password": "bench-password", "name": f"u{i}"})
-        ).json()
-        tokens = (await http.post("/api/token/", json={"email": email, "password": "bench-password"})).json()
-        return int(user["id"]), str(tokens["access"])
+        created = await http.post("/api/users/", json={"email": email, "password": "bench-password", "name": f"u{i}"})
+        tokens = await http.post("/api/token/", json={"email": email, "password": "bench-password"})
+        return int(created.json()["id"]), str(tokens.json()["access"])
 
-    results = []
-    for start in range(0, count, 25):
-        results += await asyncio.gather(*(one(i) for i in range(start, min(count, start + 25))))
+    people: list[tuple[int, str]] = await _in_batches([lambda i=i: user(i) for i in range(count)])
+    owner = {"Authorization": f"Bearer {people[0][1]}"}
+    room = int((await http.post("/api/chats/", json={"type": "room", "name": prefix}, headers=owner)).json()["id"])
+    now = datetime.now(UTC)
+    seats = [
+        {"chat_id": room, "user_id": user_id, "is_admin": False, "joined_at": now, "created_at": now, "updated_at": now}
+        for user_id, _ in people[1:]
+    ]
+    engine = create_async_engine(async_url(database_url), poolclass=NullPool)
+    async with engine.begin() as connection:
+        await connection.execute(insert(ChatMemberModel), seats)
+    await engine.dispose()
+    return room, [token for _, token in people]
+
+
+async def _in_batches(calls: list[Callable[[], Awaitable[T]]], size: int = 50) -> list[T]:
+    results: list[T] = []
+    for start in range(0, len(calls), size):
+        results += await asyncio.gather(*(call() for call in calls[start : start + size]))
     return results
 
 
-def _rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        line = next(line for line in status if line.startswith("VmRSS:"))
-    return int(line.split()[1]) / 1024
+async def open_sockets(urls: list[str], *, welcome: bool, batch: int = 50) -> list[websockets.ClientConnection]:
+    """Open sockets ``batch`` at a time; with ``welcome``, each waits for its first frame."""
+    sockets: list[websockets.ClientConnection] = []
+    for start in range(0, len(urls), batch):
+        opened = await asyncio.gather(
+            *(websockets.connect(u, max_size=2**22, ping_interval=None) for u in urls[start : start + batch])
+        )
+        if welcome:
+            await asyncio.gather(*(asyncio.wait_for(ws.recv(), 60) for ws in opened))
+        sockets += opened
+    return sockets
 
 
-async def _muster(port: int, pid: int, members: int, messages: int, idle: int) -> tuple[Run, Run, tuple[float, float]]:
-    base, ws_base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        people = await _users(http, members, f"fan{port}-")
-        owner = {"Authorization": f"Bearer {people[0][1]}"}
-        room = (await http.post("/api/chats/", json={"type": "room", "name": f"fanout {port}"}, headers=owner)).json()
-        for _, token in people[1:]:
-            await http.post(f"/api/chats/{room['id']}/join/", headers={"Authorization": f"Bearer {token}"})
-        urls = [f"{ws_base}/ws/chat/{room['id']}/?token={token}" for _, token in people]
-        throughput = await _fan_out(urls[1:], urls[0], messages, 0)
-        latency = await _fan_out(urls[1:], urls[0], messages, 0.01)
-
-        per_1000 = await _idle_memory(pid, [urls[i % len(urls)] for i in range(idle)], welcome=True)
-    return throughput, latency, per_1000
+async def idle_memory(pid: int, urls: list[str], *, welcome: bool) -> float:
+    """Resident memory (MiB) the server holds per 1,000 of ``urls`` opened as idle sockets, read once
+    the server is idle; the sockets stay open while it is read."""
+    await until_idle(pid)
+    before = rss_mib(pid)
+    sockets = await open_sockets(urls, welcome=welcome)
+    await asyncio.gather(*(drain(ws, 0.5) for ws in sockets))
+    await until_idle(pid)
+    per_1000 = (rss_mib(pid) - before) * 1000 / len(urls)
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return per_1000
 
 
-async def _bare(port: int, pid: int, members: int, messages: int, idle: int) -> tuple[Run, Run, tuple[float, float]]:
-    url = f"ws://127.0.0.1:{port}/"
-    urls = [url] * (members - 1)
-    throughput, latency = await _fan_out(urls, url, messages, 0), await _fan_out(urls, url, messages, 0.01)
-    return throughput, latency, await _idle_memory(pid, [url] * idle, welcome=False)
+@dataclass
+class Side:
+    """One server under test: its process and the socket URLs of its members (one user each)."""
+
+    name: str
+    pid: int
+    member_urls: list[str]
+    idle_urls: list[str]
+    welcome: bool
+    burst: list[Run] = field(default_factory=list)
+    paced: list[Run] = field(default_factory=list)
+    mib_per_1000: float = 0.0
+
+    async def round(self, messages: int) -> None:
+        sockets = await open_sockets(self.member_urls, welcome=self.welcome)
+        await asyncio.gather(*(drain(ws) for ws in sockets))  # the welcome: history, presence
+        await until_idle(self.pid, quiet_s=0.5)
+        self.burst.append(await fan_out(sockets, self.pid, messages, 0))
+        await until_idle(self.pid, quiet_s=0.5)
+        self.paced.append(await fan_out(sockets, self.pid, messages, 0.01))
+        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
 
 
-async def _idle_memory(pid: int, urls: list[str], *, welcome: bool) -> tuple[float, float]:
-    """Resident memory (MB) the server gains per 1,000 idle sockets, opened 50 at a time, measured once
-    every socket has had its welcome (``welcome``: wait for each socket's first frame): for a first
-    round (which also pays one-time costs: allocator arenas, caches), and for a second round opened
-    while the first stays open (what every further 1,000 costs)."""
-    if not urls:
-        return 0.0, 0.0
-    rounds, held = [], []
-    for _ in range(2):
-        before = _rss_mb(pid)
-        for start in range(0, len(urls), 50):
-            batch = await asyncio.gather(*(websockets.connect(u) for u in urls[start : start + 50]))
-            if welcome:
-                await asyncio.gather(*(asyncio.wait_for(ws.recv(), 60) for ws in batch))
-            held += batch
-        await asyncio.gather(*(_drain(ws, 0.5) for ws in held[-len(urls) :]))
-        await asyncio.sleep(1)
-        rounds.append((_rss_mb(pid) - before) * 1000 / len(urls))
-    await asyncio.gather(*(ws.close() for ws in held), return_exceptions=True)
-    return rounds[0], rounds[1]
+def _stat(values: list[float], fmt: str) -> str:
+    return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
 
 
-def _line(name: str, throughput: Run, latency: Run) -> str:
-    lost = (throughput.expected - throughput.received) + (latency.expected - latency.received)
-    return (
-        f"{name:<10} {throughput.per_second:9.0f} deliveries/s | paced: "
-        f"p50 {percentile(latency.latencies_ms, 50):5.1f} ms  p99 {percentile(latency.latencies_ms, 99):5.1f} ms"
-        f" | lost {lost}"
+def report(muster: Side, bare: Side, database: str, members: int, messages: int) -> None:
+    print(f"database: {database}; {members} sockets of distinct users in one room, {messages} messages per round")
+    cpu_per_delivery: dict[str, float] = {}
+    for label, side in (("bare ASGI", bare), ("Muster", muster)):
+        burst, paced = side.burst, side.paced
+        rate = [r.per_second for r in burst]
+        p99 = [percentile(r.latencies_ms, 99) for r in burst]
+        cpu_us = [r.cpu_s / max(r.received, 1) * 1e6 for r in burst]
+        paced_p99 = [percentile(r.latencies_ms, 99) for r in paced]
+        paced_cpu_ms = [r.cpu_s / messages * 1000 for r in paced]
+        lost = sum(r.lost for r in burst + paced)
+        cpu_per_delivery[label] = statistics.median(cpu_us)
+        print(
+            f"{label:<10} burst {_stat(rate, '.0f')} deliveries/s, p99 {_stat(p99, '.1f')} ms,"
+            f" {_stat(cpu_us, '.1f')} µs CPU per delivery | paced p99 {_stat(paced_p99, '.1f')} ms,"
+            f" {_stat(paced_cpu_ms, '.2f')} ms CPU per message | lost {lost}"
+        )
+    ratios = [m.per_second / b.per_second for m, b in zip(muster.burst, bare.burst, strict=True) if b.per_second]
+    cpu_ratio = cpu_per_delivery["Muster"] / cpu_per_delivery["bare ASGI"]
+    print(
+        f"ratio      {_stat(ratios, '.2f')} of bare deliveries/s (target >= {TARGETS['ratio']}),"
+        f" CPU per delivery {cpu_ratio:.2f}x bare (target <= {TARGETS['cpu_per_delivery']})"
+    )
+    print(
+        f"memory     per 1,000 idle sockets of distinct users, server idle: Muster {muster.mib_per_1000:.1f} MiB,"
+        f" bare {bare.mib_per_1000:.1f} MiB (target <= {MEMORY_TARGET_MIB:.0f} MiB)"
     )
 
 
+async def _prepare(port: int, pid: int, database_url: str, members: int, idle: int) -> Side:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+        room, tokens = await room_of_users(http, database_url, max(members, idle), f"fan{port}-")
+    urls = [f"ws://127.0.0.1:{port}/ws/chat/{room}/?token={token}" for token in tokens]
+    return Side("Muster", pid, urls[:members], urls[:idle], welcome=True)
+
+
+async def _measure(muster: Side, bare: Side, runs: int, messages: int) -> None:
+    for _ in range(runs):
+        for side in (muster, bare):
+            await side.round(messages)
+    for side in (muster, bare):
+        side.mib_per_1000 = await idle_memory(side.pid, side.idle_urls, welcome=side.welcome)
+
+
 def main() -> None:
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        uvloop.install()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
         env = seeding_env(database_url, CHAT_FRAME_RATE="100000", CHAT_FRAME_BURST="100000")
         app_port, bare_port = free_port(), free_port()
-        with muster_server(app_port, env) as process:
-            muster = asyncio.run(_muster(app_port, process.pid, args.members, args.messages, args.idle))
-        bare_args = [sys.executable, "-m", "uvicorn", "bench.bare_broadcast:app", "--port", str(bare_port)]
-        bare_args += ["--no-access-log", "--log-level", "warning", "--ws-per-message-deflate", "false"]
-        with server(bare_args, bare_port, app_env(), health="/") as process:
-            bare = asyncio.run(_bare(bare_port, process.pid, args.members, args.messages, args.idle))
-
-    (m_through, m_latency, mb_per_1000), (b_through, b_latency, bare_mb) = muster, bare
-    ratio = m_through.per_second / b_through.per_second if b_through.per_second else 0.0
-    p99 = percentile(m_latency.latencies_ms, 99)
-    lost = m_through.expected - m_through.received + m_latency.expected - m_latency.received
-    print(f"database: {database_url.split('://')[0]}, {args.members} sockets in one room, {args.messages} messages")
-    print(_line("bare ASGI", b_through, b_latency))
-    print(_line("Muster", m_through, m_latency))
-    verdict = ratio >= THROUGHPUT_TARGET and p99 < P99_TARGET_MS and lost == 0
-    print(
-        f"ratio      {ratio:.2f} (target >= {THROUGHPUT_TARGET}, p99 < {P99_TARGET_MS:.0f} ms, nothing lost): "
-        f"{'OK' if verdict else 'BELOW TARGET'}"
-    )
-    print(
-        f"memory     per 1,000 idle authenticated sockets: {mb_per_1000[1]:.1f} MB (the first 1,000, with one-time"
-        f" growth, {mb_per_1000[0]:.1f} MB; bare ASGI {bare_mb[1]:.1f} / {bare_mb[0]:.1f} MB;"
-        f" target < {MEMORY_TARGET_MB:.0f} MB): {'OK' if mb_per_1000[1] < MEMORY_TARGET_MB else 'ABOVE TARGET'}"
-    )
+        with muster_server(app_port, env) as app, bare_server("bench.bare_broadcast:app", bare_port) as base:
+            muster = asyncio.run(_prepare(app_port, app.pid, database_url, args.members, args.idle))
+            url = f"ws://127.0.0.1:{bare_port}/"
+            bare = Side("bare ASGI", base.pid, [url] * args.members, [url] * args.idle, welcome=False)
+            asyncio.run(_measure(muster, bare, args.runs, args.messages))
+    backend = database_url.split("://")[0] + (" + Redis" if os.environ.get("REDIS_URL") else "")
+    report(muster, bare, backend, args.members, args.messages)
 
 
 if __name__ == "__main__":

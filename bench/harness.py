@@ -66,7 +66,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_http(port: int, path: str = "/health/", timeout_s: float = 30) -> None:
+def wait_http(port: int, path: str = "/health/", timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
@@ -129,6 +129,7 @@ def muster_server(port: int, env: dict[str, str]) -> contextlib.AbstractContextM
 
 def bare_server(module: str, port: int) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
     args = [sys.executable, "-m", "uvicorn", module, "--port", str(port), "--no-access-log", "--log-level", "warning"]
+    args += ["--ws-per-message-deflate", "false"]  # as Muster serves sockets
     return server(args, port, app_env(), health="/")
 
 
@@ -223,6 +224,33 @@ def summary(values: list[float]) -> str:
         return "n/a"
     p50, p99, mean = percentile(values, 50), percentile(values, 99), statistics.fmean(values)
     return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, mean {mean:.1f} ms"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+async def until_idle(pid: int, *, quiet_s: float = 1.0, busy_share: float = 0.03, limit_s: float = 120) -> float:
+    """Wait until the process has used under ``busy_share`` of a core for ``quiet_s``; the seconds
+    waited (from the call) until the quiet stretch began, or ``limit_s`` when it never came."""
+    started, step = time.monotonic(), 0.1
+    window: list[float] = [cpu_seconds(pid)]
+    while time.monotonic() - started < limit_s:
+        await asyncio.sleep(step)
+        window.append(cpu_seconds(pid))
+        needed = round(quiet_s / step) + 1
+        if len(window) >= needed and window[-1] - window[-needed] < busy_share * quiet_s:
+            return max(0.0, time.monotonic() - started - quiet_s)
+    return limit_s
 
 
 class RedisProcess:

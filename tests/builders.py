@@ -121,13 +121,16 @@ def an_organizations_service(world: World, jobs: InMemoryJobQueue | None = None)
     return OrganizationsService(uow=world.uow, clock=world.clock, jobs=jobs)
 
 
-def a_chat_service(world: World, presence: FakePresenceTracker | None = None) -> ChatService:
+def a_chat_service(
+    world: World, presence: FakePresenceTracker | None = None, *, presence_interval_s: float = 0.0
+) -> ChatService:
     return ChatService(
         uow=world.uow,
         notifier=world.notifier,
         clock=world.clock,
         hasher=FakePasswordHasher(),
         presence=presence or FakePresenceTracker(),
+        presence_interval_s=presence_interval_s,
     )
 
 

@@ -92,6 +92,7 @@ class Settings:
     job_retention_days: float = 7.0
     saq_url: str | None = None
     presence_ttl_s: float = 30.0
+    presence_interval_s: float = 1.0  # status changes are announced at most once per interval
     event_history_size: int = 1000  # events kept per expedition/metrics stream for sockets that resume
     chat_frame_rate: float = 20.0
     chat_frame_burst: int = 40

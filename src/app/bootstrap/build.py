@@ -168,7 +168,14 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         if redis
         else MemoryPresenceTracker(ttl_s=settings.presence_ttl_s)
     )
-    chat = ChatService(uow=uow, notifier=notifier, clock=clock, hasher=hasher, presence=presence)
+    chat = ChatService(
+        uow=uow,
+        notifier=notifier,
+        clock=clock,
+        hasher=hasher,
+        presence=presence,
+        presence_interval_s=settings.presence_interval_s,
+    )
     event_directory = EventDirectoryService(
         uow=uow, events=ticketing.events, jobs=job_queue, create_delay_s=settings.event_create_delay_s, images=images
     )

@@ -39,7 +39,7 @@ from app.ws.chat_frames import (
     TypingFrame,
     parse_client_frame,
 )
-from app.ws.chat_wire import OUTBOUNDS, chat_channel, message_frame
+from app.ws.chat_wire import OUTBOUNDS, chat_channel, message_frame, presence_frame
 from app.ws.frames import MAX_FRAME_BYTES, EventWire, error_frame
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
@@ -85,17 +85,23 @@ class ChatFeed:
     async def _write_receipt(self, message_id: int) -> None:
         await self._chat.mark_delivered(user_id=self._actor.user_id, chat_id=self._chat_id, message_id=message_id)
 
-    async def on_event(self, envelope: Envelope) -> bool:
+    def admit(self, envelope: Envelope) -> bool | None:
+        """Decide at once about an event: each message is noted for its receipt; only the member's
+        own ``member_left`` needs ``on_event``."""
         if envelope.kind == "message":
             if envelope.item_id <= self._in_history:
                 return False  # stored after the position was read, so already in the history frame
             if self.receipts is not None and envelope.subject_id != self._actor.user_id:
                 self.receipts.delivered(envelope.item_id)
         elif envelope.kind == "member_left" and envelope.subject_id == self._actor.user_id:
-            await self._live.send(envelope.frame)
-            await self._removed()
-            return False
+            return None
         return True
+
+    async def on_event(self, envelope: Envelope) -> bool:
+        """The member's own ``member_left``: sent, then the socket ends."""
+        await self._live.send(envelope.frame)
+        await self._removed()
+        return False
 
     async def _removed(self) -> None:
         """The user left or was removed: this socket hears nothing more of the chat."""
@@ -112,7 +118,8 @@ class ChatFeed:
 
     async def start(self, since: int | None, connection_id: str) -> None:
         """Send what the client must see first, then let live events through: with ``since``, the
-        changes after it (else, or when out of reach, the last messages), and who is online."""
+        changes after it (else, or when out of reach, the last messages), and who is online (one
+        ``presence`` frame, however large the chat)."""
         welcome = await self._chat.open_socket(actor=self._actor, chat_id=self._chat_id, connection_id=connection_id)
         floor = welcome.position
         resumed = await replay(self._live, since, self.read) if since is not None else None
@@ -122,8 +129,7 @@ class ChatFeed:
             await self._live.send({"type": "history", "chat_id": self._chat_id, "seq": floor, "messages": history})
         else:
             floor = max(floor, resumed)
-        for user_id in welcome.online_user_ids:
-            await self._live.send({"type": "user_status", "user_id": user_id, "is_online": True})
+        await self._live.send(presence_frame(self._chat_id, welcome.online_user_ids))
         self._live.release(floor)
 
 
@@ -156,7 +162,7 @@ async def chat_socket(
     live = LiveSocket(socket, hub)
     feed = ChatFeed(live, chat, principal, chat_id, kind)
     connection_id = uuid.uuid4().hex
-    await live.join(chat_channel(chat_id), on_event=feed.on_event)
+    await live.join(chat_channel(chat_id), admit=feed.admit, on_event=feed.on_event)
     try:
         try:
             await feed.start(await connect_since(live, socket), connection_id)

@@ -16,6 +16,7 @@ from app.core.chat.domain_events import (
     MessagePinned,
     MessagePosted,
     MessagesRead,
+    PresenceChanged,
     UserStatusChanged,
     UserTyping,
 )
@@ -48,6 +49,11 @@ def message_frame(message: Message) -> dict[str, Any]:
         "deleted": message.deleted,
         "client_id": message.client_id,
     }
+
+
+def presence_frame(chat_id: int, online_user_ids: list[int]) -> dict[str, Any]:
+    """Who of the chat's other members is online, in one frame (sent on connect)."""
+    return {"type": "presence", "chat_id": chat_id, "online": online_user_ids, "online_count": len(online_user_ids)}
 
 
 def _change(kind: str, **fields: Any) -> dict[str, Any]:
@@ -113,6 +119,11 @@ OUTBOUNDS: Outbounds = {
         frame=lambda e: _change("user_status", user_id=e.user_id, is_online=e.is_online),
         channels=lambda e: [chat_channel(chat_id) for chat_id in e.chat_ids],
         subject="user_id",
+    ),
+    PresenceChanged: Outbound[PresenceChanged](
+        frame=lambda e: _change("presence_changed", chat_id=e.chat_id, online=e.online, offline=e.offline),
+        channels=_of_chat,
+        scope="chat_id",
     ),
     MemberJoined: Outbound[MemberJoined](
         frame=lambda e: _change("member_joined", chat_id=e.chat_id, user_id=e.user_id),

@@ -2,8 +2,8 @@
 
 A socket that joins a channel registers with the hub; the first listener of a channel subscribes
 this process to it, the last one to leave unsubscribes. The channel's single reader unpacks each
-event's envelope once and hands it to every listener without waiting for any of them, so a slow
-socket never holds up the others, and an idle socket costs no task and no queue.
+event's envelope once, frames it once, and hands both to every listener without waiting for any
+of them, so a slow socket never holds up the others, and an idle socket costs no task and no queue.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from litestar.channels import ChannelsPlugin, Subscriber
 
 from app.observability.metrics import EVENTS_DELIVERED, SUBSCRIPTION_FAILURES
 from app.ports.notifier import Envelope
+from app.ws.transport import text_frame
 
 logger = logging.getLogger("app.ws")
 
 
 class Listener(Protocol):
-    def deliver(self, channel: str, envelope: Envelope) -> None:
-        """Take one event of ``channel``; must not block."""
+    def deliver(self, channel: str, envelope: Envelope, frame: bytes) -> None:
+        """Take one event of ``channel`` (``frame``: its WebSocket frame, shared by every listener);
+        must not block."""
 
 
 @dataclass(eq=False, slots=True)
@@ -95,10 +97,11 @@ class ChannelHub:
             except ValueError:
                 logger.warning("dropped a message on %s that is not an event envelope", channel)
                 continue
+            frame = text_frame(envelope.frame)  # framed once for every socket of the channel
             listeners = tuple(feed.listeners)
             EVENTS_DELIVERED.inc(len(listeners))  # one increment per event, not per socket
             for listener in listeners:
                 try:
-                    listener.deliver(channel, envelope)
+                    listener.deliver(channel, envelope, frame)
                 except Exception:  # one listener's fault must not cost the others their events
                     logger.exception("could not hand an event of %s to a socket", channel)

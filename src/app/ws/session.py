@@ -17,12 +17,15 @@ from app.core.shared.errors import DomainError, RateLimitedError
 from app.ports.notifier import Envelope
 from app.ws.frames import MAX_FRAME_BYTES, decode_client_frame, encode, error_frame
 from app.ws.hub import ChannelHub
+from app.ws.transport import DirectWriter
 
 logger = logging.getLogger("app.ws")
 
 FrameHandler = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 # Sees each event of one joined channel before it is sent; returns whether to send it.
 EventHook = Callable[[Envelope], Awaitable[bool]]
+# Decides at once about an event of one joined channel: send it, drop it, or None: ask the EventHook.
+Admit = Callable[[Envelope], bool | None]
 _ABSENT: Any = object()
 INTERNAL_ERROR_FRAME: dict[str, Any] = {
     "type": "error",
@@ -62,11 +65,14 @@ class LiveSocket:
     ``floor`` in its stream is dropped, since the client already has it.
     """
 
+    __slots__ = ("_direct", "_held", "_hooks", "_hub", "_inbox", "_send_lock", "_sender", "closed", "floor", "socket")
+
     def __init__(self, socket: WebSocket[Any, Any, Any], hub: ChannelHub) -> None:
         self.socket = socket
         self._hub = hub
-        self._hooks: dict[str, EventHook | None] = {}
-        self._inbox: deque[tuple[str, Envelope]] | None = None  # only while events wait
+        self._direct = DirectWriter(getattr(socket, "send", None))
+        self._hooks: dict[str, tuple[Admit | None, EventHook | None]] = {}
+        self._inbox: deque[tuple[str, Envelope, bytes, bool]] | None = None  # only while events wait
         self._sender: asyncio.Task[None] | None = None
         self._send_lock = asyncio.Lock()
         self._held = True
@@ -95,14 +101,17 @@ class LiveSocket:
             if not self.closed:
                 await self.socket.send_text(data.decode())
 
-    async def join(self, channel: str, *, on_event: EventHook | None = None) -> None:
+    async def join(self, channel: str, *, on_event: EventHook | None = None, admit: Admit | None = None) -> None:
         """Start forwarding the events of ``channel`` to this socket (no-op when already joined).
 
-        ``on_event`` sees each event first (it may join or leave channels) and decides whether it is sent.
+        ``admit`` decides about each event at once (send, drop, or None to ask ``on_event``);
+        ``on_event`` sees the events ``admit`` leaves open (all, without ``admit``), may join or leave
+        channels, and decides whether each is sent. An event admitted at once while nothing waits
+        is written to the transport there and then.
         """
         if channel in self._hooks or self.closed:
             return
-        self._hooks[channel] = on_event
+        self._hooks[channel] = (admit, on_event)
         try:
             await self._hub.join(channel, self)
         except BaseException:
@@ -120,15 +129,34 @@ class LiveSocket:
         if self._sender is not None and self._sender is not asyncio.current_task():
             self._sender.cancel()
 
-    def deliver(self, channel: str, envelope: Envelope) -> None:
-        """Queue one event of a joined channel (called by the hub; never blocks)."""
+    def deliver(self, channel: str, envelope: Envelope, frame: bytes) -> None:
+        """Send one event of a joined channel (``frame``: framed for the wire) if nothing waits
+        before it and it is decided at once, else queue it (called by the hub; never blocks)."""
         if self.closed:
             return
+        admitted = False
+        if self._inbox is None and not self._held:
+            verdict = self._admit(channel, envelope)
+            if verdict is False:
+                return
+            if verdict and not self._send_lock.locked() and self._direct.write(frame):
+                return
+            admitted = bool(verdict)
         if self._inbox is None:
             self._inbox = deque()
-        self._inbox.append((channel, envelope))
+        self._inbox.append((channel, envelope, frame, admitted))
         if self._sender is None and not self._held:
             self._sender = asyncio.create_task(self._send_inbox())
+
+    def _admit(self, channel: str, envelope: Envelope) -> bool | None:
+        """Send (True), drop (False), or ask the channel's ``on_event`` (None)."""
+        hooks = self._hooks.get(channel)
+        if hooks is None or 0 < envelope.seq <= self.floor:
+            return False  # left after this event arrived, or already sent
+        admit, on_event = hooks
+        if admit is not None:
+            return admit(envelope)
+        return True if on_event is None else None
 
     async def serve(
         self,
@@ -173,12 +201,15 @@ class LiveSocket:
         """Send waiting events in order until none is left, each past its channel's hook."""
         try:
             while self._inbox and not self.closed and not self._held:
-                channel, envelope = self._inbox.popleft()
-                hook = self._hooks.get(channel, _ABSENT)
-                if hook is _ABSENT or 0 < envelope.seq <= self.floor:
-                    continue  # left after this event arrived, or already sent
+                channel, envelope, frame, admitted = self._inbox.popleft()
+                verdict = self._admit(channel, envelope) if not admitted or channel not in self._hooks else True
+                if verdict is False:
+                    continue
                 try:
-                    if hook is None or await hook(envelope):
+                    if verdict is None:
+                        on_event = self._hooks[channel][1]
+                        verdict = on_event is None or await on_event(envelope)
+                    if verdict and (self._send_lock.locked() or not self._direct.write(frame)):
                         await self.send(envelope.frame)
                 except (WebSocketDisconnect, RuntimeError, OSError) as error:
                     logger.debug("socket gone while forwarding: %s", error)

@@ -218,8 +218,8 @@ async def test_presence_stays_online_until_the_last_socket_closes(people: list[C
         async with bob.socket(chat_id) as first:
             assert (await next_frame(ann_ws, "user_status", user_id=bob.id))["is_online"] is True
             async with bob.socket(chat_id, welcome=False) as second:
-                welcome_status = await next_frame(second, "user_status", user_id=ann.id)
-                assert welcome_status["is_online"] is True
+                welcome = await next_frame(second, "presence")
+                assert welcome == {"type": "presence", "chat_id": chat_id, "online": [ann.id], "online_count": 1}
             await no_frame(ann_ws, "user_status", user_id=bob.id)
             await first.send(json.dumps({"type": "typing", "is_typing": False}))
             await next_frame(ann_ws, "typing", user_id=bob.id)

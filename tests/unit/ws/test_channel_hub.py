@@ -45,13 +45,13 @@ class Collector:
         self.events: list[tuple[str, bytes]] = []
         self.arrived = asyncio.Event()
 
-    def deliver(self, channel: str, envelope: Envelope) -> None:
+    def deliver(self, channel: str, envelope: Envelope, frame: bytes) -> None:
         self.events.append((channel, envelope.frame))
         self.arrived.set()
 
 
 class Broken:
-    def deliver(self, channel: str, envelope: Envelope) -> None:
+    def deliver(self, channel: str, envelope: Envelope, frame: bytes) -> None:
         raise RuntimeError("this listener is broken")
 
 

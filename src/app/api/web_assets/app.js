@@ -281,10 +281,15 @@ function onChatFrame(frame) {
       if (frame.user_id !== state.me.id) showTyping(frame.user_id, frame.is_typing);
       break;
     case "user_status":
-      if (frame.is_online) state.online.add(frame.user_id);
-      else state.online.delete(frame.user_id);
-      if (state.names.has(frame.user_id)) showPresence();
-      else loadMembers().then(showPresence);
+      notePresence([frame.user_id], frame.is_online);
+      break;
+    case "presence":
+      state.online.clear();
+      notePresence(frame.online, true);
+      break;
+    case "presence_changed":
+      notePresence(frame.offline, false);
+      notePresence(frame.online, true);
       break;
     case "member_joined":
       loadMembers().then(showPresence);
@@ -301,6 +306,15 @@ function onChatFrame(frame) {
     default:
       break; // read, delivered, pins, members leaving: nothing to show in this page
   }
+}
+
+function notePresence(userIds, isOnline) {
+  for (const id of userIds) {
+    if (isOnline) state.online.add(id);
+    else state.online.delete(id);
+  }
+  if (userIds.every((id) => state.names.has(id))) showPresence();
+  else loadMembers().then(showPresence);
 }
 
 function showTyping(userId, isTyping) {

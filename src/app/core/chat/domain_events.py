@@ -74,6 +74,15 @@ class UserStatusChanged(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PresenceChanged(DomainEvent):
+    """Several members of a chat came online (``online``) or went offline within one presence interval."""
+
+    chat_id: int
+    online: tuple[int, ...]
+    offline: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MemberJoined(DomainEvent):
     chat_id: int
     user_id: int

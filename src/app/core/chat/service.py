@@ -31,11 +31,14 @@ class ChatService:
         clock: Clock,
         hasher: PasswordHasher,
         presence: PresenceTracker,
+        presence_interval_s: float = 0.0,
     ) -> None:
         self.conversations = conversations = ConversationService(uow=uow, notifier=notifier, clock=clock, hasher=hasher)
         self.messages = messages = MessageService(uow=uow, notifier=notifier, clock=clock)
         self.read_state = read_state = ReadStateService(uow=uow, notifier=notifier)
-        self.presence = presence_ = PresenceService(uow=uow, notifier=notifier, presence=presence)
+        self.presence = presence_ = PresenceService(
+            uow=uow, notifier=notifier, presence=presence, interval_s=presence_interval_s
+        )
 
         self.open_private = conversations.open_private
         self.create_group = conversations.create_group

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 
-from app.core.chat.domain_events import UserStatusChanged, UserTyping
+from app.core.chat.domain_events import PresenceChanged, UserTyping
 from app.core.chat.model import Chat, ChatMember, Message
+from app.core.chat.presence import PresenceDigest, presence_events
 from app.core.chat.services.access import seat_of
 from app.core.shared.principal import Principal
 from app.ports.chat import ChatUnitOfWorkFactory
@@ -13,6 +16,10 @@ from app.ports.notifier import Notifier
 from app.ports.presence import PresenceTracker
 
 HISTORY_ON_CONNECT = 30
+
+CROWD_BACKOFF = 16
+
+logger = logging.getLogger("app.chat")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,10 +34,20 @@ class SocketWelcome:
 
 
 class PresenceService:
-    """Sockets opening and closing, presence kept across processes, and typing."""
+    """Sockets opening and closing, presence kept across processes, and typing.
 
-    def __init__(self, *, uow: ChatUnitOfWorkFactory, notifier: Notifier, presence: PresenceTracker) -> None:
+    Status changes are announced at most once per ``interval_s``: the first at once, those that
+    follow within the interval together at its end (``presence_events``: one event per chat). With
+    ``interval_s`` 0 each change is announced before the call that caused it returns.
+    """
+
+    def __init__(
+        self, *, uow: ChatUnitOfWorkFactory, notifier: Notifier, presence: PresenceTracker, interval_s: float = 0.0
+    ) -> None:
         self._uow, self._notifier, self._presence = uow, notifier, presence
+        self._interval_s = interval_s
+        self._digest = PresenceDigest()
+        self._announcer: asyncio.Task[None] | None = None
 
     async def open_socket(self, *, actor: Principal, chat_id: int, connection_id: str) -> SocketWelcome:
         """A member's socket connects: the last messages, which other members are online, and the
@@ -67,7 +84,38 @@ class PresenceService:
             await seat_of(uow, actor, chat_id)
         await self._notifier.publish(UserTyping(chat_id=chat_id, user_id=actor.user_id, is_typing=is_typing))
 
-    async def _announce(self, user_id: int, *, is_online: bool) -> None:
+    async def announce_presence(self) -> bool:
+        """Announce the status changes recorded so far, one event per chat they concern; whether
+        some chat heard a crowd (a ``PresenceChanged``)."""
+        changes = self._digest.take()
+        if not changes:
+            return False
         async with self._uow() as uow:
-            chat_ids = await uow.chat_lists.chat_ids_of(user_id)
-        await self._notifier.publish(UserStatusChanged(user_id=user_id, is_online=is_online, chat_ids=tuple(chat_ids)))
+            chats_of = {user_id: await uow.chat_lists.chat_ids_of(user_id) for user_id in changes}
+        events = presence_events(changes, chats_of)
+        await self._notifier.publish(*events)
+        return any(isinstance(event, PresenceChanged) for event in events)
+
+    async def _announce(self, user_id: int, *, is_online: bool) -> None:
+        self._digest.record(user_id, is_online=is_online)
+        if self._interval_s <= 0:
+            await self.announce_presence()
+        elif self._announcer is None:
+            self._announcer = asyncio.create_task(self._announce_each_interval())
+
+    async def _announce_each_interval(self) -> None:
+        """Announce now, then once more at the end of each interval that gathered changes. While
+        crowds keep coming (a room filling up) each interval is twice the last, up to
+        ``CROWD_BACKOFF`` times the first, so a member hears a handful of frames however long it lasts."""
+        delay = self._interval_s
+        try:
+            while self._digest:
+                crowded = False
+                try:
+                    crowded = await self.announce_presence()
+                except Exception:  # presence is live only: a lost announcement is corrected by the next
+                    logger.exception("could not announce presence changes")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._interval_s * CROWD_BACKOFF) if crowded else self._interval_s
+        finally:
+            self._announcer = None
