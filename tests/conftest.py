@@ -317,11 +317,16 @@ def server_env(settings: Settings) -> dict[str, str]:
 
 @contextlib.contextmanager
 def live_server(
-    settings: Settings, *, workers: int = 1, env: dict[str, str] | None = None, output: IO[bytes] | None = None
+    settings: Settings,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    output: IO[bytes] | None = None,
+    port: int | None = None,
 ) -> Iterator[LiveServer]:
-    """Start ``python -m app serve`` on a free port and wait until it answers ``/health/``; ``env``
-    adds to its environment, and its stdout and stderr go to ``output`` when given."""
-    port = free_port()
+    """Start ``python -m app serve`` on ``port`` (default: a free one) and wait until it answers
+    ``/health/``; ``env`` adds to its environment, and its stdout and stderr go to ``output`` when given."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)],
         env={**server_env(settings), **(env or {})},

@@ -1,7 +1,8 @@
-"""The web client at ``/``: one page and its script, which talk only to the public API.
+"""The web client: its pages and every file under ``web_assets/`` at ``/web/<relative path>``.
 
 Served with a Content-Security-Policy that allows this origin only (its API and its sockets), so
-nothing a user typed can run as script: the page renders every text with ``textContent``.
+nothing a user typed can run as script: the pages render every text with ``textContent``, and
+build links only from ``http``/``https`` addresses.
 """
 
 from __future__ import annotations
@@ -11,16 +12,32 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
-_ASSETS = Path(__file__).with_name("web_assets")
-_PAGE = (_ASSETS / "index.html").read_bytes()
-_SCRIPT = (_ASSETS / "app.js").read_bytes()
+from app.core.shared.errors import NotFoundError
+
+ASSETS = Path(__file__).with_name("web_assets")
 _HOST = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 _POLICY = (
-    "default-src 'self'; connect-src {connect}; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
-    " frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    "default-src 'self'; script-src 'self'; connect-src {connect}; img-src 'self' data: blob:;"
+    " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
+MEDIA_TYPES = {
+    ".html": "text/html",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".json": "application/json",
+    ".txt": "text/plain",
+}
+_ASSET_PATH = re.compile(r"^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
+
+
+class AssetNotFoundError(NotFoundError):
+    code = "not_found"
+    default_detail = "There is no such file."
 
 
 def headers_for(request: Request[Any, Any, Any]) -> dict[str, str]:
@@ -38,15 +55,27 @@ def headers_for(request: Request[Any, Any, Any]) -> dict[str, str]:
     }
 
 
+def served(request: Request[Any, Any, Any], relative: str) -> Response[bytes]:
+    """One file of ``web_assets`` with its media type and the page headers (404 for anything else:
+    no hidden files, no way out of the folder, only known kinds of file)."""
+    media_type = MEDIA_TYPES.get(Path(relative).suffix)
+    file = ASSETS / relative
+    if media_type is None or not _ASSET_PATH.match(relative) or not file.is_file():
+        raise AssetNotFoundError()
+    return Response(file.read_bytes(), media_type=media_type, headers=headers_for(request))
+
+
 @get("/", include_in_schema=False, sync_to_thread=False)
 def page(request: Request[Any, Any, Any]) -> Response[bytes]:
-    """Log in; chats and rooms with live messages, typing and presence; an event's live metrics."""
-    return Response(_PAGE, media_type="text/html", headers=headers_for(request))
+    """The chat: log in or register; chats, groups and rooms with live messages; a chat's own
+    address is ``/#/chat/<id>``."""
+    return served(request, "index.html")
 
 
-@get("/web/app.js", include_in_schema=False, sync_to_thread=False)
-def script(request: Request[Any, Any, Any]) -> Response[bytes]:
-    return Response(_SCRIPT, media_type="text/javascript", headers=headers_for(request))
+@get("/web/{path:path}", include_in_schema=False, sync_to_thread=False)
+def asset(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[bytes]:
+    """Any file of the web client: ``/web/<path relative to web_assets>``."""
+    return served(request, path.lstrip("/"))
 
 
-ROUTES: list[ControllerRouterHandler] = [page, script]
+ROUTES: list[ControllerRouterHandler] = [page, asset]

@@ -1,0 +1,105 @@
+// Sockets that stay live: the token, reconnects with backoff, and resuming from the last position.
+import { refreshTokens } from "./api.js";
+import { session } from "./session.js";
+
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 10000;
+const FINAL_CLOSES = new Set([4403, 4404]); // not a member, no such thing: trying again cannot help
+
+function urlOf(path, since) {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const url = new URL(`${scheme}://${location.host}${path}`);
+  url.searchParams.set("token", session.tokens ? session.tokens.access : "");
+  if (since !== null) url.searchParams.set("since", String(since));
+  return url.toString();
+}
+
+/**
+ * Open `path` (e.g. `/ws/chat/${id}/`) and keep it open: on a drop it reconnects after 0.5 s, doubling
+ * up to 10 s (with jitter), and with `resume` it asks for what it missed after the last `seq` seen.
+ * With `contiguous` (streams numbered without gaps, as a chat's), a gap reconnects from the last
+ * position held. onState gets "connecting", "live", "reconnecting" or "closed".
+ */
+export function liveSocket(path, { onFrame, onState = () => {}, resume = true, contiguous = false }) {
+  let socket = null;
+  let last = null;
+  let attempt = 0;
+  let timer = null;
+  let stopped = false;
+
+  function state(name) {
+    if (!stopped || name === "closed") onState(name);
+  }
+
+  function retry() {
+    if (stopped) return;
+    state("reconnecting");
+    const delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** attempt);
+    attempt += 1;
+    timer = setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
+  }
+
+  function onMessage(event) {
+    let frame;
+    try {
+      frame = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (typeof frame.seq === "number") {
+      if (contiguous && last !== null && frame.seq > last + 1 && frame.type !== "history" && frame.type !== "resume") {
+        socket.close(4000, "gap"); // reconnect from `last`: the server replays what is missing
+        return;
+      }
+      if (last === null || frame.seq > last || frame.type === "history") last = frame.seq;
+      else if (frame.type !== "resume") return; // already seen
+    }
+    onFrame(frame);
+  }
+
+  function connect() {
+    timer = null;
+    if (stopped) return;
+    if (!session.tokens) {
+      stop();
+      return;
+    }
+    state(attempt ? "reconnecting" : "connecting");
+    const current = new WebSocket(urlOf(path, resume ? last : null));
+    socket = current;
+    current.addEventListener("open", () => {
+      if (socket !== current) return;
+      attempt = 0;
+      state("live");
+    });
+    current.addEventListener("message", (event) => {
+      if (socket === current) onMessage(event);
+    });
+    current.addEventListener("close", async (event) => {
+      if (socket !== current || stopped) return;
+      socket = null;
+      if (FINAL_CLOSES.has(event.code)) return stop();
+      if (event.code === 4401 && !(await refreshTokens())) return stop(); // the session ended
+      retry();
+    });
+  }
+
+  function stop() {
+    stopped = true;
+    clearTimeout(timer);
+    if (socket) socket.close(1000);
+    socket = null;
+    onState("closed");
+  }
+
+  connect();
+  return {
+    /** Send one frame; false when the socket is not open right now. */
+    send(frame) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
+    },
+    close: stop,
+  };
+}
