@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, ViewportSize, expect
 
 from tests.conftest import LiveServer, free_port, live_server, settings_for, truncate_all
 from tests.e2e.admin.conftest import browser  # noqa: F401  (the shared Chromium fixture)
 
 PASSWORD = "s3cret-pass"
 AXE = Path(__file__).with_name("axe.min.js")
-WIDE = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+WIDE: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 SHOTS = os.environ.get("WEB_SCREENSHOTS_DIR")  # set to docs/ to refresh the README's pictures
+HANDLED = re.compile(r"status of 4\d\d|ERR_CONNECTION_REFUSED|WebSocket connection to .* failed")
 FAST_POSTS = {"CHAT_FRAME_RATE": "1000", "CHAT_FRAME_BURST": "1000"}  # a test seeds 100 messages
 
 
@@ -93,7 +95,7 @@ class Person:
         await self.page.get_by_label("Message", exact=True).fill(text)
         await self.page.get_by_label("Message", exact=True).press("Enter")
 
-    def message(self, text: str) -> object:
+    def message(self, text: str) -> Locator:
         return self.page.locator("#messages article").filter(has_text=text)
 
 
@@ -104,13 +106,19 @@ class People:
         self._browser, self._site = chromium, site
         self.opened: list[Person] = []
 
-    async def open(self, name: str, *, viewport: dict[str, int] = WIDE, bypass_csp: bool = False) -> Person:
-        context = await self._browser.new_context(viewport=viewport, bypass_csp=bypass_csp)  # type: ignore[arg-type]
+    @property
+    def site_url(self) -> str:
+        return self._site.url
+
+    async def open(self, name: str, *, viewport: ViewportSize = WIDE, bypass_csp: bool = False) -> Person:
+        context = await self._browser.new_context(viewport=viewport, bypass_csp=bypass_csp)
         page = await context.new_page()
         person = Person(context=context, page=page, name=name)
 
         def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error" and "ERR_CONNECTION_REFUSED" not in message.text:
+            # Refusals the page answers (a wrong password's 403) and a stopped server's refused
+            # connections are logged by the browser itself; anything else is the page's fault.
+            if message.type == "error" and not HANDLED.search(message.text):
                 person.errors.append(message.text)
 
         page.on("console", on_console)
