@@ -96,7 +96,8 @@ class Person:
         await self.page.get_by_label("Message", exact=True).press("Enter")
 
     def message(self, text: str) -> Locator:
-        return self.page.locator("#messages article").filter(has_text=text)
+        """The message of the open chat whose own text (not a quote of it) holds ``text``."""
+        return self.page.locator("#messages article").filter(has=self.page.locator(".text", has_text=text))
 
 
 class People:

@@ -73,3 +73,39 @@ async def test_two_people_find_each_other_and_chat_live_both_ways(people: People
     assert bob.page.url == address
     await expect(bob.message("Hi Ann!")).to_be_visible()
     assert ann.errors == [] and bob.errors == []
+
+
+async def test_a_reply_a_pin_and_a_forward_are_seen_live(people: People) -> None:
+    ann, bob = await people.open("Ann"), await people.open("Bob")
+    await ann.register()
+    await bob.register()
+    await ann.page.get_by_text("Rooms", exact=True).click()
+    await ann.page.get_by_label("New room's name").fill("Lobby")
+    await ann.page.get_by_role("button", name="Create room").click()
+    await expect(ann.page.locator("#chat-title")).to_have_text("Lobby")
+    await start_private_chat(ann, bob)
+    await ann.send("Original plan")
+    await bob.page.locator(".chat-item").filter(has_text="Ann").click()
+    await bob.live()
+
+    original = bob.message("Original plan")
+    await original.hover()
+    await original.get_by_role("button", name="Reply").click()
+    await expect(bob.page.locator("#draft-text")).to_have_text("Replying to ann: Original plan")
+    await bob.send("Agreed")
+    await expect(ann.message("Agreed").locator(".quote")).to_have_text("↪ Reply to ann: Original plan")
+
+    await original.hover()
+    await original.get_by_role("button", name="Pin").click()
+    await expect(ann.message("Original plan").locator(".flags")).to_contain_text("pinned")
+    await ann.page.get_by_role("button", name="Pinned").click()
+    await expect(ann.page.locator("#pins")).to_contain_text("Original plan")
+
+    mine = ann.message("Original plan")
+    await mine.hover()
+    await mine.get_by_role("button", name="Forward").click()
+    await ann.page.locator("#forward-dialog").get_by_role("button", name="Lobby").click()
+    await expect(ann.page.locator("#banner")).to_have_text("Message forwarded.")
+    await ann.page.locator(".chat-item").filter(has_text="Lobby").click()
+    await expect(ann.message("Original plan").locator(".flags")).to_contain_text("forwarded")
+    assert ann.errors == [] and bob.errors == []
