@@ -28,14 +28,15 @@ FAST_POSTS = {"CHAT_FRAME_RATE": "1000", "CHAT_FRAME_BURST": "1000"}  # a test s
 class Site:
     """One server process at a fixed address; ``restart`` stops it and starts a new one there."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, **env: str) -> None:
         self._settings = settings_for(database_url)
+        self._env = {**FAST_POSTS, **env}
         self._port = free_port()
         self._stack = contextlib.ExitStack()
         self.server: LiveServer = self._start()
 
     def _start(self) -> LiveServer:
-        return self._stack.enter_context(live_server(self._settings, port=self._port, env=FAST_POSTS))
+        return self._stack.enter_context(live_server(self._settings, port=self._port, env=self._env))
 
     @property
     def url(self) -> str:
@@ -87,6 +88,16 @@ class Person:
         await self.page.get_by_role("button", name="Log in").click()
         await expect(self.page.locator("#app")).to_be_visible()
 
+    async def create_room(self, name: str, *, password: str = "") -> None:
+        """Make a room from the Rooms box; it opens."""
+        page = self.page
+        if not await page.locator("#rooms-box").get_attribute("open"):
+            await page.get_by_text("Rooms", exact=True).click()
+        await page.get_by_label("New room's name").fill(name)
+        await page.locator("#room-password").fill(password)
+        await page.get_by_role("button", name="Create room").click()
+        await expect(page.locator("#chat-title")).to_have_text(name)
+
     async def live(self) -> None:
         """Wait until the open chat's socket is live."""
         await expect(self.page.locator("#chat-state")).to_have_attribute("data-state", "live")
@@ -103,13 +114,13 @@ class Person:
 class People:
     """Opens a fresh browser context per person, and closes them all at the end."""
 
-    def __init__(self, chromium: Browser, site: Site) -> None:
+    def __init__(self, chromium: Browser, site: Site | str) -> None:
         self._browser, self._site = chromium, site
         self.opened: list[Person] = []
 
     @property
     def site_url(self) -> str:
-        return self._site.url
+        return self._site if isinstance(self._site, str) else self._site.url
 
     async def open(self, name: str, *, viewport: ViewportSize = WIDE, bypass_csp: bool = False) -> Person:
         context = await self._browser.new_context(viewport=viewport, bypass_csp=bypass_csp)
@@ -125,7 +136,7 @@ class People:
         page.on("console", on_console)
         page.on("pageerror", lambda error: person.errors.append(str(error)))
         page.set_default_timeout(10_000)
-        await page.goto(self._site.url + "/")
+        await page.goto(self.site_url + "/")
         self.opened.append(person)
         return person
 

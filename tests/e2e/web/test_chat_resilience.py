@@ -7,8 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
+from tests.conftest import truncate_all
 from tests.e2e.web.conftest import AXE, PASSWORD, PHONE, SHOTS, People, Person, Site
 from tests.e2e.web.test_chat_browser import start_private_chat
 
@@ -141,3 +142,25 @@ async def test_every_chat_screen_passes_an_accessibility_check(people: People) -
     await ann.page.set_viewport_size(PHONE)
     assert await _serious_violations(ann.page) == []  # the phone layout
     assert ann.errors == [] and bob.errors == []
+
+
+async def test_a_page_outlives_its_access_token_by_refreshing_it(browser: Browser, sqlite_url: str) -> None:
+    short = Site(sqlite_url, ACCESS_TOKEN_TTL_S="2")
+    people = People(browser, short.url)
+    try:
+        await truncate_all(sqlite_url)
+        ann, bob = await people.open("Ann"), await people.open("Bob")
+        await ann.register()
+        await bob.register()
+        await start_private_chat(ann, bob)
+        first = await ann.page.evaluate("JSON.parse(localStorage.getItem('muster.tokens')).refresh")
+        await ann.page.wait_for_timeout(3000)  # the access token has expired
+        await ann.page.reload()  # HTTP calls refresh it once, the sockets connect with the new one
+        await ann.live()
+        assert await ann.page.evaluate("JSON.parse(localStorage.getItem('muster.tokens')).refresh") != first
+        await ann.send("still signed in")
+        await expect(bob.page.locator(".chat-item").filter(has_text="Ann").locator(".badge")).to_have_text("1")
+        assert ann.errors == [] and bob.errors == []
+    finally:
+        await people.close()
+        await asyncio.to_thread(short.stop)

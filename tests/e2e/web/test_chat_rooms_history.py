@@ -16,11 +16,7 @@ async def test_a_room_with_a_password_is_joined_only_with_it(people: People) -> 
     ann, bob = await people.open("Ann"), await people.open("Bob")
     await ann.register()
     await bob.register()
-    await ann.page.get_by_text("Rooms", exact=True).click()
-    await ann.page.get_by_label("New room's name").fill("Base camp")
-    await ann.page.locator("#room-password").fill("sesame")
-    await ann.page.get_by_role("button", name="Create room").click()
-    await expect(ann.page.locator("#chat-title")).to_have_text("Base camp")
+    await ann.create_room("Base camp", password="sesame")
     await ann.live()
 
     await bob.page.get_by_text("Rooms", exact=True).click()
