@@ -13,30 +13,36 @@ export class ApiError extends Error {
   }
 }
 
-let refreshing = null; // one refresh at a time: the refresh token rotates, so a second one would be spent
+// One refresh at a time, across tabs too: a refresh token works once, and presenting a spent one
+// ends the whole session, so a tab first takes up a pair another tab refreshed meanwhile.
+let refreshing = null;
+
+async function refreshOnce(spent) {
+  session.reload();
+  if (!session.tokens || session.tokens.access !== spent.access) return Boolean(session.tokens); // done elsewhere
+  const response = await fetch("/api/token/refresh/", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ refresh: spent.refresh }),
+  }).catch(() => null);
+  if (!response) return false; // the server is away: keep the pair and try later
+  if (!response.ok) {
+    if (session.tokens && session.tokens.refresh === spent.refresh) session.clear();
+    return false;
+  }
+  session.save(await response.json());
+  return true;
+}
 
 /** Trade the refresh token for a new pair; false (and the session cleared) when it no longer works. */
 export function refreshTokens() {
-  const tokens = session.tokens;
-  if (!tokens) return Promise.resolve(false);
+  const spent = session.tokens;
+  if (!spent) return Promise.resolve(false);
   if (!refreshing) {
-    refreshing = fetch("/api/token/refresh/", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh: tokens.refresh }),
-    })
-      .then(async (response) => {
-        if (!response.ok) {
-          if (session.tokens && session.tokens.refresh === tokens.refresh) session.clear();
-          return false;
-        }
-        session.save(await response.json());
-        return true;
-      })
-      .catch(() => false)
-      .finally(() => {
-        refreshing = null;
-      });
+    const run = () => refreshOnce(spent);
+    refreshing = (navigator.locks ? navigator.locks.request("muster.tokens", run) : run()).finally(() => {
+      refreshing = null;
+    });
   }
   return refreshing;
 }

@@ -31,6 +31,14 @@ export const session = {
     localStorage.removeItem(KEY);
     notify();
   },
+  /** Take up what another tab stored meanwhile (true when the pair changed). */
+  reload() {
+    const stored = read();
+    const changed = (stored && stored.access) !== (this.tokens && this.tokens.access);
+    this.tokens = stored;
+    if (changed) notify();
+    return changed;
+  },
   /** Call fn(tokens | null) on every change, also one made in another tab; returns an unsubscribe. */
   onChange(fn) {
     listeners.add(fn);
