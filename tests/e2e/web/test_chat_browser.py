@@ -106,3 +106,21 @@ async def test_a_reply_a_pin_and_a_forward_are_seen_live(people: People) -> None
     await ann.page.locator(".chat-item").filter(has_text="Lobby").click()
     await expect(ann.message("Original plan").locator(".flags")).to_contain_text("forwarded")
     assert ann.errors == [] and bob.errors == []
+
+
+async def test_logging_out_in_one_tab_signs_every_tab_out(people: People) -> None:
+    ann = await people.open("Ann")
+    await ann.register()
+    other_tab = await ann.context.new_page()
+    await other_tab.goto(people.site_url + "/")
+    await expect(other_tab.locator("#app")).to_be_visible()  # the same session, from localStorage
+    await expect(ann.page.locator("#nav")).to_contain_text("Ann (@ann)")
+
+    await ann.page.get_by_role("button", name="Log out").click()
+
+    await expect(ann.page.get_by_role("heading", name="Log in to Muster")).to_be_visible()
+    await expect(other_tab.get_by_role("heading", name="Log in to Muster")).to_be_visible()
+    assert await ann.page.evaluate("localStorage.getItem('muster.tokens')") is None
+    await ann.log_in()
+    await expect(ann.page.locator("#chats")).to_contain_text("No chats yet")
+    assert ann.errors == []

@@ -24,7 +24,7 @@ export function renderNav(active) {
   const out = element("button", { type: "button", textContent: "Log out" });
   out.addEventListener("click", async () => {
     await logOut();
-    location.assign("/");
+    location.reload(); // every page shows its own sign-in
   });
   header.replaceChildren(
     element("a", { className: "brand", href: "/", textContent: "Muster" }),
