@@ -7,6 +7,8 @@ import { chatHref } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 const chosen = new Map(); // user id -> name, for the next group
+let joining = null; // the password room whose join form is open: it stays open when the list is drawn again
+let roomSearches = 0; // only the latest room search draws the list
 
 function onSubmit(id, handler) {
   $(id).addEventListener("submit", async (event) => {
@@ -84,6 +86,7 @@ function joinForm(room) {
     say("");
     try {
       await api("POST", `/api/chats/${room.id}/join/`, { password: input.value });
+      joining = null;
       await open(room);
       await findRooms();
     } catch (error) {
@@ -98,10 +101,12 @@ function roomRow(room) {
   const label = `${room.name}${room.has_password ? " 🔒" : ""} · ${room.member_count} member${room.member_count === 1 ? "" : "s"}`;
   const action = element("button", { type: "button", className: "secondary", textContent: room.is_member ? "Open" : "Join", ariaLabel: `${room.is_member ? "Open" : "Join"} ${room.name}` });
   const row = element("li", {}, element("span", { className: "grow", textContent: label }), action);
+  if (joining === room.id && !room.is_member) row.append(joinForm(room));
   action.addEventListener("click", async () => {
     say("");
     if (room.is_member) return open(room);
     if (room.has_password) {
+      joining = room.id;
       if (!row.querySelector("form")) row.append(joinForm(room));
       return row.querySelector("input").focus();
     }
@@ -118,8 +123,13 @@ function roomRow(room) {
 
 async function findRooms() {
   const query = $("room-query").value.trim();
+  const search = ++roomSearches;
   const page = await api("GET", `/api/rooms/?limit=50&search=${encodeURIComponent(query)}`);
+  if (search !== roomSearches) return;
+  const typed = document.activeElement && document.activeElement.closest("#rooms form") ? document.activeElement.value : "";
   $("rooms").replaceChildren(...page.results.map(roomRow));
+  const reopened = joining && $("rooms").querySelector("form input");
+  if (reopened && typed) reopened.value = typed;
   if (!page.results.length) $("rooms").append(element("li", { className: "muted", textContent: "No rooms found." }));
 }
 
