@@ -116,7 +116,8 @@ async def test_logging_out_in_one_tab_signs_every_tab_out(people: People) -> Non
     await expect(other_tab.locator("#app")).to_be_visible()  # the same session, from localStorage
     await expect(ann.page.locator("#nav")).to_contain_text("Ann (@ann)")
 
-    await ann.page.get_by_role("button", name="Log out").click()
+    async with ann.page.expect_navigation():  # the page loads again, signed out
+        await ann.page.get_by_role("button", name="Log out").click()
 
     await expect(ann.page.get_by_role("heading", name="Log in to Muster")).to_be_visible()
     await expect(other_tab.get_by_role("heading", name="Log in to Muster")).to_be_visible()
