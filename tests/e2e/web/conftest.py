@@ -16,6 +16,7 @@ from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Locato
 from tests.conftest import LiveServer, free_port, live_server, settings_for, truncate_all
 from tests.e2e.admin.conftest import browser  # noqa: F401  (the shared Chromium fixture)
 
+expect.set_options(timeout=10_000)  # two browsers and a server share a busy machine: wait longer than 5 s
 PASSWORD = "s3cret-pass"
 AXE = Path(__file__).with_name("axe.min.js")
 WIDE: ViewportSize = {"width": 1280, "height": 800}
