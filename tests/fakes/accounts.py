@@ -72,6 +72,18 @@ class InMemoryUserRepository:
         window = users[page.offset : page.offset + page.limit]
         return Page(items=[replace(u) for u in window], total=len(users), request=page)
 
+    async def find_people(self, *, query: str, exclude_id: int, page: PageRequest) -> Page[User]:
+        users = [
+            u
+            for u in self._store.users.values()
+            if u.is_active
+            and u.id != exclude_id
+            and (u.email.lower() == query or (u.username or "").lower().startswith(query))
+        ]
+        users.sort(key=lambda u: (u.username is None, u.username or "", u.id))
+        window = users[page.offset : page.offset + page.limit]
+        return Page(items=[replace(u) for u in window], total=len(users), request=page)
+
 
 class InMemoryUserDirectory:
     """People read from the fake store's users."""

@@ -17,6 +17,7 @@ from app.api.bounds import text_query
 from app.api.limits import limited
 from app.api.pagination import Limit, Offset, PageOut, page_out, page_request
 from app.api.schemas.accounts import (
+    PersonOut,
     ProfileOut,
     ProfileUpdate,
     RoleName,
@@ -29,11 +30,15 @@ from app.api.schemas.accounts import (
     UserOut,
 )
 from app.core.accounts.admin.service import UserAdminService
+from app.core.accounts.people.service import MAX_QUERY_LENGTH, PeopleService
 from app.core.accounts.service import AccountsService
 from app.core.limits import Action
 from app.core.shared.principal import Principal, Role
 
 Search = Annotated[str | None, text_query("Matches e-mail or name.")]
+PeopleSearch = Annotated[
+    str, text_query("An exact e-mail address or the start of a username.", max_length=MAX_QUERY_LENGTH, min_length=1)
+]
 
 
 class UserController(Controller):
@@ -53,6 +58,22 @@ class UserController(Controller):
             role=Role(data.role),
         )
         return UserOut.of(user)
+
+    @get("/", operation_id="FindPeople")
+    async def find_people(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        people: NamedDependency[PeopleService],
+        search: PeopleSearch,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> PageOut[PersonOut]:
+        """Signed-in users find someone to talk to: active users (not the caller) whose e-mail is
+        ``search`` exactly (any case) or whose username starts with it, by username. Shows only id,
+        name and username; a blank search finds nobody."""
+        page = await people.find_people(actor=principal, search=search, page=page_request(limit, offset))
+        return page_out(request, page, PersonOut.of)
 
     @get("/activate/{token:str}/", operation_id="ActivateUser")
     async def activate(self, token: FromPath[str], accounts: NamedDependency[AccountsService]) -> UserOut:

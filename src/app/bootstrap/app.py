@@ -33,6 +33,7 @@ from app.bootstrap.routes import api_routes
 from app.observability.logs import configure_logging
 from app.settings import Settings
 from app.ws import chat as chat_ws
+from app.ws import chat_list as chat_list_ws
 from app.ws import event_metrics as event_metrics_ws
 from app.ws import expeditions as expeditions_ws
 from app.ws.hub import ChannelHub
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             expeditions_ws.expeditions_socket,
             event_metrics_ws.event_metrics_socket,
             chat_ws.chat_socket,
+            chat_list_ws.chat_list_socket,
             create_static_files_router(
                 path=settings.media_url, directories=[settings.media_root], name="media", include_in_schema=False
             ),
@@ -81,6 +83,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         dependencies={
             "accounts": _constant(services.accounts),
             "user_admin": _constant(services.user_admin),
+            "people": _constant(services.people),
             "probes": _constant(services.probes),
             "expeditions": _constant(services.expeditions),
             "events": _constant(services.ticketing.events),

@@ -46,6 +46,7 @@ from app.adapters.tickets.pdf import FpdfTicketRenderer
 from app.bootstrap.container import Services
 from app.bootstrap.limits import request_limits
 from app.core.accounts.admin.service import UserAdminService
+from app.core.accounts.people.service import PeopleService
 from app.core.accounts.policy import AccountPolicy
 from app.core.accounts.service import AccountsService
 from app.core.chat.service import ChatService
@@ -203,6 +204,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         limits=limits,
         accounts=accounts,
         user_admin=user_admin,
+        people=PeopleService(uow=uow),
         expeditions=ExpeditionService(uow=uow, notifier=notifier, clock=clock),
         ticketing=ticketing,
         organizations=organizations,

@@ -16,6 +16,7 @@ from app.adapters.jobs.saq_queue import SaqJobQueue
 from app.adapters.jobs.sql import SqlJobQueue
 from app.adapters.jobs.worker import JobWorker
 from app.core.accounts.admin.service import UserAdminService
+from app.core.accounts.people.service import PeopleService
 from app.core.accounts.service import AccountsService
 from app.core.chat.service import ChatService
 from app.core.event_directory.service import EventDirectoryService
@@ -54,6 +55,7 @@ class Services:
     limits: RequestLimits
     accounts: AccountsService
     user_admin: UserAdminService
+    people: PeopleService
     expeditions: ExpeditionService
     ticketing: TicketingServices
     organizations: OrganizationsService

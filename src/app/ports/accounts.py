@@ -41,6 +41,11 @@ class UserRepository(Protocol):
 
     async def list(self, *, search: str | None, role: Role | None, page: PageRequest) -> Page[User]: ...
 
+    async def find_people(self, *, query: str, exclude_id: int, page: PageRequest) -> Page[User]:
+        """Active users but ``exclude_id`` whose lower-cased e-mail equals ``query`` or whose
+        lower-cased username starts with it (``query`` is lower-case), ordered by username, then id."""
+        ...
+
 
 class RefreshTokenRepository(Protocol):
     """Server-side records of issued refresh tokens."""

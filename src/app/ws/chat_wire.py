@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.chat.domain_events import (
+    ChatCreated,
     MemberJoined,
     MemberLeft,
     MessageDeleted,
@@ -21,6 +22,7 @@ from app.core.chat.domain_events import (
     UserTyping,
 )
 from app.core.chat.model import Message
+from app.ws.channels import user_channel
 from app.ws.frames import Outbound, Outbounds
 
 
@@ -125,9 +127,15 @@ OUTBOUNDS: Outbounds = {
         channels=_of_chat,
         scope="chat_id",
     ),
+    # A member's own channel hears of their new chats too, so their chat list follows (``/ws/chats/``).
+    ChatCreated: Outbound[ChatCreated](
+        frame=lambda e: _change("chat_added", chat_id=e.chat_id),
+        channels=lambda e: [user_channel(user_id) for user_id in e.member_ids],
+        scope="chat_id",
+    ),
     MemberJoined: Outbound[MemberJoined](
         frame=lambda e: _change("member_joined", chat_id=e.chat_id, user_id=e.user_id),
-        channels=_of_chat,
+        channels=lambda e: [chat_channel(e.chat_id), user_channel(e.user_id)],
         scope="chat_id",
         subject="user_id",
     ),

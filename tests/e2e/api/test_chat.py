@@ -41,6 +41,19 @@ async def test_private_chat_is_one_per_pair_whoever_opens_it(api: Api) -> None:
     assert sorted(m["user_id"] for m in detail["members"]) == sorted([ann["id"], bob["id"]])
 
 
+async def test_chat_list_names_the_other_user_of_each_private_chat(api: Api) -> None:
+    (ann, ann_h), (bob, bob_h), _ = await _people(api, "ann", "bob", "cat")
+    private = await _chat(api, ann_h, {"type": "private", "user_id": bob["id"]})
+    group = await _chat(api, ann_h, {"type": "group", "title": "Team", "member_ids": [bob["id"]]})
+
+    listed = {chat["id"]: chat for chat in (await api.client.get("/api/chats/", headers=bob_h)).json()["results"]}
+
+    assert listed[private["id"]]["peer"] == {"id": ann["id"], "name": "ann"}
+    assert listed[group["id"]]["peer"] is None and listed[group["id"]]["title"] == "Team"
+    mine = (await api.client.get("/api/chats/", headers=ann_h)).json()["results"]
+    assert [chat["peer"] for chat in mine if chat["type"] == "private"] == [{"id": bob["id"], "name": "bob"}]
+
+
 async def test_private_chat_refusals(api: Api) -> None:
     (ann, ann_h), (_bob, _) = await _people(api, "ann", "bob")
     self_chat = await api.client.post("/api/chats/", json={"type": "private", "user_id": ann["id"]}, headers=ann_h)

@@ -66,6 +66,18 @@ class UserOut(Struct):
         )
 
 
+class PersonOut(Struct):
+    """Someone to talk to, as the people search shows them: no e-mail, phone or roles."""
+
+    id: int
+    name: str
+    username: str | None
+
+    @classmethod
+    def of(cls, user: User) -> PersonOut:
+        return cls(id=user.id, name=user.name, username=user.username)
+
+
 class ProfileOut(UserOut, omit_defaults=True):
     """The profile; after a password change also the caller's fresh ``access`` and ``refresh``
     (every other session has ended)."""

@@ -131,6 +131,13 @@ class ChatOut(Struct):
         )
 
 
+class PeerOut(Struct):
+    """The other user of a private chat."""
+
+    id: int
+    name: str
+
+
 class ChatListItemOut(Struct):
     id: int
     type: Literal["private", "group", "room"]
@@ -138,6 +145,7 @@ class ChatListItemOut(Struct):
     unread_count: int
     last_read_message_id: int
     last_message: MessageOut | None
+    peer: PeerOut | None = None
 
     @classmethod
     def of(cls, summary: ChatSummary) -> ChatListItemOut:
@@ -148,6 +156,7 @@ class ChatListItemOut(Struct):
             unread_count=summary.unread_count,
             last_read_message_id=summary.last_read_message_id,
             last_message=MessageOut.of(summary.last_message) if summary.last_message else None,
+            peer=PeerOut(id=summary.peer.id, name=summary.peer.name) if summary.peer else None,
         )
 
 

@@ -1,43 +1,54 @@
-// JSON over the public API with the session's Bearer token; an expired token is refreshed once.
+// Calls to Muster's HTTP API: JSON in and out, the Bearer token, one refresh on an expired token.
 import { session } from "./session.js";
 
+/** A non-2xx answer: the contract's error body (status, code, detail, errors). */
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.detail) || `HTTP ${status}`);
+    super((body && body.detail) || `The server answered ${status}.`);
+    this.name = "ApiError";
     this.status = status;
     this.code = (body && body.code) || "http_error";
-    this.detail = (body && body.detail) || "";
+    this.detail = (body && body.detail) || this.message;
     this.errors = (body && body.errors) || [];
-    this.body = body || {};
   }
 }
 
+// One refresh at a time, across tabs too: a refresh token works once, and presenting a spent one
+// ends the whole session, so a tab first takes up a pair another tab refreshed meanwhile.
 let refreshing = null;
 
-async function refresh() {
-  const tokens = session.tokens;
-  if (!tokens) return false;
-  refreshing ??= fetch("/api/token/refresh/", {
+async function refreshOnce(spent) {
+  session.reload();
+  if (!session.tokens || session.tokens.access !== spent.access) return Boolean(session.tokens); // done elsewhere
+  const response = await fetch("/api/token/refresh/", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ refresh: tokens.refresh }),
-  })
-    .then(async (response) => {
-      if (!response.ok) {
-        session.clear();
-        return false;
-      }
-      session.save(await response.json());
-      return true;
-    })
-    .finally(() => {
+    body: JSON.stringify({ refresh: spent.refresh }),
+  }).catch(() => null);
+  if (!response) return false; // the server is away: keep the pair and try later
+  if (!response.ok) {
+    if (session.tokens && session.tokens.refresh === spent.refresh) session.clear();
+    return false;
+  }
+  session.save(await response.json());
+  return true;
+}
+
+/** Trade the refresh token for a new pair; false (and the session cleared) when it no longer works. */
+export function refreshTokens() {
+  const spent = session.tokens;
+  if (!spent) return Promise.resolve(false);
+  if (!refreshing) {
+    const run = () => refreshOnce(spent);
+    refreshing = (navigator.locks ? navigator.locks.request("muster.tokens", run) : run()).finally(() => {
       refreshing = null;
     });
+  }
   return refreshing;
 }
 
 async function send(method, path, body, headers, retried) {
-  const options = { method, headers: { ...(headers || {}) } };
+  const options = { method, headers: { Accept: "application/json", ...headers } };
   if (body instanceof FormData) options.body = body;
   else if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
@@ -46,17 +57,19 @@ async function send(method, path, body, headers, retried) {
   if (session.tokens) options.headers.Authorization = `Bearer ${session.tokens.access}`;
   const response = await fetch(path, options);
   const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (response.status === 401 && !retried && data && data.code === "token_expired" && (await refresh())) {
+  if (response.status === 401 && !retried && data && data.code === "token_expired" && (await refreshTokens())) {
     return send(method, path, body, headers, true);
   }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
 
+/** Call the API: the parsed JSON answer, or null for 204; throws ApiError for anything not 2xx. */
 export async function api(method, path, body = undefined, { headers } = {}) {
-  return send(method, path, body, headers, false);
+  return send(method, path, body, headers || {}, false);
 }
 
+/** Upload one file as multipart form data (PUT, as the image endpoints take it). */
 export function upload(path, file, field = "image") {
   const form = new FormData();
   form.append(field, file);

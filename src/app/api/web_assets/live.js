@@ -1,90 +1,105 @@
-// A socket that stays connected: it reconnects with backoff (0.5 s doubling to 10 s, with jitter)
-// and resumes from the last `seq` it saw (`?since=`), so no event is missed across a reconnect.
-import { api } from "./api.js";
+// Sockets that stay live: the token, reconnects with backoff, and resuming from the last position.
+import { refreshTokens } from "./api.js";
 import { session } from "./session.js";
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 10000;
+const FINAL_CLOSES = new Set([4403, 4404]); // not a member, no such thing: trying again cannot help
 
-function urlFor(path, since) {
-  const url = new URL(path, location.href);
-  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  if (session.tokens) url.searchParams.set("token", session.tokens.access);
+function urlOf(path, since) {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const url = new URL(`${scheme}://${location.host}${path}`);
+  url.searchParams.set("token", session.tokens ? session.tokens.access : "");
   if (since !== null) url.searchParams.set("since", String(since));
   return url.toString();
 }
 
-export function liveSocket(path, { onFrame, onState, resume = true } = {}) {
+/**
+ * Open `path` (e.g. `/ws/chat/${id}/`) and keep it open: on a drop it reconnects after 0.5 s, doubling
+ * up to 10 s (with jitter), and with `resume` it asks for what it missed after the last `seq` seen.
+ * With `contiguous` (streams numbered without gaps, as a chat's), a gap reconnects from the last
+ * position held. onState gets "connecting", "live", "reconnecting" or "closed".
+ */
+export function liveSocket(path, { onFrame, onState = () => {}, resume = true, contiguous = false }) {
   let socket = null;
   let last = null;
   let attempt = 0;
   let timer = null;
-  let closed = false;
-  let opened = false;
-  const state = (name) => onState && onState(name);
+  let stopped = false;
+
+  function state(name) {
+    if (!stopped || name === "closed") onState(name);
+  }
 
   function retry() {
+    if (stopped) return;
+    state("reconnecting");
     const delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** attempt);
     attempt += 1;
-    state("reconnecting");
     timer = setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
   }
 
-  async function unauthorized() {
-    // The access token ran out: a request through api() refreshes it, then the socket retries.
+  function onMessage(event) {
+    let frame;
     try {
-      await api("GET", "/api/users/me/");
-      retry();
+      frame = JSON.parse(event.data);
     } catch {
-      closed = true;
-      state("closed");
+      return;
     }
+    if (typeof frame.seq === "number") {
+      if (contiguous && last !== null && frame.seq > last + 1 && frame.type !== "history" && frame.type !== "resume") {
+        socket.close(4000, "gap"); // reconnect from `last`: the server replays what is missing
+        return;
+      }
+      if (last === null || frame.seq > last || frame.type === "history") last = frame.seq;
+      else if (frame.type !== "resume") return; // already seen
+    }
+    onFrame(frame);
   }
 
   function connect() {
-    if (closed) return;
-    state(opened ? "reconnecting" : "connecting");
-    socket = new WebSocket(urlFor(path, resume ? last : null));
-    socket.onopen = () => {
+    timer = null;
+    if (stopped) return;
+    if (!session.tokens) {
+      stop();
+      return;
+    }
+    state(attempt ? "reconnecting" : "connecting");
+    const current = new WebSocket(urlOf(path, resume ? last : null));
+    socket = current;
+    current.addEventListener("open", () => {
+      if (socket !== current) return;
       attempt = 0;
-      opened = true;
       state("live");
-    };
-    socket.onmessage = (message) => {
-      let frame;
-      try {
-        frame = JSON.parse(message.data);
-      } catch {
-        return;
-      }
-      if (typeof frame.seq === "number") last = frame.seq;
-      if (onFrame) onFrame(frame);
-    };
-    socket.onclose = (event) => {
+    });
+    current.addEventListener("message", (event) => {
+      if (socket === current) onMessage(event);
+    });
+    current.addEventListener("close", async (event) => {
+      if (socket !== current || stopped) return;
       socket = null;
-      if (closed) return;
-      if (event.code === 4401) unauthorized();
-      else if (event.code >= 4400 && event.code < 4500) {
-        closed = true;
-        state("closed");
-      } else retry();
-    };
+      if (FINAL_CLOSES.has(event.code)) return stop();
+      if (event.code === 4401 && !(await refreshTokens())) return stop(); // the session ended
+      retry();
+    });
+  }
+
+  function stop() {
+    stopped = true;
+    clearTimeout(timer);
+    if (socket) socket.close(1000);
+    socket = null;
+    onState("closed");
   }
 
   connect();
   return {
+    /** Send one frame; false when the socket is not open right now. */
     send(frame) {
-      if (socket && socket.readyState === WebSocket.OPEN) {
-        socket.send(JSON.stringify(frame));
-        return true;
-      }
-      return false;
+      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
     },
-    close() {
-      closed = true;
-      clearTimeout(timer);
-      if (socket) socket.close(1000);
-      state("closed");
-    },
+    close: stop,
   };
 }

@@ -1,5 +1,6 @@
-// The top bar of every page: where to go, who is signed in, and Log out.
+// The top bar of every page: the three screens, who is signed in, and Log out.
 import { api } from "./api.js";
+import { element } from "./dom.js";
 import { logOut, session } from "./session.js";
 
 const LINKS = [
@@ -8,36 +9,41 @@ const LINKS = [
   ["expeditions", "Expeditions", "/expeditions/"],
 ];
 
-function element(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
+/** Render the bar into <header id="nav">; `active` is "chat", "desk" or "expeditions". */
 export function renderNav(active) {
   const header = document.getElementById("nav");
   if (!header) return;
-  const links = LINKS.map(([key, label, href]) => {
+  header.dataset.active = active;
+  const list = element("ul");
+  for (const [key, label, href] of LINKS) {
     const link = element("a", { href, textContent: label });
     if (key === active) link.setAttribute("aria-current", "page");
-    return element("li", {}, link);
-  });
-  const who = element("span", { className: "nav-user" });
-  const out = element("button", { type: "button", textContent: "Log out", hidden: !session.tokens });
+    list.append(element("li", {}, link));
+  }
+  const who = element("span", { className: "who" });
+  const out = element("button", { type: "button", textContent: "Log out" });
   out.addEventListener("click", async () => {
     await logOut();
-    location.reload();
+    location.reload(); // every page shows its own sign-in
   });
   header.replaceChildren(
-    element("strong", { className: "nav-brand", textContent: "Muster" }),
-    element("nav", { ariaLabel: "Main" }, element("ul", {}, ...links)),
-    element("span", { className: "nav-me" }, who, out),
+    element("a", { className: "brand", href: "/", textContent: "Muster" }),
+    element("nav", { ariaLabel: "Main" }, list),
+    who,
+    out,
   );
-  if (session.tokens) {
+  const signedIn = Boolean(session.tokens);
+  who.hidden = out.hidden = !signedIn;
+  if (signedIn) {
     api("GET", "/api/users/me/")
       .then((me) => {
-        who.textContent = me.name || me.email;
+        who.textContent = me.username ? `${me.name} (@${me.username})` : me.name;
       })
-      .catch(() => null);
+      .catch(() => {});
   }
 }
+
+session.onChange(() => {
+  const header = document.getElementById("nav");
+  if (header && header.dataset.active) renderNav(header.dataset.active);
+});

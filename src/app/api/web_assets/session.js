@@ -1,38 +1,55 @@
-// The signed-in session: the token pair, kept in localStorage so every page and tab shares it.
+// The signed-in session: the token pair, kept in localStorage so every tab and a reload share it.
+import { ApiError } from "./api.js";
+
 const KEY = "muster.tokens";
 const listeners = new Set();
 
-function stored() {
+function read() {
   try {
     const tokens = JSON.parse(localStorage.getItem(KEY) || "null");
-    return tokens && tokens.access && tokens.refresh ? tokens : null;
+    return tokens && typeof tokens.access === "string" && typeof tokens.refresh === "string" ? tokens : null;
   } catch {
     return null;
   }
 }
 
+function notify() {
+  for (const fn of listeners) fn(session.tokens);
+}
+
 export const session = {
-  tokens: stored(),
+  tokens: read(),
+  /** Keep a new pair (after login or refresh) and tell every listener. */
   save(tokens) {
-    this.tokens = tokens ? { access: tokens.access, refresh: tokens.refresh } : null;
-    if (this.tokens) localStorage.setItem(KEY, JSON.stringify(this.tokens));
-    else localStorage.removeItem(KEY);
-    for (const fn of listeners) fn(this.tokens);
+    this.tokens = { access: tokens.access, refresh: tokens.refresh };
+    localStorage.setItem(KEY, JSON.stringify(this.tokens));
+    notify();
   },
+  /** Forget the pair (logged out, or the session ended on the server). */
   clear() {
-    this.save(null);
+    this.tokens = null;
+    localStorage.removeItem(KEY);
+    notify();
   },
+  /** Take up what another tab stored meanwhile (true when the pair changed). */
+  reload() {
+    const stored = read();
+    const changed = (stored && stored.access) !== (this.tokens && this.tokens.access);
+    this.tokens = stored;
+    if (changed) notify();
+    return changed;
+  },
+  /** Call fn(tokens | null) on every change, also one made in another tab; returns an unsubscribe. */
   onChange(fn) {
     listeners.add(fn);
     return () => listeners.delete(fn);
   },
 };
 
-// Another tab logging in or out changes this one too.
 window.addEventListener("storage", (event) => {
   if (event.key !== KEY) return;
-  session.tokens = stored();
-  for (const fn of listeners) fn(session.tokens);
+  session.tokens = read();
+  notify();
 });
 
 async function post(path, body) {
@@ -41,20 +58,19 @@ async function post(path, body) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) {
-    const { ApiError } = await import("./api.js");
-    throw new ApiError(response.status, data);
-  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
 
+/** Log in with e-mail and password; keeps and returns the token pair. */
 export async function logIn(email, password) {
   const tokens = await post("/api/token/", { email, password });
   session.save(tokens);
   return tokens;
 }
 
+/** Register an account, then log in with it. */
 export async function register({ email, password, name, username, role }) {
   const body = { email, password, name };
   if (username) body.username = username;
@@ -63,8 +79,14 @@ export async function register({ email, password, name, username, role }) {
   return logIn(email, password);
 }
 
+/** End the session on the server (every token of it stops working) and forget it here. */
 export async function logOut() {
   const tokens = session.tokens;
   session.clear();
-  if (tokens) await post("/api/token/revoke/", { refresh: tokens.refresh }).catch(() => null);
+  if (!tokens) return;
+  await fetch("/api/token/revoke/", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${tokens.access}` },
+    body: JSON.stringify({ refresh: tokens.refresh }),
+  }).catch(() => null);
 }

@@ -92,3 +92,11 @@ class MemberJoined(DomainEvent):
 class MemberLeft(DomainEvent):
     chat_id: int
     user_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChatCreated(DomainEvent):
+    """A private chat, group or room was made; ``member_ids`` are in it from the start."""
+
+    chat_id: int
+    member_ids: tuple[int, ...]

@@ -13,6 +13,7 @@ from app.core.chat.errors import (
     NotChatAdminError,
     NotMessageAuthorError,
 )
+from app.core.shared.people import Person
 
 
 class ChatKind(StrEnum):
@@ -27,6 +28,12 @@ def pair_key(user_a: int, user_b: int) -> str:
     """The one key of a private chat between two users, whatever the order they are given in."""
     low, high = sorted((user_a, user_b))
     return f"{low}:{high}"
+
+
+def pair_peer(key: str, user_id: int) -> int:
+    """The other user of the private chat with pair key ``key``, seen by ``user_id``."""
+    low, _, high = key.partition(":")
+    return int(high) if int(low) == user_id else int(low)
 
 
 def room_key(name: str) -> str:
@@ -153,6 +160,7 @@ class ChatSummary:
     unread_count: int
     last_message: Message | None
     last_read_message_id: int
+    peer: Person | None = None  # the other user of a private chat
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -44,6 +44,7 @@ class ChatService:
         self.create_group = conversations.create_group
         self.create_room = conversations.create_room
         self.list_chats = conversations.list_chats
+        self.chat_ids = conversations.chat_ids
         self.get_chat = conversations.get_chat
         self.add_member = conversations.add_member
         self.remove_member = conversations.remove_member

@@ -117,6 +117,18 @@ class SqlUserRepository:
         rows, counted = await window(self._session, select(UserModel).where(*conditions).order_by(UserModel.id), page)
         return Page.counted([user_from_row(row) for (row,) in rows], counted, page)
 
+    async def find_people(self, *, query: str, exclude_id: int, page: PageRequest) -> Page[User]:
+        matches = or_(
+            func.lower(UserModel.email) == query, func.lower(UserModel.username).startswith(query, autoescape=True)
+        )
+        statement = (
+            select(UserModel)
+            .where(matches, UserModel.is_active == True, UserModel.id != exclude_id)  # noqa: E712
+            .order_by(UserModel.username.is_(None), UserModel.username, UserModel.id)
+        )
+        rows, counted = await window(self._session, statement, page)
+        return Page.counted([user_from_row(row) for (row,) in rows], counted, page)
+
     async def _flush(self) -> None:
         try:
             await self._session.flush()

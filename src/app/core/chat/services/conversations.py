@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.core.chat.domain_events import MemberJoined, MemberLeft
+from dataclasses import replace
+
+from app.core.chat.domain_events import ChatCreated, MemberJoined, MemberLeft
 from app.core.chat.errors import (
     AlreadyMemberError,
     CannotLeavePrivateChatError,
@@ -15,7 +17,17 @@ from app.core.chat.errors import (
     PrivateChatExistsError,
     WrongPasswordError,
 )
-from app.core.chat.model import Chat, ChatDetail, ChatKind, ChatMember, ChatSummary, RoomSummary, pair_key, room_key
+from app.core.chat.model import (
+    Chat,
+    ChatDetail,
+    ChatKind,
+    ChatMember,
+    ChatSummary,
+    RoomSummary,
+    pair_key,
+    pair_peer,
+    room_key,
+)
 from app.core.chat.rules import MAX_TITLE_LENGTH, successor_admin
 from app.core.chat.services.access import seat_of
 from app.core.shared.paging import Page, PageRequest
@@ -55,9 +67,11 @@ class ConversationService:
             except PrivateChatExistsError:
                 pass  # a concurrent request made it first: return that one below
             else:
-                for member_id in sorted({actor.user_id, user_id}):
+                members = tuple(sorted({actor.user_id, user_id}))
+                for member_id in members:
                     await uow.chats.add_member(self._seat(chat.id, member_id))
                 await uow.commit()
+                await self._notifier.publish(ChatCreated(chat_id=chat.id, member_ids=members))
                 return chat, True
         async with self._uow() as uow:
             existing = await uow.chats.get_private(key)
@@ -80,6 +94,7 @@ class ConversationService:
             for user_id in others:
                 await uow.chats.add_member(self._seat(chat.id, user_id))
             await uow.commit()
+        await self._notifier.publish(ChatCreated(chat_id=chat.id, member_ids=(actor.user_id, *others)))
         return chat
 
     async def create_room(self, *, actor: Principal, name: str, password: str | None) -> Chat:
@@ -99,12 +114,21 @@ class ConversationService:
             )
             await uow.chats.add_member(self._seat(chat.id, actor.user_id, admin=True))
             await uow.commit()
+        await self._notifier.publish(ChatCreated(chat_id=chat.id, member_ids=(actor.user_id,)))
         return chat
 
     async def list_chats(self, *, actor: Principal) -> list[ChatSummary]:
-        """The caller's chats with unread counters and last messages."""
+        """The caller's chats with unread counters and last messages; a private chat names its other user."""
         async with self._uow() as uow:
-            return await uow.chat_lists.summaries_of(actor.user_id)
+            summaries = await uow.chat_lists.summaries_of(actor.user_id)
+            peer_ids = {s.chat.id: pair_peer(s.chat.pair_key, actor.user_id) for s in summaries if s.chat.pair_key}
+            people = {person.id: person for person in await uow.people.get_many(sorted(set(peer_ids.values())))}
+        return [replace(s, peer=people.get(peer_ids.get(s.chat.id, 0))) for s in summaries]
+
+    async def chat_ids(self, *, actor: Principal) -> list[int]:
+        """The ids of every chat the caller is a member of."""
+        async with self._uow() as uow:
+            return await uow.chat_lists.chat_ids_of(actor.user_id)
 
     async def get_chat(self, *, actor: Principal, chat_id: int) -> ChatDetail:
         """A chat the caller is a member of, with its members."""

@@ -1,0 +1,1 @@
+"""Finding people to talk to."""

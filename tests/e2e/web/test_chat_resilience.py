@@ -1,0 +1,166 @@
+"""The chat through a server restart, on a phone's width, and under an accessibility check, in Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.conftest import truncate_all
+from tests.e2e.web.conftest import AXE, PASSWORD, PHONE, SHOTS, People, Person, Site
+from tests.e2e.web.test_chat_browser import start_private_chat
+
+pytestmark = pytest.mark.slow
+
+RECONNECT_WITHIN_MS = 30_000  # backoff reaches 10 s between attempts
+
+
+async def _texts(person: Person) -> list[str]:
+    return await person.page.locator("#messages article .text").all_text_contents()
+
+
+async def _state(person: Person, name: str) -> None:
+    await expect(person.page.locator("#chat-state")).to_have_attribute("data-state", name, timeout=RECONNECT_WITHIN_MS)
+
+
+async def test_the_conversation_goes_on_without_a_gap_when_the_server_restarts(people: People, site: Site) -> None:
+    ann, bob = await people.open("Ann"), await people.open("Bob")
+    await ann.register()
+    await bob.register()
+    await start_private_chat(ann, bob)
+    await bob.page.locator(".chat-item").filter(has_text="Ann").click()
+    await bob.live()
+    await ann.send("before the restart")
+    await expect(bob.message("before the restart")).to_be_visible()
+
+    await asyncio.to_thread(site.stop)
+    for person in (ann, bob):
+        await _state(person, "reconnecting")
+        await expect(person.page.locator("#chat-state")).to_have_text("reconnecting…")
+    await ann.send("written while the server was away")  # waits in Ann's outbox
+    await asyncio.to_thread(site.start)
+    async with httpx.AsyncClient(base_url=site.url, timeout=10) as http:  # posted before the pages are back
+        tokens = (await http.post("/api/token/", json={"email": bob.email, "password": PASSWORD})).json()
+        chat_id = int(bob.page.url.rsplit("/", 1)[1])
+        headers = {"Authorization": f"Bearer {tokens['access']}"}
+        posted = await http.post(
+            f"/api/chats/{chat_id}/messages/", json={"text": "sent over HTTP meanwhile"}, headers=headers
+        )
+        assert posted.status_code == 201, posted.text
+
+    for person in (ann, bob):
+        await _state(person, "live")
+    await bob.send("after the restart")
+    expected = {
+        "before the restart",
+        "written while the server was away",
+        "sent over HTTP meanwhile",
+        "after the restart",
+    }
+    for person in (ann, bob):
+        await expect(person.message("after the restart")).to_be_visible()
+        await expect(person.message("written while the server was away")).to_be_visible()
+        await expect(person.message("sent over HTTP meanwhile")).to_be_visible()
+        texts = await _texts(person)
+        assert sorted(texts) == sorted(expected), texts  # each once: nothing missed, nothing twice
+    assert ann.errors == [] and bob.errors == []
+
+
+async def _no_horizontal_scroll(page: Page) -> None:
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+
+
+async def test_a_phone_shows_one_pane_at_a_time_without_horizontal_scrolling(people: People) -> None:
+    ann, bob = await people.open("Ann", viewport=PHONE), await people.open("Bob")
+    await _no_horizontal_scroll(ann.page)
+    await ann.register()
+    await bob.register()
+    for box in await ann.page.locator("input:visible").all():
+        height = (await box.bounding_box() or {"height": 0})["height"]
+        assert 32 <= height <= 56, height  # sane input sizes
+    await start_private_chat(ann, bob)
+    await ann.send("https://example.com/" + "a-very-long-path-without-any-space" * 4)
+    await ann.send("A longer line of ordinary words that has to wrap on a narrow phone screen, and it does.")
+    await expect(ann.message("ordinary words")).to_be_visible()
+    await _no_horizontal_scroll(ann.page)
+    pane = await ann.page.locator("#messages").bounding_box()
+    assert pane is not None and pane["width"] >= 300, pane
+    if SHOTS:
+        await ann.page.screenshot(path=str(Path(SHOTS) / "web-phone.png"))
+    await ann.page.get_by_role("button", name="Back to Chats").click()
+    await expect(ann.page.locator(".chat-item").filter(has_text="Bob")).to_be_visible()
+    await _no_horizontal_scroll(ann.page)
+    assert ann.errors == [] and bob.errors == []
+
+
+async def _serious_violations(page: Page) -> list[str]:
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.add_script_tag(path=str(AXE))
+    found: list[str] = await page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)"""
+    )
+    return found
+
+
+async def test_every_chat_screen_passes_an_accessibility_check(people: People) -> None:
+    ann = await people.open("Ann", bypass_csp=True)  # only so the test can inject axe-core
+    bob = await people.open("Bob")
+    assert await _serious_violations(ann.page) == []  # log in
+    await ann.page.get_by_role("button", name="Create an account").click()
+    assert await _serious_violations(ann.page) == []  # register
+    await ann.page.get_by_role("button", name="I have an account").click()
+    await ann.register()
+    await bob.register()
+    await start_private_chat(ann, bob)
+    await ann.send("Hello, see https://example.com")
+    await bob.page.locator(".chat-item").filter(has_text="Ann").click()
+    await bob.live()
+    await bob.send("On my way")
+    await expect(ann.message("On my way")).to_be_visible()
+    await ann.page.get_by_text("New chat or group").click()  # folded again: the list shows whole
+    if SHOTS:
+        await ann.page.screenshot(path=str(Path(SHOTS) / "web-chat.png"))
+    for summary in ("New chat or group", "Rooms", "Search messages"):
+        await ann.page.get_by_text(summary, exact=True).click()
+    await ann.message("On my way").focus()
+    assert await _serious_violations(ann.page) == []  # the list, the finders and the open chat
+    await ann.page.keyboard.press("Tab")  # from the focused message to its first action
+    await expect(ann.message("On my way").get_by_role("button", name="Reply")).to_be_focused()
+    await ann.page.keyboard.press("Shift+Tab")
+    await ann.page.keyboard.press("ArrowUp")  # arrow keys move between messages
+    await expect(ann.message("Hello, see")).to_be_focused()
+    await ann.message("Hello, see").get_by_role("button", name="Forward").click()
+    await expect(ann.page.locator("#forward-dialog")).to_be_visible()
+    assert await _serious_violations(ann.page) == []  # the forward dialog
+    await ann.page.keyboard.press("Escape")
+    await ann.page.set_viewport_size(PHONE)
+    assert await _serious_violations(ann.page) == []  # the phone layout
+    assert ann.errors == [] and bob.errors == []
+
+
+async def test_a_page_outlives_its_access_token_by_refreshing_it(browser: Browser, sqlite_url: str) -> None:
+    short = Site(sqlite_url, ACCESS_TOKEN_TTL_S="2")
+    people = People(browser, short.url)
+    try:
+        await truncate_all(sqlite_url)
+        ann, bob = await people.open("Ann"), await people.open("Bob")
+        await ann.register()
+        await bob.register()
+        await start_private_chat(ann, bob)
+        first = await ann.page.evaluate("JSON.parse(localStorage.getItem('muster.tokens')).refresh")
+        await ann.page.wait_for_timeout(3000)  # the access token has expired
+        await ann.page.reload()  # HTTP calls refresh it once, the sockets connect with the new one
+        await ann.live()
+        assert await ann.page.evaluate("JSON.parse(localStorage.getItem('muster.tokens')).refresh") != first
+        await ann.send("still signed in")
+        await expect(bob.page.locator(".chat-item").filter(has_text="Ann").locator(".badge")).to_have_text("1")
+        assert ann.errors == [] and bob.errors == []
+    finally:
+        await people.close()
+        await asyncio.to_thread(short.stop)
