@@ -1,4 +1,4 @@
-"""The AsyncAPI 3 document of the three sockets, built from the frame types themselves: the client
+"""The AsyncAPI 3 document of the sockets, built from the frame types themselves: the client
 frame structs, the outbound tables (``OUTBOUNDS``) through their frame builders, and the frames
 the sockets write directly (``app.asyncapi.frames``)."""
 
@@ -13,9 +13,17 @@ import msgspec
 
 from app.asyncapi import frames as control
 from app.asyncapi.samples import event_frame_schema, merge, sample, shape
+from app.core.chat.domain_events import (
+    ChatCreated,
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessagePosted,
+    MessagesRead,
+)
 from app.core.chat.model import Message
 from app.ws import chat as chat_socket
-from app.ws import chat_frames, chat_wire, event_metrics, ticketing
+from app.ws import chat_frames, chat_list, chat_wire, event_metrics, ticketing
 from app.ws import expeditions as expeditions_socket
 from app.ws.auth import UNAUTHENTICATED_CLOSE_CODE
 from app.ws.frames import MAX_FRAME_BYTES, Outbounds
@@ -74,7 +82,7 @@ SOCKETS: tuple[Socket, ...] = (
         title="Chat",
         description=inspect.cleandoc(chat_socket.chat_socket.fn.__doc__ or ""),
         outbounds=chat_wire.OUTBOUNDS,
-        sends=(control.HistoryFrame, control.UnreadFrame, control.ForwardedFrame, *_ANSWERS),
+        sends=(control.HistoryFrame, control.PresenceFrame, control.UnreadFrame, control.ForwardedFrame, *_ANSWERS),
         reads=(*get_args(chat_frames.ClientFrame), ResumeFrame),
         close_codes={
             **_CLOSE_UNAUTHENTICATED,
@@ -83,6 +91,20 @@ SOCKETS: tuple[Socket, ...] = (
             chat_socket.TRY_AGAIN_LATER_CLOSE_CODE: "The database or Redis is away for a moment; reconnect later.",
         },
         parameters={"chat_id": "The chat's id."},
+    ),
+    Socket(
+        key="chatList",
+        address="/ws/chats/",
+        title="Chat list",
+        description=inspect.cleandoc(chat_list.__doc__ or ""),
+        outbounds={
+            kind: outbound
+            for kind, outbound in chat_wire.OUTBOUNDS.items()
+            if kind in (MessagePosted, MessageDeleted, MessagesRead, ChatCreated, MemberJoined, MemberLeft)
+        },
+        sends=(control.ChatsFrame, control.PongFrame, control.ErrorFrame),
+        reads=(control.PingFrame,),
+        close_codes=_CLOSE_UNAUTHENTICATED,
     ),
 )
 

@@ -72,6 +72,22 @@ class HistoryFrame(msgspec.Struct, tag="history", tag_field="type"):
     messages: list[dict[str, Any]]
 
 
+class PresenceFrame(msgspec.Struct, tag="presence", tag_field="type"):
+    """On connect: who of the chat is online now (changes follow as ``user_status`` or, for rooms
+    with many changes in an interval, ``presence_changed``)."""
+
+    chat_id: int
+    online: list[int]
+    online_count: int
+
+
+class ChatsFrame(msgspec.Struct, tag="chats", tag_field="type"):
+    """On connect to the chat list socket: the chats it follows."""
+
+    user_id: int
+    chat_ids: list[int]
+
+
 class UnreadFrame(msgspec.Struct, tag="unread", tag_field="type"):
     """The answer to a ``read`` frame: what is left unread."""
 

@@ -45,6 +45,7 @@ def test_the_document_is_valid_asyncapi_3(document: dict[str, Any]) -> None:
         "/ws/expeditions/",
         "/ws/events/{event_id}/",
         "/ws/chat/{chat_id}/",
+        "/ws/chats/",
     }
 
 

@@ -77,6 +77,7 @@ RAISES: dict[str, Raises] = {
         RateLimitedError,
     ),
     "ListUsers": _ADMIN,
+    "FindPeople": (),
     "DeleteUser": _ADMIN_CHANGE,
     "SetUserActive": _ADMIN_CHANGE,
     "SetUserRoles": (*_ADMIN_CHANGE, accounts.InvalidRoleError),
