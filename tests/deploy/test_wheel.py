@@ -36,7 +36,9 @@ def test_the_wheel_ships_the_migrations_the_font_and_the_web_client(wheel: Path)
     assert {"app/alembic.ini", "app/alembic/env.py", "app/alembic/script.py.mako"} <= names
     assert {f"app/alembic/versions/{name}" for name in revisions} <= names
     assert {"app/adapters/tickets/fonts/DejaVuSans.ttf", "app/adapters/tickets/fonts/LICENSE"} <= names
-    assert {"app/api/web_assets/index.html", "app/api/web_assets/app.js"} <= names
+    assets = ROOT / "src" / "app" / "api" / "web_assets"
+    shipped = {f"app/api/web_assets/{p.relative_to(assets).as_posix()}" for p in assets.rglob("*") if p.is_file()}
+    assert {"app/api/web_assets/index.html", "app/api/web_assets/live.js"} <= shipped <= names
     assert not any("__pycache__" in name or name.startswith(("tests/", "src/")) for name in names)
 
 
