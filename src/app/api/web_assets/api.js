@@ -10,6 +10,7 @@ export class ApiError extends Error {
     this.code = (body && body.code) || "http_error";
     this.detail = (body && body.detail) || this.message;
     this.errors = (body && body.errors) || [];
+    this.body = body || {}; // the whole error answer: some codes carry more (checked_in_at, member_id)
   }
 }
 
