@@ -175,7 +175,7 @@ async def test_the_figures_say_reconnecting_while_the_server_restarts_and_catch_
     with live_server(settings, port=port, env={"MEDIA_ROOT": str(tmp_path / "media")}):
         reserved = await site.http.post(f"/api/events/{event_id}/reservations/", headers=bob.headers)
         assert reserved.status_code == 201, reserved.text
-        await expect(state).to_have_attribute("data-live-state", "live", timeout=20_000)
+        await expect(state).to_have_attribute("data-live-state", "live", timeout=45_000)
         await expect(desk.locator("[data-metric=confirmed_count]")).to_have_text("2")
         await expect(panel).not_to_have_class(re.compile("stale"))
         await desk.context.close()  # before this server stops too
@@ -206,7 +206,7 @@ async def test_an_expired_access_token_is_refreshed_once_and_the_action_goes_thr
     # refreshes the pair and the socket is live again.
     await desk.wait_for_timeout(4000)  # past the two seconds and any clock leeway
     with live_server(settings, port=port, env=env):
-        await expect(desk.locator("[data-live-state]")).to_have_attribute("data-live-state", "live", timeout=20_000)
+        await expect(desk.locator("[data-live-state]")).to_have_attribute("data-live-state", "live", timeout=45_000)
         await expect(desk.locator("[data-metric=spots_left]")).to_have_text("5")
         latest = await desk.evaluate("() => JSON.parse(localStorage.getItem('muster.tokens'))")
         assert latest["access"] != renewed["access"]
