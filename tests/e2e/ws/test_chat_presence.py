@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Iterator
 
@@ -101,10 +102,29 @@ async def test_a_crowd_coming_and_going_within_an_interval_costs_a_watcher_one_f
             ]
 
 
-async def test_coming_and_going_within_an_interval_announces_nothing(room: tuple[int, list[Client]]) -> None:
-    room_id, (owner, first, second, *_) = room
-    async with owner.socket(room_id) as watcher, first.socket(room_id):
+def _statuses_of(user_id: int, frames: list[Frame]) -> list[bool]:
+    """What ``frames`` say of one user's presence, in order."""
+    said: list[bool] = []
+    for frame in _presence(frames):
+        if frame["type"] == "user_status" and frame["user_id"] == user_id:
+            said.append(frame["is_online"])
+        elif frame["type"] == "presence_changed" and user_id in frame["online"] + frame["offline"]:
+            said.append(user_id in frame["online"])
+    return said
+
+
+async def test_a_user_who_comes_and_goes_within_an_interval_is_announced_gone_to_those_shown_them_online(
+    room: tuple[int, list[Client]],
+) -> None:
+    """A socket that connected while a user was there was shown them online by its snapshot: the
+    interval's announcement tells it they left, though they came and went within the interval."""
+    room_id, (owner, first, second, late, *_) = room
+    async with owner.socket(room_id) as watcher, first.socket(room_id), contextlib.AsyncExitStack() as keep:
         await next_frame(watcher, "user_status", user_id=first.id, is_online=True)  # opens the interval
         async with second.socket(room_id):
-            pass  # online and offline again before the interval ends: no net change
-        assert _presence(await _frames(watcher, INTERVAL_S + 1.0)) == []
+            late_ws = await keep.enter_async_context(late.socket(room_id, welcome=False))
+            assert second.id in (await next_frame(late_ws, "presence"))["online"]
+        said_to_late = _statuses_of(second.id, await _frames(late_ws, INTERVAL_S + 1.0))
+        said_to_watcher = _statuses_of(second.id, await _frames(watcher, 0.5))
+    assert said_to_late[-1:] == [False] and len(said_to_late) <= 2
+    assert said_to_watcher[-1:] == [False] and len(said_to_watcher) <= 2

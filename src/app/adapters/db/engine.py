@@ -9,6 +9,7 @@ from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.adapters.db.folding import register_casefold
+from app.adapters.db.sqlite_driver import OneTripSQLite
 from app.core.shared.errors import UnavailableError
 
 _ASYNC_DRIVERS = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
@@ -29,7 +30,8 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, connect_
 
     SQLite allows one writer at a time, so the embedded default uses a single pooled connection:
     transactions queue in the pool instead of failing with "database is locked", which makes the
-    embedded default correct under concurrency (PostgreSQL uses row locks instead).
+    embedded default correct under concurrency (PostgreSQL uses row locks instead). Its statements
+    run in one trip each to aiosqlite's thread (``OneTripSQLite``).
 
     PostgreSQL connections are pinged when taken from the pool, so one the server dropped (a
     restart, a failover, an idle timeout) is replaced before a request uses it. A server that cannot
@@ -37,7 +39,13 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, connect_
     """
     options: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
-        options.update(pool_size=1, max_overflow=0, pool_timeout=60, connect_args={"timeout": 30})
+        options.update(
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+            connect_args={"timeout": 30},
+            module=OneTripSQLite(),
+        )
     else:
         options.update(
             pool_size=pool_size,

@@ -1,9 +1,14 @@
 """Presence changes gathered over an interval and announced once per chat.
 
 A crowd joining a room must not cost every member one frame per arrival: the changes of one
-interval are netted per user (online then offline again is no change) and announced per chat:
-a chat with few changes hears each user's ``UserStatusChanged``, a chat with more hears one
-``PresenceChanged`` listing everyone who came and went there.
+interval are folded per user into the status they end with, and announced per chat: a chat with
+few changes hears each user's ``UserStatusChanged``, a chat with more hears one ``PresenceChanged``
+listing everyone who came and went there.
+
+A change undone within the interval (offline, then online again) is still announced, with the
+status it ended with: a socket that connected in between was told the other status by its
+``presence`` snapshot, and must hear the one that holds now. For the others it repeats what they
+know, which costs one frame per interval at most.
 """
 
 from __future__ import annotations
@@ -17,22 +22,22 @@ FEW_CHANGES = 2  # up to this many changes in a chat go out as user_status frame
 
 
 class PresenceDigest:
-    """Status changes waiting to be announced: per user, the status before the first change and now."""
+    """Status changes waiting to be announced: per user, the status now."""
 
     def __init__(self) -> None:
-        self._changes: dict[int, tuple[bool, bool]] = {}
+        self._changes: dict[int, bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self._changes)
 
     def record(self, user_id: int, *, is_online: bool) -> None:
-        before = self._changes.get(user_id)
-        self._changes[user_id] = (before[0] if before else not is_online, is_online)
+        self._changes[user_id] = is_online
 
     def take(self) -> dict[int, bool]:
-        """The net changes (user → online now) since the last ``take``; those undone are left out."""
+        """The users whose status changed since the last ``take`` (user → online now), those whose
+        change was undone too (see the module)."""
         changes, self._changes = self._changes, {}
-        return {user_id: now for user_id, (before, now) in changes.items() if before != now}
+        return changes
 
 
 def presence_events(changes: Mapping[int, bool], chats_of: Mapping[int, Sequence[int]]) -> list[DomainEvent]:

@@ -1,4 +1,4 @@
-"""Presence changes netted per user and announced once per chat and interval."""
+"""Presence changes folded per user and announced once per chat and interval."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from app.core.shared.principal import Principal
 from tests.builders import World, a_chat_service, a_user
 
 
-def test_the_digest_keeps_net_changes_only() -> None:
+def test_the_digest_keeps_the_status_each_user_ends_with() -> None:
     digest = PresenceDigest()
     digest.record(1, is_online=True)
-    digest.record(2, is_online=True)
-    digest.record(2, is_online=False)  # came and went: no change
+    digest.record(2, is_online=False)
+    digest.record(2, is_online=True)  # went and came back: announced, as a snapshot may have shown them gone
     digest.record(3, is_online=False)
     digest.record(3, is_online=True)
-    digest.record(3, is_online=False)  # was online before, offline now
-    assert digest.take() == {1: True, 3: False}
+    digest.record(3, is_online=False)
+    assert digest.take() == {1: True, 2: True, 3: False}
     assert not digest
     assert digest.take() == {}
 

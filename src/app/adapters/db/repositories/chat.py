@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,34 @@ from app.adapters.db.repositories.chat_rows import (
 from app.core.chat.errors import AlreadyMemberError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, RoomSummary
 from app.core.shared.paging import Page, PageRequest
+
+_chats = cast(Table, ChatModel.__table__)
+_members = cast(Table, ChatMemberModel.__table__)
+_users = cast(Table, UserModel.__table__)
+# A chat and the caller's seat in it: checked by every message posted, so built once, and read as
+# columns (no ORM objects to build for a row that is only looked at).
+_SEAT = (
+    select(
+        _chats.c.id,
+        _chats.c.kind,
+        _chats.c.title,
+        _chats.c.created_by,
+        _chats.c.created_at,
+        _chats.c.pair_key,
+        _chats.c.room_key,
+        _chats.c.password_hash,
+        _members.c.chat_id,
+        _members.c.user_id,
+        _members.c.is_admin,
+        _members.c.joined_at,
+        _members.c.last_read_message_id,
+        _members.c.last_delivered_message_id,
+        func.coalesce(_users.c.username, _users.c.name).label("display_name"),
+    )
+    .outerjoin(_members, (_members.c.chat_id == _chats.c.id) & (_members.c.user_id == bindparam("user")))
+    .outerjoin(_users, _users.c.id == _members.c.user_id)
+    .where(_chats.c.id == bindparam("chat"))
+)
 
 
 class SqlChatRepository:
@@ -63,21 +91,11 @@ class SqlChatRepository:
         return chat_from_row(row) if row else None
 
     async def get_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
-        found = (
-            await self._session.execute(
-                select(ChatModel, ChatMemberModel, DISPLAY_NAME)
-                .outerjoin(
-                    ChatMemberModel,
-                    (ChatMemberModel.chat_id == ChatModel.id) & (ChatMemberModel.user_id == user_id),
-                )
-                .outerjoin(UserModel, UserModel.id == ChatMemberModel.user_id)
-                .where(ChatModel.id == chat_id)
-            )
-        ).first()
+        found = (await self._session.execute(_SEAT, {"chat": chat_id, "user": user_id})).first()
         if found is None:
             return None, None
-        chat, seat, name = found
-        return chat_from_row(chat), member_from_row(seat, name) if seat is not None else None
+        chat = chat_from_row(found)
+        return chat, member_from_row(found, found.display_name) if found.user_id is not None else None
 
     # -- members --------------------------------------------------------------------------------
 

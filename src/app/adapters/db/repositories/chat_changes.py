@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.adapters.db.engine import dialect_of
 from app.adapters.db.models.chat import ChatModel, MessageModel, chat_changes
 from app.adapters.db.repositories.chat_rows import message_from_row, messages_query
 from app.core.chat.changes import ChangeKind, ChatChange
 from app.core.chat.model import Message
 
 chats = cast(Table, ChatModel.__table__)
+# Built once: each message posted runs them (see ``record``).
+_LOCK_CHAT = select(chats.c.id).where(chats.c.id == bindparam("chat")).with_for_update(key_share=True)
+_POSITION = select(func.max(chat_changes.c.seq)).where(chat_changes.c.chat_id == bindparam("chat"))
+_INSERT_CHANGE = insert(chat_changes)
 
 
 class SqlChatChangeLog:
@@ -30,13 +35,15 @@ class SqlChatChangeLog:
         self._session = session
 
     async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
-        # The chat's row lock (PostgreSQL; SQLite has one writer at a time) serializes its changes, so
-        # the next number is the highest one so far plus one, and they commit in order.
-        await self._session.execute(select(chats.c.id).where(chats.c.id == chat_id).with_for_update(key_share=True))
+        # The chat's row lock serializes its changes, so the next number is the highest one so far
+        # plus one, and they commit in order. SQLite has one writer at a time, and no row locks: the
+        # statement would lock nothing there, so it is not sent.
+        if dialect_of(self._session) != "sqlite":
+            await self._session.execute(_LOCK_CHAT, {"chat": chat_id})
         last = await self.position(chat_id) + len(changes)
         first = last - len(changes) + 1
         await self._session.execute(
-            insert(chat_changes),
+            _INSERT_CHANGE,
             [
                 {
                     "chat_id": chat_id,
@@ -53,9 +60,7 @@ class SqlChatChangeLog:
         return last
 
     async def position(self, chat_id: int) -> int:
-        found = await self._session.scalar(
-            select(func.max(chat_changes.c.seq)).where(chat_changes.c.chat_id == chat_id)
-        )
+        found = await self._session.scalar(_POSITION, {"chat": chat_id})
         return int(found or 0)
 
     async def since(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.accounts import UserModel
@@ -32,10 +32,11 @@ CHAT_CONSTRAINTS = {
     "chats.room_key": RoomNameTakenError,
 }
 WORD = re.compile(r"\w+", re.UNICODE)
+ColumnsRow = Row[*tuple[Any, ...]]  # a row of selected columns, read by attribute name
 DISPLAY_NAME = func.coalesce(UserModel.username, UserModel.name)
 
 
-def chat_from_row(row: ChatModel) -> Chat:
+def chat_from_row(row: ChatModel | ColumnsRow) -> Chat:
     return Chat(
         id=row.id,
         kind=ChatKind(row.kind),
@@ -48,7 +49,7 @@ def chat_from_row(row: ChatModel) -> Chat:
     )
 
 
-def member_from_row(row: ChatMemberModel, display_name: str | None) -> ChatMember:
+def member_from_row(row: ChatMemberModel | ColumnsRow, display_name: str | None) -> ChatMember:
     return ChatMember(
         chat_id=row.chat_id,
         user_id=row.user_id,
@@ -60,7 +61,8 @@ def member_from_row(row: ChatMemberModel, display_name: str | None) -> ChatMembe
     )
 
 
-def message_from_row(row: MessageModel, sender_name: str | None) -> Message:
+def message_from_row(row: MessageModel | ColumnsRow, sender_name: str | None) -> Message:
+    """A message from its ORM row or from a row of the ``messages`` columns."""
     return Message(
         id=row.id,
         chat_id=row.chat_id,

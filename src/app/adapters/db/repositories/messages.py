@@ -8,9 +8,10 @@ it only ever looks at the caller's chats.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, literal, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +30,22 @@ from app.adapters.db.repositories.chat_rows import (
 from app.core.chat.model import Message
 from app.core.shared.paging import Page, PageRequest
 
+# The statements of posting a message, built once (a statement built per call costs more Python
+# than the SQL it runs): Core, so no unit of work or ORM bulk-update machinery runs for them.
+_messages = cast(Table, MessageModel.__table__)
+_members = cast(Table, ChatMemberModel.__table__)
+_INSERT_MESSAGES = insert(_messages).returning(*_messages.c, sort_by_parameter_order=True)
+_ADVANCE = {
+    marker: update(_members)
+    .where(
+        _members.c.chat_id == bindparam("chat"),
+        _members.c.user_id == bindparam("user"),
+        _members.c[marker] < bindparam("marker"),
+    )
+    .values({marker: bindparam("marker")})
+    for marker in ("last_read_message_id", "last_delivered_message_id")
+}
+
 
 class SqlMessageRepository:
     """Messages in ``messages``."""
@@ -40,27 +57,25 @@ class SqlMessageRepository:
         return (await self.add_messages([message]))[0]
 
     async def add_messages(self, messages: list[Message]) -> list[Message]:
+        # One multi-row INSERT … RETURNING (Core: no unit of work to flush), rows in list order.
         rows = [
-            MessageModel(
-                chat_id=message.chat_id,
-                sender_id=message.sender_id,
-                text=message.text,
-                reply_to_id=message.reply_to_id,
-                forwarded_from_id=message.forwarded_from_id,
-                client_id=message.client_id,
-            )
+            {
+                "chat_id": message.chat_id,
+                "sender_id": message.sender_id,
+                "text": message.text,
+                "reply_to_id": message.reply_to_id,
+                "forwarded_from_id": message.forwarded_from_id,
+                "client_id": message.client_id,
+                "created_at": message.created_at or datetime.now(UTC),
+            }
             for message in messages
         ]
-        for row, message in zip(rows, messages, strict=True):
-            if message.created_at is not None:
-                row.created_at = message.created_at
-        self._session.add_all(rows)  # one flush: one multi-row INSERT … RETURNING, ids in list order
         try:
-            await self._session.flush()
+            stored = (await self._session.execute(_INSERT_MESSAGES, rows)).all()
         except DBAPIError as error:
             translate_refusal(error, MESSAGE_CONSTRAINTS)
             raise
-        return [message_from_row(row, message.sender_name) for row, message in zip(rows, messages, strict=True)]
+        return [message_from_row(row, message.sender_name) for row, message in zip(stored, messages, strict=True)]
 
     async def messages_by_client_id(self, chat_id: int, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Message]:
         if not keys:
@@ -157,9 +172,7 @@ class SqlReadStateRepository:
 
     async def _advance(self, column: Any, chat_id: int, user_id: int, message_id: int) -> bool:
         result: Any = await self._session.execute(
-            update(ChatMemberModel)
-            .where(ChatMemberModel.chat_id == chat_id, ChatMemberModel.user_id == user_id, column < message_id)
-            .values({column.key: message_id})
+            _ADVANCE[column.key], {"chat": chat_id, "user": user_id, "marker": message_id}
         )
         return bool(result.rowcount)
 
