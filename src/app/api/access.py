@@ -1,4 +1,5 @@
-"""Around every connection, before routing: its request id, its access line, and its metrics.
+"""Around every connection, before routing: the edge's rules (``app.api.edge``), its request id, its
+access line, and its metrics.
 
 A request keeps the id its client sent in ``X-Request-ID`` when that is sane (1 to 128 letters,
 digits and ``.-_:/+=``), else gets a new one; the id is answered in ``X-Request-ID`` and stamped on
@@ -20,9 +21,10 @@ from time import perf_counter
 from typing import Any
 
 from litestar import Litestar
-from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, ReceiveMessage, Scope, Send
 
+from app.api.edge import Edge
+from app.api.security_headers import with_nosniff
 from app.log_redaction import redact
 from app.observability import metrics
 from app.observability.logs import REQUEST_ID
@@ -46,26 +48,18 @@ def request_id_of(scope: Scope) -> str:
 
 
 class RequestContext:
-    """Serves one connection with its request id, access line and metrics (see the module)."""
+    """Serves one connection with the edge's rules, its request id, access line and metrics (see
+    the module), as the one layer around the app: every HTTP response also gets
+    ``X-Content-Type-Options: nosniff`` here (``app.api.security_headers``)."""
 
-    def __init__(self, *, access_log: bool) -> None:
+    def __init__(self, *, access_log: bool, edge: Edge | None = None) -> None:
         self._access_log = access_log
+        self._edge = edge or Edge()
 
-    async def serve(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
+    async def http(self, scope: HTTPScope, receive: Receive, send: Send, app: ASGIApp) -> None:
         request_id = request_id_of(scope)
         reset = REQUEST_ID.set(request_id)
         started = perf_counter()
-        try:
-            if scope["type"] == ScopeType.HTTP:
-                await self._http(scope, receive, send, app, request_id, started)
-            else:
-                await self._socket(scope, receive, send, app, started)
-        finally:
-            REQUEST_ID.reset(reset)
-
-    async def _http(
-        self, scope: HTTPScope, receive: Receive, send: Send, app: ASGIApp, request_id: str, started: float
-    ) -> None:
         status = 500
         stamp = (_HEADER, request_id.encode("ascii"))
 
@@ -73,21 +67,25 @@ class RequestContext:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), stamp]
+                message["headers"] = with_nosniff([*message.get("headers", ()), stamp])
             await send(message)
 
         try:
-            await app(scope, receive, send_with_id)
+            if not self._edge.active or await self._edge.admit(scope, send_with_id):
+                await app(scope, receive, send_with_id)
         finally:
             duration = perf_counter() - started
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
             metrics.observe_request(method, scope.get("path_template") or UNMATCHED, status, duration)
             if self._access_log and access_logger.isEnabledFor(logging.INFO):
                 self._log(scope, scope["method"], status, duration, scope["method"])
+            REQUEST_ID.reset(reset)
 
-    async def _socket(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp, started: float) -> None:
+    async def socket(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
         # Counted open from the handler's first receive (the handshake, after routing gave the
         # template) to the end of the handler; frames sent to the client pass untouched.
+        reset = REQUEST_ID.set(request_id_of(scope))
+        started = perf_counter()
         route: str | None = None
 
         async def receive_counted() -> ReceiveMessage:
@@ -98,12 +96,14 @@ class RequestContext:
             return await receive()
 
         try:
-            await app(scope, receive_counted, send)
+            if not self._edge.active or await self._edge.admit(scope, send):
+                await app(scope, receive_counted, send)
         finally:
             if route is not None:
                 metrics.socket_closed(route)
             if self._access_log and access_logger.isEnabledFor(logging.INFO):
                 self._log(scope, "WebSocket", "closed", perf_counter() - started, "WEBSOCKET")
+            REQUEST_ID.reset(reset)
 
     def _log(self, scope: Scope, kind: str, status: int | str, duration_s: float, method: str) -> None:
         """One access line; the record is made here, which spares logging its search for the caller."""
@@ -142,8 +142,10 @@ class ObservedLitestar(Litestar):
     request_context: RequestContext | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        context = self.request_context
-        if context is None or scope["type"] == "lifespan":
+        context, kind = self.request_context, scope["type"]
+        if context is None or kind == "lifespan":
             await super().__call__(scope, receive, send)
-            return
-        await context.serve(scope, receive, send, super().__call__)
+        elif kind == "http":
+            await context.http(scope, receive, send, super().__call__)
+        else:
+            await context.socket(scope, receive, send, super().__call__)

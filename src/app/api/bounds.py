@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar import Request
 from litestar.params import KwargDefinition, QueryParameter
-from litestar.types import Scope
 
 from app.core.shared.bounds import MAX_ID, TEXT_PATTERN, check_json_depth, id_in_range
 from app.core.shared.errors import NotFoundError
@@ -21,11 +20,11 @@ class BoundedRequest(Request[Any, Any, Any]):
         return await super().json()
 
 
-def check_path_ids(scope: Scope) -> None:
+async def check_path_ids(request: Request[Any, Any, Any]) -> None:
     """Raise ``NotFoundError`` (404 ``not_found``) when an integer path parameter cannot name a
-    stored row (below 1 or beyond 64 bits), before any handler or database sees it. HTTP only:
-    sockets check their own paths. Applied by ``app.api.edge.Edge``."""
-    for value in scope.get("path_params", {}).values():
+    stored row (below 1 or beyond 64 bits), before any handler or database sees it: the app's
+    ``before_request``, once routing has parsed the path. HTTP only: sockets check their own paths."""
+    for value in request.scope.get("path_params", {}).values():
         if isinstance(value, int) and not id_in_range(value):
             raise NotFoundError()
 

@@ -13,17 +13,14 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
 from app.api.access import ObservedLitestar
 from app.api.auth import provide_optional_principal, provide_principal
-from app.api.bounds import BoundedRequest
-from app.api.edge import Edge
+from app.api.bounds import BoundedRequest, check_path_ids
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.limits import ACCOUNTS_STATE, LIMITS_STATE
 from app.api.openapi import ApiDocs, asset_routes, openapi_config
-from app.api.security_headers import add_nosniff
 from app.asyncapi import asyncapi_pages
 from app.bootstrap.build import build_services
 from app.bootstrap.container import Services
@@ -109,9 +106,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,
-        middleware=[DefineMiddleware(Edge, trusted=settings.trusted_proxies, allowed_hosts=settings.allowed_hosts)],
         request_class=BoundedRequest,
-        before_send=[add_nosniff],
+        before_request=check_path_ids,
         logging_config=None,  # one format for uvicorn and the app: app.observability.logs
         debug=False,
         state=State({"services": services, LIMITS_STATE: services.limits, ACCOUNTS_STATE: services.accounts}),

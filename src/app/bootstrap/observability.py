@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from litestar.handlers import HTTPRouteHandler
 
 from app.api.access import ObservedLitestar, RequestContext
+from app.api.edge import Edge
 from app.api.metrics import metrics_route
 from app.bootstrap.container import Services
 from app.core.shared import batching
@@ -23,8 +24,10 @@ logger = logging.getLogger("app")
 
 
 def observe(app: ObservedLitestar, settings: Settings) -> ObservedLitestar:
-    """Serve every connection of ``app`` with a request id, an access line and its metrics."""
-    app.request_context = RequestContext(access_log=settings.access_log)
+    """Serve every connection of ``app`` with the edge's rules, a request id, an access line and its
+    metrics."""
+    edge = Edge(trusted=settings.trusted_proxies, allowed_hosts=settings.allowed_hosts)
+    app.request_context = RequestContext(access_log=settings.access_log, edge=edge)
     batching.observe_batches(metrics.batch_served)
     return app
 

@@ -35,8 +35,7 @@ _MAX_WRAPPERS = 8
 
 def _server_protocol(send: Any) -> Any:
     """The uvicorn protocol behind an ASGI ``send``, through the wrappers Litestar puts around it
-    (the socket's disconnect guard, the exception middlewares, the app's ``before_send`` hooks,
-    which act on HTTP responses only); None when it is not found."""
+    (the socket's disconnect guard, the exception middleware); None when it is not found."""
     for _ in range(_MAX_WRAPPERS):
         owner = getattr(send, "__self__", None)
         if getattr(send, "__name__", "") == "send" and all(hasattr(owner, f) for f in _PROTOCOL_FIELDS):
