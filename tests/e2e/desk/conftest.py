@@ -12,12 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, Route
+from playwright.async_api import Browser, BrowserContext, Page, Route, expect
 
 from app.settings import Settings
 from tests.conftest import LiveServer, create_first_admin, live_server, settings_for, truncate_all
 from tests.e2e.admin.conftest import browser  # noqa: F401  (the shared Chromium fixture)
 
+expect.set_options(timeout=10_000)  # a browser and a server share a busy machine: wait longer than 5 s
 ADMIN_EMAIL, PASSWORD = "root@example.com", "s3cret-pass"
 AXE = Path(__file__).with_name("axe.min.js")
 AXE_PATH = "/__axe__/axe.min.js"  # answered by the test itself, on the page's own origin
