@@ -1,5 +1,5 @@
 """The desk and expedition pages in headless Chromium against a real server process on SQLite:
-people with their accounts, a browser context each, and the accessibility check (axe-core)."""
+people with their accounts and a browser context each."""
 
 from __future__ import annotations
 
@@ -8,20 +8,15 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, Route, expect
+from playwright.async_api import Browser, BrowserContext, Page
 
 from app.settings import Settings
 from tests.conftest import LiveServer, create_first_admin, live_server, settings_for, truncate_all
-from tests.e2e.admin.conftest import browser  # noqa: F401  (the shared Chromium fixture)
 
-expect.set_options(timeout=10_000)  # a browser and a server share a busy machine: wait longer than 5 s
 ADMIN_EMAIL, PASSWORD = "root@example.com", "s3cret-pass"
-AXE = Path(__file__).with_name("axe.min.js")
-AXE_PATH = "/__axe__/axe.min.js"  # answered by the test itself, on the page's own origin
 
 
 REFUSAL = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d ")
@@ -112,7 +107,7 @@ def server(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, Settin
 
 
 @pytest.fixture
-async def site(server: tuple[LiveServer, Settings], browser: Browser) -> AsyncIterator[Site]:  # noqa: F811
+async def site(server: tuple[LiveServer, Settings], browser: Browser) -> AsyncIterator[Site]:
     running, settings = server
     await truncate_all(settings.database_url)
     await create_first_admin(settings, ADMIN_EMAIL, PASSWORD)
@@ -125,22 +120,3 @@ async def site(server: tuple[LiveServer, Settings], browser: Browser) -> AsyncIt
                 with contextlib.suppress(Exception):
                     await context.close()
     assert not built.problems, built.problems
-
-
-async def serious_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's serious and critical findings on the page as it is now. The script is served
-    on the page's own origin by the test (a route), so the page's policy needs no exception."""
-
-    async def serve(route: Route) -> None:
-        await route.fulfill(body=AXE.read_bytes(), content_type="text/javascript")
-
-    await page.route(f"**{AXE_PATH}", serve)
-    if not await page.evaluate("() => 'axe' in window"):
-        await page.add_script_tag(url=AXE_PATH)
-    found: list[dict[str, Any]] = await page.evaluate(
-        """async () => (await window.axe.run(document, {resultTypes: ['violations']})).violations
-              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-              .map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                            nodes: v.nodes.map((n) => n.target.join(' '))}))"""
-    )
-    return found
