@@ -14,8 +14,8 @@ import pytest
 from app.bootstrap import Services, build_services, create_app
 from app.settings import Settings
 from tests.conftest import app_lifespan, settings_for
+from tests.e2e.live_site import ADMIN_EMAIL, PASSWORD
 
-ADMIN_EMAIL, PASSWORD = "root@example.com", "s3cret-pass"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
