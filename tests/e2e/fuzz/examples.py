@@ -1,5 +1,5 @@
 """What the fuzzers share: hypothesis settings that keep a run bounded and repeatable, the schema
-the server serves, and a driver that checks a fixed number of generated requests of one operation."""
+the server serves, and a driver that checks a fixed number of generated requests of every operation."""
 
 from __future__ import annotations
 
@@ -33,24 +33,38 @@ def served_document(world: World) -> dict[str, Any]:
     return document
 
 
-def operations(schema: Any) -> list[Any]:
-    found = [result.ok() for result in schema.get_all_operations()]
-    assert len(found) > 50  # every operation of the app is in the schema
+def failures(
+    schema: Any,
+    examples: dict[GenerationMode, int],
+    check: Callable[..., str | None],
+    **drawn: SearchStrategy[Any],
+) -> list[str]:
+    """Run ``check(operation, mode, case, **values)`` on requests generated for every operation of
+    ``schema``, ``examples[mode]`` of them per mode, with ``values`` drawn from the ``drawn``
+    strategies; returns what each failed check said."""
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 50  # every operation of the app is in the schema
+    found: list[str] = []
+    for operation in operations:
+        for mode, count in examples.items():
+            found += _failures_of(operation, mode, count, check, drawn)
     return found
 
 
-def check_examples(
-    operation: Any, mode: GenerationMode, examples: int, check: Callable[..., None], **drawn: SearchStrategy[Any]
-) -> None:
-    """Call ``check(case, **values)`` on ``examples`` requests generated for ``operation`` in ``mode``,
-    with ``values`` drawn from the ``drawn`` strategies."""
+def _failures_of(
+    operation: Any, mode: GenerationMode, count: int, check: Callable[..., str | None], drawn: dict[str, Any]
+) -> list[str]:
+    found: list[str] = []
 
-    @bounded(examples)
+    @bounded(count)
     @given(case=operation.as_strategy(generation_mode=mode), **drawn)
     def run(case: Any, **values: Any) -> None:
-        check(case, **values)
+        failure = check(operation, mode, case, **values)
+        if failure is not None:
+            found.append(failure)
 
     try:
         run()
     except Unsatisfiable:  # an operation without parameters or body has nothing to spoil
         assert mode is GenerationMode.NEGATIVE, operation.label
+    return found

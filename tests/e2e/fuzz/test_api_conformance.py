@@ -15,7 +15,7 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from tests.e2e.fuzz.examples import check_examples, operations, served_document
+from tests.e2e.fuzz.examples import failures, served_document
 from tests.e2e.fuzz.world import World
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -30,30 +30,24 @@ def schema(world: World) -> Any:
     return schemathesis.openapi.from_dict(served_document(world))
 
 
-def _check(operation: Any, mode: GenerationMode, world: World, role: str, failures: list[str]) -> None:
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_answer_matches_the_schema_when_called_as(role: str, world: World, schema: Any) -> None:
     headers = world.headers(role)
 
-    def conforms(case: Any) -> None:
+    def conforms(operation: Any, mode: GenerationMode, case: Any) -> str | None:
         response = case.call(base_url=world.server.base_url, headers=headers, timeout=30)
         try:
             case.validate_response(response, checks=CHECKS)
         except Exception as error:  # a FailureGroup naming every failed check
-            failures.append(
+            return (
                 f"{operation.label} {role} {mode.value}: {response.status_code} {response.text[:300]!r}\n"
                 f"    {str(error)[:400]}"
             )
+        return None
 
-    check_examples(operation, mode, EXAMPLES[mode], conforms)
-
-
-@pytest.mark.timeout(300)
-@pytest.mark.parametrize("role", ROLES)
-def test_every_answer_matches_the_schema_when_called_as(role: str, world: World, schema: Any) -> None:
-    failures: list[str] = []
-    for operation in operations(schema):
-        for mode in EXAMPLES:
-            _check(operation, mode, world, role, failures)
-    assert not failures, f"{len(failures)} answers broke the schema:\n" + "\n".join(failures[:40])
+    found = failures(schema, EXAMPLES, conforms)
+    assert not found, f"{len(found)} answers broke the schema:\n" + "\n".join(found[:40])
 
 
 def test_the_checks_refuse_a_code_the_schema_does_not_list(world: World) -> None:
