@@ -6,18 +6,16 @@ import contextlib
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, async_playwright
 
 from app.bootstrap import Services, build_services, create_app
 from app.settings import Settings
-from tests.conftest import app_lifespan, settings_for, unavailable
+from tests.conftest import app_lifespan, settings_for
+from tests.e2e.live_site import ADMIN_EMAIL, PASSWORD
 
-ADMIN_EMAIL, PASSWORD = "root@example.com", "s3cret-pass"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -66,33 +64,3 @@ async def running_panel(settings: Settings) -> AsyncIterator[Panel]:
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield Panel(client=client, services=services)
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _installed(path: Path) -> bool:
-    return path.exists()
-
-
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium driven by Playwright (no browser download): skipped without it, failed under CI."""
-    if not _installed(CHROMIUM):
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()

@@ -9,58 +9,38 @@ import io
 import json
 import os
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import websockets
 from PIL import Image
 from playwright.async_api import Browser, Page
 
 from app.settings import Settings
-from tests.conftest import LiveServer, create_first_admin, live_server, settings_for
-from tests.e2e.admin.conftest import ADMIN_EMAIL, PASSWORD
+from tests.conftest import LiveServer
+from tests.e2e.live_site import ADMIN_EMAIL, PASSWORD, LiveSite, admin_client, media_server
 
 pytestmark = pytest.mark.slow
 SCREENSHOT = os.environ.get("MUSTER_ADMIN_SCREENSHOT")  # where to save the panel's picture for the README
 
 
-@dataclass
-class Site:
-    server: LiveServer
-    settings: Settings
-    http: httpx.AsyncClient
-
-    async def user(self, email: str) -> tuple[int, dict[str, str]]:
-        body = {"email": email, "password": PASSWORD, "name": email.split("@")[0].capitalize()}
-        created = await self.http.post("/api/users/", json=body)
-        assert created.status_code == 201, created.text
-        return int(created.json()["id"]), await self.headers(email)
-
-    async def headers(self, email: str) -> dict[str, str]:
-        tokens = await self.http.post("/api/token/", json={"email": email, "password": PASSWORD})
-        assert tokens.status_code == 200, tokens.text
-        return {"Authorization": f"Bearer {tokens.json()['access']}"}
-
+class Site(LiveSite):
     def socket(self, path: str, headers: dict[str, str]) -> Any:
         return websockets.connect(f"{self.server.ws_url}{path}?token={headers['Authorization'].split()[1]}")
 
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, Settings]]:
-    settings = settings_for(database_url)
-    with live_server(settings, env={"MEDIA_ROOT": str(tmp_path / "media")}) as running:
-        yield running, settings
+    with media_server(database_url, tmp_path / "media") as served:
+        yield served
 
 
 @pytest.fixture
 async def site(server: tuple[LiveServer, Settings]) -> AsyncIterator[Site]:
     running, settings = server
-    await create_first_admin(settings, ADMIN_EMAIL, PASSWORD)
-    async with httpx.AsyncClient(base_url=running.base_url, timeout=10) as http:
+    async with admin_client(running, settings) as http:
         yield Site(server=running, settings=settings, http=http)
 
 
@@ -109,14 +89,12 @@ def png(width: int, height: int) -> bytes:
 
 
 async def test_an_admin_filters_grants_deactivates_decides_and_moderates_in_the_browser(page: Page, site: Site) -> None:
-    org_id, _ = await site.user("org@example.com")
-    ann_id, ann = await site.user("ann@example.com")
-    bob_id, bob = await site.user("bob@example.com")
+    org, ann, bob = [await site.person(f"{name}@example.com") for name in ("org", "ann", "bob")]
     await log_in(page)
     await page.wait_for_selector("text=Users")
 
     # Grant a role: the organizer may create events right after.
-    await open_detail(page, "users", org_id)
+    await open_detail(page, "users", org.id)
     await page.check("form[data-action=roles] input[value=organizer]")
     await page.click("form[data-action=roles] button")
     await page.wait_for_selector("#flash-messages >> text=org@example.com now holds: member, organizer")
@@ -156,7 +134,7 @@ async def test_an_admin_filters_grants_deactivates_decides_and_moderates_in_the_
         await page.screenshot(path=SCREENSHOT, full_page=False)
 
     # Confirm a pending reservation: the event's metrics socket sees it.
-    reserved = await site.http.post(f"/api/events/{events[0]}/reservations/", json={}, headers=ann)
+    reserved = await site.http.post(f"/api/events/{events[0]}/reservations/", json={}, headers=ann.headers)
     assert reserved.json()["status"] == "pending"
     async with site.socket(f"/ws/events/{events[0]}/", organizer) as metrics:
         await next_frame(metrics, "metrics", pending_count=1, confirmed_count=0)
@@ -172,11 +150,13 @@ async def test_an_admin_filters_grants_deactivates_decides_and_moderates_in_the_
     )
 
     # Delete a chat message: a socket of the chat sees message_deleted.
-    chat = await site.http.post("/api/chats/", json={"type": "private", "user_id": ann_id}, headers=bob)
+    chat = await site.http.post("/api/chats/", json={"type": "private", "user_id": ann.id}, headers=bob.headers)
     chat_id = chat.json()["id"]
-    posted = await site.http.post(f"/api/chats/{chat_id}/messages/", json={"text": "buy cheap boots"}, headers=bob)
+    posted = await site.http.post(
+        f"/api/chats/{chat_id}/messages/", json={"text": "buy cheap boots"}, headers=bob.headers
+    )
     message_id = posted.json()["id"]
-    async with site.socket(f"/ws/chat/{chat_id}/", ann) as chat_socket:
+    async with site.socket(f"/ws/chat/{chat_id}/", ann.headers) as chat_socket:
         await next_frame(chat_socket, "history")
         await page.goto("/admin/messages/list?search=cheap")
         await page.click(f"a[href$='/admin/messages/details/{message_id}']")
@@ -186,18 +166,18 @@ async def test_an_admin_filters_grants_deactivates_decides_and_moderates_in_the_
     assert (deleted["chat_id"], deleted["deleted_by"]) == (chat_id, 1)  # the admin, who is not in the chat
 
     # Deactivate a user: their open token is refused right after.
-    assert (await site.http.get("/api/users/me/", headers=bob)).status_code == 200
-    await open_detail(page, "users", bob_id)
+    assert (await site.http.get("/api/users/me/", headers=bob.headers)).status_code == 200
+    await open_detail(page, "users", bob.id)
     await page.click("form[data-action=deactivate] button")
     await page.wait_for_selector("#flash-messages >> text=every session of the account has ended")
-    refused = await site.http.get("/api/users/me/", headers=bob)
+    refused = await site.http.get("/api/users/me/", headers=bob.headers)
     assert refused.status_code == 401 and refused.json()["code"] == "token_revoked"
 
 
 async def test_members_and_anonymous_visitors_are_refused_and_a_form_needs_its_csrf_token(
     page: Page, site: Site
 ) -> None:
-    member_id, _ = await site.user("ann@example.com")
+    member = await site.person("ann@example.com")
     for path in ["/admin/", "/admin/users/list", "/admin/statics/css/tabler.min.css"]:
         response = await page.goto(path)
         assert response is not None and page.url.endswith("/admin/login"), path
@@ -211,7 +191,7 @@ async def test_members_and_anonymous_visitors_are_refused_and_a_form_needs_its_c
 
     await log_in(page)
     await page.wait_for_selector("text=Users")
-    await open_detail(page, "users", member_id)
+    await open_detail(page, "users", member.id)
     await page.locator("form[data-action=deactivate] input[name=csrf_token]").evaluate("input => input.remove()")
     async with page.expect_response(lambda r: "/act/" in r.url) as answer:
         await page.click("form[data-action=deactivate] button")

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from app.core.shared.paging import COUNT_AHEAD
 from app.core.shared.principal import Principal, Role
 from tests.conftest import settings_for
-from tests.e2e.admin.conftest import ADMIN_EMAIL, PASSWORD, Panel, running_panel
+from tests.e2e.admin.conftest import Panel, running_panel
+from tests.e2e.live_site import ADMIN_EMAIL, PASSWORD
 from tests.integration.db.test_capped_count import EVENTS, seeded
 
 ADMIN_PAGES = ["users", "expeditions", "events", "reservations", "organizations", "chats", "messages", "jobs"]

@@ -1,5 +1,5 @@
 """The desk and expedition pages in headless Chromium against a real server process on SQLite:
-people with their accounts, a browser context each, and the accessibility check (axe-core)."""
+people with their accounts and a browser context each."""
 
 from __future__ import annotations
 
@@ -8,20 +8,13 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, Route
+from playwright.async_api import Browser, BrowserContext, Page
 
 from app.settings import Settings
-from tests.conftest import LiveServer, create_first_admin, live_server, settings_for, truncate_all
-from tests.e2e.admin.conftest import browser  # noqa: F401  (the shared Chromium fixture)
-
-ADMIN_EMAIL, PASSWORD = "root@example.com", "s3cret-pass"
-AXE = Path(__file__).with_name("axe.min.js")
-AXE_PATH = "/__axe__/axe.min.js"  # answered by the test itself, on the page's own origin
-
+from tests.conftest import LiveServer, truncate_all
+from tests.e2e.live_site import ADMIN_EMAIL, PASSWORD, LiveSite, Person, admin_client, media_server
 
 REFUSAL = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d ")
 
@@ -32,35 +25,12 @@ def _refusal(text: str) -> bool:
 
 
 @dataclass
-class Person:
-    id: int
-    email: str
-    name: str
-    headers: dict[str, str]
-
-
-@dataclass
-class Site:
+class Site(LiveSite):
     """A running server, an HTTP client on it, and the browser to open pages with."""
 
-    server: LiveServer
-    settings: Settings
-    http: httpx.AsyncClient
     browser: Browser
     contexts: list[BrowserContext] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-    async def person(self, email: str, *, role: str = "member") -> Person:
-        name = email.split("@")[0].capitalize()
-        body = {"email": email, "password": PASSWORD, "name": name, "role": role}
-        created = await self.http.post("/api/users/", json=body)
-        assert created.status_code == 201, created.text
-        return Person(id=int(created.json()["id"]), email=email, name=name, headers=await self.headers(email))
-
-    async def headers(self, email: str) -> dict[str, str]:
-        tokens = await self.http.post("/api/token/", json={"email": email, "password": PASSWORD})
-        assert tokens.status_code == 200, tokens.text
-        return {"Authorization": f"Bearer {tokens.json()['access']}"}
 
     async def organizer(self, email: str) -> Person:
         """A person an admin made an organizer (the API grants that role to no one else)."""
@@ -105,17 +75,15 @@ def stop(running: LiveServer) -> int:
 
 @pytest.fixture
 def server(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, Settings]]:
-    settings = settings_for(sqlite_url)
-    with live_server(settings, env={"MEDIA_ROOT": str(tmp_path / "media")}) as running:
-        yield running, settings
+    with media_server(sqlite_url, tmp_path / "media") as served:
+        yield served
 
 
 @pytest.fixture
-async def site(server: tuple[LiveServer, Settings], browser: Browser) -> AsyncIterator[Site]:  # noqa: F811
+async def site(server: tuple[LiveServer, Settings], browser: Browser) -> AsyncIterator[Site]:
     running, settings = server
     await truncate_all(settings.database_url)
-    await create_first_admin(settings, ADMIN_EMAIL, PASSWORD)
-    async with httpx.AsyncClient(base_url=running.base_url, timeout=10) as http:
+    async with admin_client(running, settings) as http:
         built = Site(server=running, settings=settings, http=http, browser=browser)
         try:
             yield built
@@ -124,22 +92,3 @@ async def site(server: tuple[LiveServer, Settings], browser: Browser) -> AsyncIt
                 with contextlib.suppress(Exception):
                     await context.close()
     assert not built.problems, built.problems
-
-
-async def serious_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's serious and critical findings on the page as it is now. The script is served
-    on the page's own origin by the test (a route), so the page's policy needs no exception."""
-
-    async def serve(route: Route) -> None:
-        await route.fulfill(body=AXE.read_bytes(), content_type="text/javascript")
-
-    await page.route(f"**{AXE_PATH}", serve)
-    if not await page.evaluate("() => 'axe' in window"):
-        await page.add_script_tag(url=AXE_PATH)
-    found: list[dict[str, Any]] = await page.evaluate(
-        """async () => (await window.axe.run(document, {resultTypes: ['violations']})).violations
-              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-              .map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                            nodes: v.nodes.map((n) => n.target.join(' '))}))"""
-    )
-    return found

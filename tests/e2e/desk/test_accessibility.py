@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.e2e.desk.conftest import Site, serious_violations
+from tests.e2e.chromium import serious_violations
+from tests.e2e.desk.conftest import Site
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.desk.conftest import PASSWORD, Site
+from tests.e2e.desk.conftest import Site
+from tests.e2e.live_site import PASSWORD
 
 pytestmark = pytest.mark.slow
 

@@ -14,9 +14,6 @@ import pytest
 from playwright.async_api import Browser
 
 from tests.conftest import LiveServer, live_server, settings_for
-from tests.e2e.admin.conftest import browser
-
-__all__ = ["browser"]
 
 pytestmark = pytest.mark.slow
 SAVE_TO = os.environ.get("MUSTER_DOCS_SCREENSHOTS")

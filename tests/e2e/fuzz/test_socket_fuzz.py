@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 import websockets
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given
 from hypothesis import strategies as st
 from websockets.asyncio.client import ClientConnection
 
 from tests.conftest import run_async, settings_for, truncate_all
+from tests.e2e.fuzz.examples import bounded
 from tests.e2e.fuzz.world import World, populated_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -197,14 +198,7 @@ def test_generated_frames_never_close_the_socket_on(kind: str, world: World) -> 
     path = list(_paths(world))[["chat-group", "chat-room", "expeditions", "event-metrics"].index(kind)]
     frames: list[Frame] = []
 
-    @settings(
-        max_examples=60,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @bounded(60, phases=[Phase.generate])
     @given(frame=_frames)
     def collect(frame: Frame) -> None:
         frames.append(frame)

@@ -8,17 +8,13 @@ import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, ViewportSize, expect
 
 from tests.conftest import LiveServer, free_port, live_server, settings_for, truncate_all
-from tests.e2e.admin.conftest import browser  # noqa: F401  (the shared Chromium fixture)
 
-expect.set_options(timeout=10_000)  # two browsers and a server share a busy machine: wait longer than 5 s
 PASSWORD = "s3cret-pass"
-AXE = Path(__file__).with_name("axe.min.js")
 WIDE: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SHOTS = os.environ.get("WEB_SCREENSHOTS_DIR")  # set to docs/ to refresh the README's pictures
@@ -123,8 +119,8 @@ class People:
     def site_url(self) -> str:
         return self._site if isinstance(self._site, str) else self._site.url
 
-    async def open(self, name: str, *, viewport: ViewportSize = WIDE, bypass_csp: bool = False) -> Person:
-        context = await self._browser.new_context(viewport=viewport, bypass_csp=bypass_csp)
+    async def open(self, name: str, *, viewport: ViewportSize = WIDE) -> Person:
+        context = await self._browser.new_context(viewport=viewport)
         page = await context.new_page()
         person = Person(context=context, page=page, name=name)
 
@@ -147,7 +143,7 @@ class People:
 
 
 @pytest.fixture
-async def people(browser: Browser, site: Site, sqlite_url: str) -> AsyncIterator[People]:  # noqa: F811
+async def people(browser: Browser, site: Site, sqlite_url: str) -> AsyncIterator[People]:
     await truncate_all(sqlite_url)
     opened = People(browser, site)
     try:

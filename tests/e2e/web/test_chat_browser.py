@@ -3,10 +3,11 @@ ways, edits and deletes seen live, unread badges, a shared address per chat."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Route, expect
 
 from tests.e2e.web.conftest import People, Person
 
@@ -72,6 +73,29 @@ async def test_two_people_find_each_other_and_chat_live_both_ways(people: People
     await expect(bob.page.locator("#chat-title")).to_have_text("Ann")
     assert bob.page.url == address
     await expect(bob.message("Hi Ann!")).to_be_visible()
+    assert ann.errors == [] and bob.errors == []
+
+
+async def test_the_badge_rises_for_a_message_sent_while_the_list_is_on_its_way(people: People) -> None:
+    ann, bob = await people.open("Ann"), await people.open("Bob")
+    await ann.register()
+    await bob.register()
+    await expect(bob.page.locator("#list-state")).to_have_attribute("data-state", "live")
+    fetched = 0
+
+    async def late(route: Route) -> None:
+        # The list fetch the new chat calls for is answered at once and reaches Bob 3 s later.
+        nonlocal fetched
+        answer = await route.fetch()
+        fetched += 1
+        if fetched == 1:
+            await asyncio.sleep(3)
+        await route.fulfill(response=answer)
+
+    await bob.page.route("**/api/chats/?limit=100", late)
+    await start_private_chat(ann, bob)
+    await ann.send("Are you there?")
+    await expect(bob.page.locator(".chat-item").filter(has_text="Ann").locator(".badge")).to_have_text("1")
     assert ann.errors == [] and bob.errors == []
 
 

@@ -10,7 +10,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.conftest import truncate_all
-from tests.e2e.web.conftest import AXE, PASSWORD, PHONE, SHOTS, People, Person, Site
+from tests.e2e.chromium import serious_violations
+from tests.e2e.web.conftest import PASSWORD, PHONE, SHOTS, People, Person, Site
 from tests.e2e.web.test_chat_browser import start_private_chat
 
 pytestmark = pytest.mark.slow
@@ -97,23 +98,12 @@ async def test_a_phone_shows_one_pane_at_a_time_without_horizontal_scrolling(peo
     assert ann.errors == [] and bob.errors == []
 
 
-async def _serious_violations(page: Page) -> list[str]:
-    if not await page.evaluate("typeof window.axe !== 'undefined'"):
-        await page.add_script_tag(path=str(AXE))
-    found: list[str] = await page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
-            .filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)"""
-    )
-    return found
-
-
 async def test_every_chat_screen_passes_an_accessibility_check(people: People) -> None:
-    ann = await people.open("Ann", bypass_csp=True)  # only so the test can inject axe-core
+    ann = await people.open("Ann")
     bob = await people.open("Bob")
-    assert await _serious_violations(ann.page) == []  # log in
+    assert await serious_violations(ann.page) == []  # log in
     await ann.page.get_by_role("button", name="Create an account").click()
-    assert await _serious_violations(ann.page) == []  # register
+    assert await serious_violations(ann.page) == []  # register
     await ann.page.get_by_role("button", name="I have an account").click()
     await ann.register()
     await bob.register()
@@ -129,7 +119,7 @@ async def test_every_chat_screen_passes_an_accessibility_check(people: People) -
     for summary in ("New chat or group", "Rooms", "Search messages"):
         await ann.page.get_by_text(summary, exact=True).click()
     await ann.message("On my way").focus()
-    assert await _serious_violations(ann.page) == []  # the list, the finders and the open chat
+    assert await serious_violations(ann.page) == []  # the list, the finders and the open chat
     await ann.page.keyboard.press("Tab")  # from the focused message to its first action
     await expect(ann.message("On my way").get_by_role("button", name="Reply")).to_be_focused()
     await ann.page.keyboard.press("Shift+Tab")
@@ -137,10 +127,10 @@ async def test_every_chat_screen_passes_an_accessibility_check(people: People) -
     await expect(ann.message("Hello, see")).to_be_focused()
     await ann.message("Hello, see").get_by_role("button", name="Forward").click()
     await expect(ann.page.locator("#forward-dialog")).to_be_visible()
-    assert await _serious_violations(ann.page) == []  # the forward dialog
+    assert await serious_violations(ann.page) == []  # the forward dialog
     await ann.page.keyboard.press("Escape")
     await ann.page.set_viewport_size(PHONE)
-    assert await _serious_violations(ann.page) == []  # the phone layout
+    assert await serious_violations(ann.page) == []  # the phone layout
     assert ann.errors == [] and bob.errors == []
 
 

@@ -78,7 +78,9 @@ async def test_a_group_is_created_from_people_found_and_messages_are_searched(pe
     for other in (bob, cat):
         await page.get_by_label("Find a person by e-mail or username").fill(other.email.upper())  # a whole address
         await page.get_by_role("button", name="Find", exact=True).click()
-        await page.get_by_label("add to group").check()
+        # The list shows the last search until this one answers: tick the row of the person sought.
+        await page.locator("#people li").filter(has_text=other.name).get_by_label("add to group").check()
+    await expect(page.locator("#group-members")).to_have_text("Members: Bob, Cat")
     await page.get_by_label("New group's name").fill("Rope team")
     await page.get_by_role("button", name="Create group").click()
     await expect(page.locator("#chat-title")).to_have_text("Rope team")

@@ -7,7 +7,8 @@ import { chatHref, state } from "./state.js";
 
 const byId = new Map();
 let order = [];
-let reloading = null;
+let reloading = null; // the list fetch on the way
+let again = null; // the fetch that follows it, for calls made meanwhile
 
 /** A chat's name: the group's or room's title, or the other person of a private chat. */
 export function chatName(chat) {
@@ -63,21 +64,29 @@ function render() {
   document.title = total ? `(${total}) Muster chat` : "Muster chat";
 }
 
-/** Fetch the list again (it holds the counters); calls made while one is on the way share it. */
+/**
+ * Fetch the list again (it holds the counters). The fetch on the way may have been answered before
+ * the change that called for this one, so calls made meanwhile share one more fetch, made after it.
+ */
 export function loadChats() {
-  if (!reloading) {
-    reloading = api("GET", "/api/chats/?limit=100")
-      .then((page) => {
-        byId.clear();
-        for (const chat of page.results) byId.set(chat.id, chat);
-        order = page.results.map((chat) => chat.id);
-        render();
-      })
-      .catch((error) => say(error.message))
-      .finally(() => {
-        reloading = null;
-      });
+  if (reloading) {
+    again = again || reloading.then(() => {
+      again = null;
+      return loadChats();
+    });
+    return again;
   }
+  reloading = api("GET", "/api/chats/?limit=100")
+    .then((page) => {
+      byId.clear();
+      for (const chat of page.results) byId.set(chat.id, chat);
+      order = page.results.map((chat) => chat.id);
+      render();
+    })
+    .catch((error) => say(error.message))
+    .finally(() => {
+      reloading = null;
+    });
   return reloading;
 }
 

@@ -1,0 +1,42 @@
+"""What the browser tests share: Debian's Chromium driven by Playwright (it never downloads a
+browser), and the accessibility check with axe-core (vendored here, with its licence and version)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Page, Route
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).with_name("axe.min.js")
+AXE_PATH = "/__axe__/axe.min.js"  # answered by the test itself, on the page's own origin
+
+
+async def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page as it is now. The script is served
+    on the page's own origin by the test (a route), so the page's policy needs no exception."""
+
+    async def serve(route: Route) -> None:
+        await route.fulfill(body=AXE.read_bytes(), content_type="text/javascript")
+
+    await page.route(f"**{AXE_PATH}", serve)
+    if not await page.evaluate("() => 'axe' in window"):
+        await page.add_script_tag(url=AXE_PATH)
+    found: list[dict[str, Any]] = await page.evaluate(
+        """async () => (await window.axe.run(document, {resultTypes: ['violations']})).violations
+              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+              .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.map((n) => n.target.join(' '))}))"""
+    )
+    return found
