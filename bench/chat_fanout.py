@@ -8,7 +8,9 @@ of distinct users in one room, one of them sending ``--messages`` messages, ever
 (the sender's own echo too). *Burst*: sent back to back, deliveries per second, p99, and server CPU
 per delivery. *Paced*: one message each 10 ms, p99 and server CPU per message. Printed: the median
 and spread (min-max) of the rounds, and Muster's ratio to bare. Last, the resident memory each
-server holds per 1,000 idle sockets of distinct users, read once the server is idle (CPU quiet).
+server holds per 1,000 idle sockets of distinct users, read once the server is idle (CPU quiet),
+on a server process started for it (so memory freed by the rounds' traffic cannot hide what the
+sockets take): ``--runs`` times, each on fresh processes of both servers, median and spread.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import contextlib
 import json
 import os
 import statistics
+import subprocess
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -162,7 +165,11 @@ async def open_sockets(urls: list[str], *, welcome: bool, batch: int = 50) -> li
 
 async def idle_memory(pid: int, urls: list[str], *, welcome: bool) -> float:
     """Resident memory (MiB) the server holds per 1,000 of ``urls`` opened as idle sockets, read once
-    the server is idle; the sockets stay open while it is read."""
+    the server is idle; the sockets stay open while it is read. The first 50 are opened and closed
+    before, so what any first connection sets up once is not counted per socket."""
+    warm = await open_sockets(urls[:50], welcome=welcome)
+    await asyncio.gather(*(drain(ws, 0.3) for ws in warm))
+    await asyncio.gather(*(ws.close() for ws in warm), return_exceptions=True)
     await until_idle(pid)
     before = rss_mib(pid)
     sockets = await open_sockets(urls, welcome=welcome)
@@ -184,7 +191,7 @@ class Side:
     welcome: bool
     burst: list[Run] = field(default_factory=list)
     paced: list[Run] = field(default_factory=list)
-    mib_per_1000: float = 0.0
+    mib_per_1000: list[float] = field(default_factory=list)
 
     async def round(self, messages: int) -> None:
         sockets = await open_sockets(self.member_urls, welcome=self.welcome)
@@ -223,9 +230,11 @@ def report(muster: Side, bare: Side, database: str, members: int, messages: int)
         f"ratio      {_stat(ratios, '.2f')} of bare deliveries/s (target >= {TARGETS['ratio']}),"
         f" CPU per delivery {cpu_ratio:.2f}x bare (target <= {TARGETS['cpu_per_delivery']})"
     )
+    memory_ratio = statistics.median(muster.mib_per_1000) / max(statistics.median(bare.mib_per_1000), 0.1)
     print(
-        f"memory     per 1,000 idle sockets of distinct users, server idle: Muster {muster.mib_per_1000:.1f} MiB,"
-        f" bare {bare.mib_per_1000:.1f} MiB (target <= {MEMORY_TARGET_MIB:.0f} MiB)"
+        f"memory     per 1,000 idle sockets of distinct users, server idle, fresh processes:"
+        f" Muster {_stat(muster.mib_per_1000, '.1f')} MiB, bare {_stat(bare.mib_per_1000, '.1f')} MiB,"
+        f" {memory_ratio:.2f}x bare (target <= {MEMORY_TARGET_MIB:.0f} MiB)"
     )
 
 
@@ -240,8 +249,12 @@ async def _measure(muster: Side, bare: Side, runs: int, messages: int) -> None:
     for _ in range(runs):
         for side in (muster, bare):
             await side.round(messages)
-    for side in (muster, bare):
-        side.mib_per_1000 = await idle_memory(side.pid, side.idle_urls, welcome=side.welcome)
+
+
+def _memory(side: Side, serve: Callable[[], contextlib.AbstractContextManager[subprocess.Popen[bytes]]]) -> None:
+    """One idle-memory reading of ``side`` on a server process started for it."""
+    with serve() as process:
+        side.mib_per_1000.append(asyncio.run(idle_memory(process.pid, side.idle_urls, welcome=side.welcome)))
 
 
 def main() -> None:
@@ -264,6 +277,9 @@ def main() -> None:
             url = f"ws://127.0.0.1:{bare_port}/"
             bare = Side("bare ASGI", base.pid, [url] * args.members, [url] * args.idle, welcome=False)
             asyncio.run(_measure(muster, bare, args.runs, args.messages))
+        for _ in range(args.runs):  # the same data and tokens, on fresh processes
+            _memory(muster, lambda: muster_server(app_port, env))
+            _memory(bare, lambda: bare_server("bench.bare_broadcast:app", bare_port))
     backend = database_url.split("://")[0] + (" + Redis" if os.environ.get("REDIS_URL") else "")
     report(muster, bare, backend, args.members, args.messages)
 

@@ -21,7 +21,7 @@ from time import perf_counter
 from typing import Any
 
 from litestar import Litestar
-from litestar.types import ASGIApp, HTTPScope, Message, Receive, ReceiveMessage, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from app.api.edge import Edge
 from app.api.security_headers import with_nosniff
@@ -82,22 +82,23 @@ class RequestContext:
             REQUEST_ID.reset(reset)
 
     async def socket(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
-        # Counted open from the handler's first receive (the handshake, after routing gave the
-        # template) to the end of the handler; frames sent to the client pass untouched.
+        # Counted open from its accept (routing gave the template by then) to the end of the
+        # handler. Only what the app sends is watched: an idle socket waits in ``receive``, and no
+        # frame of this layer waits there with it.
         reset = REQUEST_ID.set(request_id_of(scope))
         started = perf_counter()
         route: str | None = None
 
-        async def receive_counted() -> ReceiveMessage:
+        async def send_counted(message: Message) -> None:
             nonlocal route
-            if route is None:
+            if route is None and message["type"] == "websocket.accept":
                 route = scope.get("path_template") or UNMATCHED
                 metrics.socket_opened(route)
-            return await receive()
+            await send(message)
 
         try:
             if not self._edge.active or await self._edge.admit(scope, send):
-                await app(scope, receive_counted, send)
+                await app(scope, receive, send_counted)
         finally:
             if route is not None:
                 metrics.socket_closed(route)

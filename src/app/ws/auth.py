@@ -10,13 +10,14 @@ from app.core.accounts.service import AccountsService
 from app.core.shared.credentials import bearer_token
 from app.core.shared.errors import NotAuthenticatedError
 from app.core.shared.principal import Principal
+from app.ws.url import query_value
 
 UNAUTHENTICATED_CLOSE_CODE = 4401
 
 
 def socket_token(socket: WebSocket[Any, Any, Any]) -> str | None:
     """The access token of a socket: the ``token`` query parameter, else a bearer header."""
-    token = socket.query_params.get("token")
+    token = query_value(socket, "token")
     if token:
         return str(token)
     return bearer_token(socket.headers.get("authorization"))

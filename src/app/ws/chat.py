@@ -75,6 +75,8 @@ class ChatFeed:
     noted for a (debounced) delivery receipt where the chat keeps them, and the member's own
     ``member_left`` ends the socket."""
 
+    __slots__ = ("_actor", "_chat", "_chat_id", "_in_history", "_live", "receipts")
+
     def __init__(self, live: LiveSocket, chat: ChatService, actor: Principal, chat_id: int, kind: ChatKind) -> None:
         self._live, self._chat, self._actor, self._chat_id = live, chat, actor, chat_id
         self.receipts: DeliveryReceipts | None = None
@@ -201,6 +203,7 @@ class _FrameHandler:
     """
 
     MAX_IN_FLIGHT = 64
+    __slots__ = ("_actor", "_chat", "_chat_id", "_feed", "_in_flight", "_live")
 
     def __init__(self, chat: ChatService, actor: Principal, chat_id: int, live: LiveSocket, feed: ChatFeed) -> None:
         self._chat, self._actor, self._chat_id, self._live, self._feed = chat, actor, chat_id, live, feed

@@ -18,6 +18,7 @@ from app.core.shared.bounds import MAX_ID
 from app.ports.notifier import Envelope
 from app.ws.frames import MalformedFrameError, convert_frame, error_frame
 from app.ws.session import LiveSocket
+from app.ws.url import query_value
 
 Position = Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)]
 # Reads what a stream kept after a position (up to another, when given); None when out of reach.
@@ -37,7 +38,7 @@ def parse_resume(frame: dict[str, Any]) -> int:
 
 def since_of(socket: WebSocket[Any, Any, Any]) -> int | None:
     """The ``?since=`` position of the socket URL (None without one); ``invalid_frame`` when it is not one."""
-    raw = socket.query_params.get("since")
+    raw = query_value(socket, "since")
     if raw is None or raw == "":
         return None
     if not raw.isdigit() or int(raw) > MAX_ID:

@@ -41,6 +41,8 @@ FRAME_RATE, FRAME_BURST = 20.0, 40
 class FrameRateLimiter:
     """A token bucket: ``rate`` frames per second on average, bursts up to ``burst``."""
 
+    __slots__ = ("_burst", "_rate", "_stamp", "_tokens")
+
     def __init__(self, rate: float = FRAME_RATE, burst: int = FRAME_BURST) -> None:
         self._rate, self._burst = rate, float(burst)
         self._tokens, self._stamp = float(burst), time.monotonic()

@@ -28,6 +28,8 @@ def keeps_receipts(kind: ChatKind) -> bool:
 class DeliveryReceipts:
     """The debounced receipts of one socket; ``write(message_id)`` stores and announces one."""
 
+    __slots__ = ("_closed", "_interval_s", "_noted", "_timer", "_write", "_written")
+
     def __init__(self, write: Callable[[int], Awaitable[None]], *, interval_s: float = RECEIPT_INTERVAL_S) -> None:
         self._write, self._interval_s = write, interval_s
         self._noted = 0  # the highest message noted
