@@ -4,7 +4,8 @@ events) per second on one uvicorn process, next to a bare ASGI app measured in t
 Usage: ``.venv/bin/python -m bench.me_throughput [--seconds 10] [--connections 50] [--rounds 1]``.
 Uses DATABASE_URL when set (e.g. PostgreSQL), else a fresh SQLite file. With ``--rounds N`` the
 three measurements alternate N times and the medians (min-max) are printed.
-Targets (access log off): /me >= 0.4 of bare, the event page >= 0.15 of bare.
+Targets (access log off): /me >= 0.4 of bare, the event page >= 0.15 of bare. A Litestar app with
+one plain handler (``bench.bare_litestar``) is measured in the same rounds: the framework's floor.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
 
-    figures: dict[str, list[float]] = {"bare": [], "me": [], "events": []}
+    figures: dict[str, list[float]] = {"bare": [], "litestar": [], "me": [], "events": []}
     errors = 0
     with tempfile.TemporaryDirectory() as tmp:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
@@ -81,11 +82,12 @@ def main() -> None:
                     result = load(app_port, path, sent, connections=args.connections, seconds=args.seconds)
                     figures[name].append(result.rps)
                     errors += result.errors
-            with bare_server("bench.bare_me:app", bare_port):
-                load(bare_port, "/", headers, connections=args.connections, seconds=2)
-                figures["bare"].append(
-                    load(bare_port, "/", headers, connections=args.connections, seconds=args.seconds).rps
-                )
+            for name, module in (("bare", "bench.bare_me:app"), ("litestar", "bench.bare_litestar:app")):
+                with bare_server(module, bare_port):
+                    load(bare_port, "/", headers, connections=args.connections, seconds=2)
+                    figures[name].append(
+                        load(bare_port, "/", headers, connections=args.connections, seconds=args.seconds).rps
+                    )
 
     def spread(values: list[float]) -> str:
         return f"{statistics.median(values):9.0f} req/s  ({min(values):.0f}-{max(values):.0f})"
@@ -95,6 +97,9 @@ def main() -> None:
         f"{args.rounds} round(s), errors {errors}"
     )
     print(f"bare ASGI                 : {spread(figures['bare'])}")
+    floor = [f / b for f, b in zip(figures["litestar"], figures["bare"], strict=True) if b]
+    floor_ratio = statistics.median(floor)
+    print(f"Litestar, one handler     : {spread(figures['litestar'])}  ratio {floor_ratio:.3f} (its floor)")
     for name, label in (("me", "GET /api/users/me/"), ("events", "GET /api/events/?limit=20")):
         ratios = [m / b for m, b in zip(figures[name], figures["bare"], strict=True) if b]
         ratio = statistics.median(ratios) if ratios else 0.0
