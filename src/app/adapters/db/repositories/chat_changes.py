@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from app.adapters.db.engine import dialect_of
 from app.adapters.db.models.chat import ChatModel, MessageModel, chat_changes
@@ -17,8 +19,30 @@ from app.core.chat.model import Message
 chats = cast(Table, ChatModel.__table__)
 # Built once: each message posted runs them (see ``record``).
 _LOCK_CHAT = select(chats.c.id).where(chats.c.id == bindparam("chat")).with_for_update(key_share=True)
-_POSITION = select(func.max(chat_changes.c.seq)).where(chat_changes.c.chat_id == bindparam("chat"))
-_INSERT_CHANGE = insert(chat_changes)
+_LAST = select(func.coalesce(func.max(chat_changes.c.seq), 0)).where(chat_changes.c.chat_id == bindparam("chat"))
+_COLUMNS = ("chat_id", "seq", "kind", "message_id", "actor_id", "text", "at")
+
+
+@functools.lru_cache(maxsize=64)
+def _numbered_insert(count: int) -> ReturningInsert[int]:
+    """``INSERT … SELECT`` of ``count`` changes numbered after the chat's highest number, which the
+    statement reads once, before it inserts anything (PostgreSQL and SQLite alike), so a batch is
+    numbered without a gap in one round trip."""
+    c = chat_changes.c
+    rows = [
+        select(
+            bindparam("chat", type_=c.chat_id.type),
+            _LAST.scalar_subquery() + (index + 1),
+            bindparam(f"kind_{index}", type_=c.kind.type),
+            bindparam(f"message_{index}", type_=c.message_id.type),
+            bindparam(f"actor_{index}", type_=c.actor_id.type),
+            bindparam(f"text_{index}", type_=c.text.type),
+            bindparam(f"at_{index}", type_=c.at.type),
+        )
+        for index in range(count)
+    ]
+    source = rows[0] if count == 1 else union_all(*rows)
+    return insert(chat_changes).from_select(_COLUMNS, source).returning(c.seq)
 
 
 class SqlChatChangeLog:
@@ -38,30 +62,23 @@ class SqlChatChangeLog:
         # The chat's row lock serializes its changes, so the next number is the highest one so far
         # plus one, and they commit in order. SQLite has one writer at a time, and no row locks: the
         # statement would lock nothing there, so it is not sent.
+        # The numbers are computed by the insert itself, from the highest one its statement sees.
         if dialect_of(self._session) != "sqlite":
             await self._session.execute(_LOCK_CHAT, {"chat": chat_id})
-        last = await self.position(chat_id) + len(changes)
-        first = last - len(changes) + 1
-        await self._session.execute(
-            _INSERT_CHANGE,
-            [
-                {
-                    "chat_id": chat_id,
-                    "seq": first + index,
-                    "kind": change.kind.value,
-                    "message_id": change.message_id,
-                    "actor_id": change.actor_id,
-                    "text": change.text,
-                    "at": change.at,
-                }
-                for index, change in enumerate(changes)
-            ],
-        )
-        return last
+        values: dict[str, object] = {"chat": chat_id}
+        for index, change in enumerate(changes):
+            values |= {
+                f"kind_{index}": change.kind.value,
+                f"message_{index}": change.message_id,
+                f"actor_{index}": change.actor_id,
+                f"text_{index}": change.text,
+                f"at_{index}": change.at,
+            }
+        numbers = (await self._session.execute(_numbered_insert(len(changes)), values)).scalars().all()
+        return max(numbers)
 
     async def position(self, chat_id: int) -> int:
-        found = await self._session.scalar(_POSITION, {"chat": chat_id})
-        return int(found or 0)
+        return int(await self._session.scalar(_LAST, {"chat": chat_id}) or 0)
 
     async def since(
         self, chat_id: int, after: int, *, up_to: int | None, limit: int
