@@ -6,7 +6,10 @@ Uses DATABASE_URL (and REDIS_URL) when set, e.g. PostgreSQL + Redis, else a fres
 Both servers run side by side and each round measures one after the other: ``--members`` sockets
 of distinct users in one room, one of them sending ``--messages`` messages, every delivery counted
 (the sender's own echo too). *Burst*: sent back to back, deliveries per second, p99, and server CPU
-per delivery. *Paced*: one message each 10 ms, p99 and server CPU per message. Printed: the median
+per delivery; all 200 leave at once, so its p99 is how long the one client process takes to read
+every frame (the same for both servers). *Closed loop*: each message sent as soon as the sender's
+own copy of the one before is back: deliveries per second and p99 with the server kept busy, one
+message in flight. *Paced*: one message each 10 ms, p99 and server CPU per message. Printed: the median
 and spread (min-max) of the rounds, and Muster's ratio to bare. Last, the resident memory each
 server holds per 1,000 idle sockets of distinct users, read once the server is idle (CPU quiet),
 on a server process started for it (so memory freed by the rounds' traffic cannot hide what the
@@ -72,10 +75,15 @@ class Run:
         return self.expected - self.received
 
 
-async def fan_out(sockets: list[websockets.ClientConnection], pid: int, messages: int, interval_s: float) -> Run:
-    """The first socket sends ``messages`` stamped frames; every socket (the sender too) counts them."""
+async def fan_out(
+    sockets: list[websockets.ClientConnection], pid: int, messages: int, interval_s: float, *, closed: bool = False
+) -> Run:
+    """The first socket sends ``messages`` stamped frames; every socket (the sender too) counts them.
+    ``interval_s`` apart, or with ``closed``, each as soon as the sender's own copy of the one before
+    is back (a closed loop: as fast as the server answers, with one message in flight)."""
     run = Run(expected=messages * len(sockets))
-    done = asyncio.Event()
+    done, echoed = asyncio.Event(), asyncio.Event()
+    sender = sockets[0]
 
     async def receive(ws: websockets.ClientConnection) -> None:
         async for raw in ws:  # found by its text, not parsed: the client must not be the bottleneck
@@ -87,6 +95,8 @@ async def fan_out(sockets: list[websockets.ClientConnection], pid: int, messages
             run.latencies_ms.append((now - sent) * 1000)
             run.received += 1
             run.last_receive = now
+            if ws is sender:
+                echoed.set()
             if run.received == run.expected:
                 done.set()
 
@@ -94,8 +104,12 @@ async def fan_out(sockets: list[websockets.ClientConnection], pid: int, messages
     cpu_before = cpu_seconds(pid)
     run.first_send = time.perf_counter()
     for seq in range(messages):
-        await sockets[0].send(json.dumps({"type": "message", "text": f"bench {seq} {time.perf_counter()}"}))
-        if interval_s:
+        echoed.clear()
+        await sender.send(json.dumps({"type": "message", "text": f"bench {seq} {time.perf_counter()}"}))
+        if closed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(echoed.wait(), timeout=10)
+        elif interval_s:
             await asyncio.sleep(interval_s)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(done.wait(), timeout=60)
@@ -190,6 +204,7 @@ class Side:
     idle_urls: list[str]
     welcome: bool
     burst: list[Run] = field(default_factory=list)
+    closed: list[Run] = field(default_factory=list)
     paced: list[Run] = field(default_factory=list)
     mib_per_1000: list[float] = field(default_factory=list)
 
@@ -198,6 +213,8 @@ class Side:
         await asyncio.gather(*(drain(ws) for ws in sockets))  # the welcome: history, presence
         await until_idle(self.pid, quiet_s=0.5)
         self.burst.append(await fan_out(sockets, self.pid, messages, 0))
+        await until_idle(self.pid, quiet_s=0.5)
+        self.closed.append(await fan_out(sockets, self.pid, messages, 0, closed=True))
         await until_idle(self.pid, quiet_s=0.5)
         self.paced.append(await fan_out(sockets, self.pid, messages, 0.01))
         await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
@@ -215,13 +232,16 @@ def report(muster: Side, bare: Side, database: str, members: int, messages: int)
         rate = [r.per_second for r in burst]
         p99 = [percentile(r.latencies_ms, 99) for r in burst]
         cpu_us = [r.cpu_s / max(r.received, 1) * 1e6 for r in burst]
+        closed_rate = [r.per_second for r in side.closed]
+        closed_p99 = [percentile(r.latencies_ms, 99) for r in side.closed]
         paced_p99 = [percentile(r.latencies_ms, 99) for r in paced]
         paced_cpu_ms = [r.cpu_s / messages * 1000 for r in paced]
-        lost = sum(r.lost for r in burst + paced)
+        lost = sum(r.lost for r in burst + side.closed + paced)
         cpu_per_delivery[label] = statistics.median(cpu_us)
         print(
             f"{label:<10} burst {_stat(rate, '.0f')} deliveries/s, p99 {_stat(p99, '.1f')} ms,"
-            f" {_stat(cpu_us, '.1f')} µs CPU per delivery | paced p99 {_stat(paced_p99, '.1f')} ms,"
+            f" {_stat(cpu_us, '.1f')} µs CPU per delivery | closed loop {_stat(closed_rate, '.0f')} deliveries/s,"
+            f" p99 {_stat(closed_p99, '.1f')} ms | paced p99 {_stat(paced_p99, '.1f')} ms,"
             f" {_stat(paced_cpu_ms, '.2f')} ms CPU per message | lost {lost}"
         )
     ratios = [m.per_second / b.per_second for m, b in zip(muster.burst, bare.burst, strict=True) if b.per_second]
