@@ -33,12 +33,13 @@ class JwtTokenSigner:
 
     Verified tokens are remembered (bounded, oldest first out), so a client that sends
     the same access token on every request pays for signature checking once; expiry and kind are
-    still checked on every use.
+    still checked on every use. They are remembered by a 128-bit BLAKE2b digest of the token, not
+    the token itself (about 300 bytes, once per user).
     """
 
     def __init__(self, secret_key: str, *, remember: int = 8192) -> None:
         self._key = derive_key(secret_key, "muster.jwt")
-        self._verified: OrderedDict[str, TokenClaims] = OrderedDict()
+        self._verified: OrderedDict[bytes, TokenClaims] = OrderedDict()
         self._remember = remember
 
     def issue(self, claims: TokenClaims) -> str:
@@ -59,14 +60,15 @@ class JwtTokenSigner:
         return jwt.encode(payload, self._key, algorithm=_ALGORITHM)
 
     def verify(self, token: str, *, kind: TokenKind) -> TokenClaims:
-        claims = self._verified.get(token)
+        known = hashlib.blake2b(token.encode(), digest_size=16).digest()
+        claims = self._verified.get(known)
         if claims is None:
             claims = self._decode(token)
-            self._verified[token] = claims
+            self._verified[known] = claims
             if len(self._verified) > self._remember:
                 self._verified.popitem(last=False)
         if claims.expires_at.timestamp() <= time.time():
-            self._verified.pop(token, None)
+            self._verified.pop(known, None)
             raise TokenExpiredError()
         if claims.kind.value != kind.value:
             raise TokenWrongKindError(f"Expected an {kind.value} token.")

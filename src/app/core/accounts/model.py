@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.core.accounts.errors import InvalidEmailError, InvalidPhoneError, WeakPasswordError
-from app.core.shared.principal import Principal, Role
+from app.core.shared.principal import Principal, Role, role_set
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 E164_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -65,7 +65,7 @@ class User:
     ended_sessions: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        self.roles = frozenset(self.roles) | {Role.MEMBER}
+        self.roles = role_set(self.roles)
 
     def principal(self) -> Principal:
         """The caller this user becomes once authenticated."""
@@ -73,7 +73,7 @@ class User:
 
     def grant_roles(self, roles: frozenset[Role]) -> None:
         """Replace the granted roles (member is always kept)."""
-        self.roles = frozenset(roles) | {Role.MEMBER}
+        self.roles = role_set(roles)
 
     @property
     def is_active_admin(self) -> bool:

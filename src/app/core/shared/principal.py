@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -13,6 +14,16 @@ class Role(StrEnum):
     CHIEF = "chief"
     ORGANIZER = "organizer"
     ADMIN = "admin"
+
+
+_ROLE_SETS: dict[frozenset[Role], frozenset[Role]] = {}
+
+
+def role_set(roles: Iterable[Role]) -> frozenset[Role]:
+    """``roles`` with member, as one shared set per combination: a process holds thousands of
+    users (caches, sockets) and at most sixteen distinct role sets."""
+    wanted = frozenset(roles) | {Role.MEMBER}
+    return _ROLE_SETS.setdefault(wanted, wanted)
 
 
 @dataclass(frozen=True, slots=True)
