@@ -1,8 +1,13 @@
 """What the browser tests share: Debian's Chromium driven by Playwright (it never downloads a
-browser), and the accessibility check with axe-core (vendored here, with its licence and version)."""
+browser), the accessibility check with axe-core (vendored here, with its licence and version), and
+the signed-in page's tokens."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +45,15 @@ async def serious_violations(page: Page) -> list[dict[str, Any]]:
                             nodes: v.nodes.map((n) => n.target.join(' '))}))"""
     )
     return found
+
+
+async def tokens(page: Page) -> dict[str, str]:
+    """The token pair the page keeps (``access`` and ``refresh``)."""
+    found: dict[str, str] = await page.evaluate("() => JSON.parse(localStorage.getItem('muster.tokens'))")
+    return found
+
+
+async def until_expired(access: str) -> None:
+    """Sleep until the access token's ``exp`` has passed (the server checks it on this machine's clock)."""
+    claims = json.loads(base64.urlsafe_b64decode(access.split(".")[1] + "=="))
+    await asyncio.sleep(max(0.0, claims["exp"] - time.time()) + 0.2)

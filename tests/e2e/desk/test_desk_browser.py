@@ -6,13 +6,9 @@ token is refreshed once and the action goes through."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import io
-import json
 import os
 import re
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +18,7 @@ from playwright.async_api import Page, expect
 
 from app.settings import Settings
 from tests.conftest import LiveServer, live_server
+from tests.e2e.chromium import tokens, until_expired
 from tests.e2e.desk.conftest import Site, stop
 
 pytestmark = pytest.mark.slow
@@ -186,17 +183,6 @@ async def test_the_figures_say_reconnecting_while_the_server_restarts_and_catch_
         await desk.context.close()  # before this server stops too
     # The browser reported each refused reconnection attempt while the server was down.
     site.problems[:] = [p for p in site.problems if "WebSocket connection to" not in p]
-
-
-async def tokens(page: Page) -> dict[str, str]:
-    found: dict[str, str] = await page.evaluate("() => JSON.parse(localStorage.getItem('muster.tokens'))")
-    return found
-
-
-async def until_expired(access: str) -> None:
-    """Sleep until the access token's ``exp`` has passed (the server checks it on this machine's clock)."""
-    claims = json.loads(base64.urlsafe_b64decode(access.split(".")[1] + "=="))
-    await asyncio.sleep(max(0.0, claims["exp"] - time.time()) + 0.2)
 
 
 async def test_an_expired_access_token_is_refreshed_once_and_the_action_goes_through(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -10,7 +11,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.conftest import truncate_all
-from tests.e2e.chromium import serious_violations
+from tests.e2e.chromium import serious_violations, tokens, until_expired
 from tests.e2e.web.conftest import PASSWORD, PHONE, SHOTS, People, Person, Site
 from tests.e2e.web.test_chat_browser import start_private_chat
 
@@ -134,23 +135,29 @@ async def test_every_chat_screen_passes_an_accessibility_check(people: People) -
     assert ann.errors == [] and bob.errors == []
 
 
-async def test_a_page_outlives_its_access_token_by_refreshing_it(browser: Browser, sqlite_url: str) -> None:
+@pytest.fixture
+async def short_lived(browser: Browser, sqlite_url: str) -> AsyncIterator[People]:
+    """People on a server of its own whose access tokens last two seconds."""
     short = Site(sqlite_url, ACCESS_TOKEN_TTL_S="2")
-    people = People(browser, short.url)
+    opened = People(browser, short.url)
     try:
         await truncate_all(sqlite_url)
-        ann, bob = await people.open("Ann"), await people.open("Bob")
-        await ann.register()
-        await bob.register()
-        await start_private_chat(ann, bob)
-        first = await ann.page.evaluate("JSON.parse(localStorage.getItem('muster.tokens')).refresh")
-        await ann.page.wait_for_timeout(3000)  # the access token has expired
-        await ann.page.reload()  # HTTP calls refresh it once, the sockets connect with the new one
-        await ann.live()
-        assert await ann.page.evaluate("JSON.parse(localStorage.getItem('muster.tokens')).refresh") != first
-        await ann.send("still signed in")
-        await expect(bob.page.locator(".chat-item").filter(has_text="Ann").locator(".badge")).to_have_text("1")
-        assert ann.errors == [] and bob.errors == []
+        yield opened
     finally:
-        await people.close()
+        await opened.close()
         await asyncio.to_thread(short.stop)
+
+
+async def test_a_page_outlives_its_access_token_by_refreshing_it(short_lived: People) -> None:
+    ann, bob = await short_lived.open("Ann"), await short_lived.open("Bob")
+    await ann.register()
+    await bob.register()
+    await start_private_chat(ann, bob)
+    first = await tokens(ann.page)
+    await until_expired(first["access"])
+    await ann.page.reload()  # HTTP calls refresh it once, the sockets connect with the new one
+    await ann.live()
+    assert (await tokens(ann.page))["refresh"] != first["refresh"]
+    await ann.send("still signed in")
+    await expect(bob.page.locator(".chat-item").filter(has_text="Ann").locator(".badge")).to_have_text("1")
+    assert ann.errors == [] and bob.errors == []
