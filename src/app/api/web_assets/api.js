@@ -76,3 +76,25 @@ export function upload(path, file, field = "image") {
   form.append(field, file);
   return send("PUT", path, form, {}, false);
 }
+
+/** What a call wrapped by latestOnly resolves to once a later call has overtaken it. */
+export const OVERTAKEN = Symbol("overtaken");
+
+/**
+ * For a search drawn from what the user typed: the returned function calls `ask` with its arguments,
+ * but once a later call has been made, an earlier call's answer (or error) resolves to OVERTAKEN, so a
+ * slow answer never replaces the answer to a newer query.
+ */
+export function latestOnly(ask) {
+  let calls = 0;
+  return async (...args) => {
+    const call = ++calls;
+    try {
+      const answer = await ask(...args);
+      return call === calls ? answer : OVERTAKEN;
+    } catch (error) {
+      if (call === calls) throw error;
+      return OVERTAKEN;
+    }
+  };
+}
