@@ -22,6 +22,7 @@ function urlOf(path, since) {
  */
 export function liveSocket(path, { onFrame, onState = () => {}, resume = true, contiguous = false }) {
   let socket = null;
+  let expired = false; // the access token was refused and no new pair came yet
   let last = null;
   let attempt = 0;
   let timer = null;
@@ -36,7 +37,20 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
     state("reconnecting");
     const delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** attempt);
     attempt += 1;
-    timer = setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
+    timer = setTimeout(expired ? renew : connect, delay / 2 + Math.random() * (delay / 2));
+  }
+
+  // The access token ran out (4401): after the backoff, a new pair, then connect with it at once.
+  // When none comes only because the server cannot be reached or failed, try again after the next
+  // delay; only a refused refresh token (the session ended) stops the socket.
+  async function renew() {
+    timer = null;
+    const outcome = await refreshTokens();
+    if (stopped) return;
+    if (outcome === "ended") return stop();
+    if (outcome === "later") return retry();
+    expired = false;
+    connect();
   }
 
   function onMessage(event) {
@@ -75,11 +89,11 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
     current.addEventListener("message", (event) => {
       if (socket === current) onMessage(event);
     });
-    current.addEventListener("close", async (event) => {
+    current.addEventListener("close", (event) => {
       if (socket !== current || stopped) return;
       socket = null;
       if (FINAL_CLOSES.has(event.code)) return stop();
-      if (event.code === 4401 && !(await refreshTokens())) return stop(); // the session ended
+      if (event.code === 4401) expired = true;
       retry();
     });
   }
