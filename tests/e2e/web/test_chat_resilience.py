@@ -1,5 +1,5 @@
-"""The chat through a server restart, expired tokens and a refresh that fails for a while, on a
-phone's width, and under an accessibility check, in Chromium."""
+"""The chat through a server restart, expired tokens and a refresh that fails for a while, before a
+socket is let in, on a phone's width, and under an accessibility check, in Chromium."""
 
 from __future__ import annotations
 
@@ -168,15 +168,21 @@ async def test_a_page_outlives_its_access_token_by_refreshing_it(short_lived: Pe
 
 
 class ChatSockets:
-    """Every chat socket a page opens, each through to the server."""
+    """Every chat socket a page opens, each through to the server, or (while ``holding``) held
+    open without one: the page sees it open, but no server has let it in yet."""
 
     def __init__(self) -> None:
         self.through: list[WebSocketRoute] = []
+        self.held: list[WebSocketRoute] = []
+        self.holding = False
         self.opened = asyncio.Event()
 
     def __call__(self, socket: WebSocketRoute) -> None:
-        socket.connect_to_server()
-        self.through.append(socket)
+        if self.holding:
+            self.held.append(socket)
+        else:
+            socket.connect_to_server()
+            self.through.append(socket)
         self.opened.set()
 
     async def drop(self) -> None:
@@ -223,3 +229,25 @@ async def test_live_updates_go_on_when_refreshing_the_token_fails_for_a_while(sh
     assert len(sockets.through) == 3  # the first, the one refused for its token, the one let in after the refresh
     unexpected = [e for e in ann.errors if not re.search(r"status of 503|ERR_INTERNET_DISCONNECTED", e)]
     assert unexpected == [] and bob.errors == []
+
+
+async def test_an_action_taken_before_the_server_lets_the_socket_in_is_refused_in_words(people: People) -> None:
+    ann, bob, sockets = await _chatting(people)
+    await ann.send("Pin me")
+    await expect(bob.message("Pin me")).to_be_visible()
+
+    sockets.holding = True
+    await sockets.drop()  # the next socket is open, but not let in
+    await expect(ann.page.locator("#chat-state")).to_have_attribute("data-state", "reconnecting")
+    pin = ann.message("Pin me").get_by_role("button", name="Pin")
+    await ann.message("Pin me").hover()
+    await pin.click()
+    await expect(ann.page.locator("#banner")).to_have_text("Not connected: try again in a moment.")
+
+    sockets.holding = False
+    await sockets.held[0].close(code=4401, reason="token_expired")  # refused: it refreshes and comes back
+    await ann.live()
+    await pin.click()
+    await expect(bob.message("Pin me").locator(".flags")).to_contain_text("pinned")
+    await expect(ann.message("Pin me").locator(".flags")).to_contain_text("pinned")
+    assert ann.errors == [] and bob.errors == []

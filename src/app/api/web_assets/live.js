@@ -18,10 +18,13 @@ function urlOf(path, since) {
  * Open `path` (e.g. `/ws/chat/${id}/`) and keep it open: on a drop it reconnects after 0.5 s, doubling
  * up to 10 s (with jitter), and with `resume` it asks for what it missed after the last `seq` seen.
  * With `contiguous` (streams numbered without gaps, as a chat's), a gap reconnects from the last
- * position held. onState gets "connecting", "live", "reconnecting" or "closed".
+ * position held. onState gets "connecting", "live", "reconnecting" or "closed". A socket is live once
+ * the server has let it in (its first frame, each socket's welcome, has come), not when it opens: the
+ * server may still refuse it then (4401, 4403, 4404), and frames sent meanwhile would be lost.
  */
 export function liveSocket(path, { onFrame, onState = () => {}, resume = true, contiguous = false }) {
   let socket = null;
+  let admitted = false; // the server's first frame on `socket` has come
   let expired = false; // the access token was refused and no new pair came yet
   let last = null;
   let attempt = 0;
@@ -60,6 +63,12 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
     } catch {
       return;
     }
+    if (!admitted && frame.type !== "error") {
+      // An error frame may come before a refusal (4404); anything else is the welcome.
+      admitted = true;
+      attempt = 0;
+      state("live");
+    }
     if (typeof frame.seq === "number") {
       if (contiguous && last !== null && frame.seq > last + 1 && frame.type !== "history" && frame.type !== "resume") {
         socket.close(4000, "gap"); // reconnect from `last`: the server replays what is missing
@@ -81,11 +90,7 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
     state(attempt ? "reconnecting" : "connecting");
     const current = new WebSocket(urlOf(path, resume ? last : null));
     socket = current;
-    current.addEventListener("open", () => {
-      if (socket !== current) return;
-      attempt = 0;
-      state("live");
-    });
+    admitted = false;
     current.addEventListener("message", (event) => {
       if (socket === current) onMessage(event);
     });
@@ -108,9 +113,9 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
 
   connect();
   return {
-    /** Send one frame; false when the socket is not open right now. */
+    /** Send one frame; false when the socket is not live right now (not open, or not let in yet). */
     send(frame) {
-      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      if (!socket || !admitted || socket.readyState !== WebSocket.OPEN) return false;
       socket.send(JSON.stringify(frame));
       return true;
     },
