@@ -1,12 +1,17 @@
 """What the browser tests share: Debian's Chromium driven by Playwright (it never downloads a
-browser), and the accessibility check with axe-core (vendored here, with its licence and version)."""
+browser), the accessibility check with axe-core (vendored here, with its licence and version), the
+signed-in page's tokens, and an answer held back until a test lets it reach the page."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import json
+import time
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page, Route
+from playwright.async_api import Page, Request, Route
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,3 +45,40 @@ async def serious_violations(page: Page) -> list[dict[str, Any]]:
                             nodes: v.nodes.map((n) => n.target.join(' '))}))"""
     )
     return found
+
+
+async def tokens(page: Page) -> dict[str, str]:
+    """The token pair the page keeps (``access`` and ``refresh``)."""
+    found: dict[str, str] = await page.evaluate("() => JSON.parse(localStorage.getItem('muster.tokens'))")
+    return found
+
+
+async def until_expired(access: str) -> None:
+    """Sleep until the access token's ``exp`` has passed (the server checks it on this machine's clock)."""
+    claims = json.loads(base64.urlsafe_b64decode(access.split(".")[1] + "=="))
+    await asyncio.sleep(max(0.0, claims["exp"] - time.time()) + 0.2)
+
+
+class HeldAnswer:
+    """The answer to the first request of ``page`` matching ``url``, held back until :meth:`land`:
+    the server answers at once, the page gets the answer only then."""
+
+    def __init__(self, page: Page, url: str) -> None:
+        self._page, self._url = page, url
+        self._released = asyncio.Event()
+        self._request: Request | None = None
+
+    async def hold(self) -> None:
+        await self._page.route(self._url, self._late, times=1)
+
+    async def _late(self, route: Route) -> None:
+        self._request = route.request
+        answer = await route.fetch()
+        await self._released.wait()
+        await route.fulfill(response=answer)
+
+    async def land(self) -> None:
+        """Let the answer reach the page, and the page run what it queued on it (a task turn, no sleep)."""
+        async with self._page.expect_request_finished(lambda request: request == self._request):
+            self._released.set()
+        await self._page.evaluate("() => new Promise((done) => setTimeout(done))")

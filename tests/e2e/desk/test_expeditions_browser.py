@@ -1,7 +1,7 @@
 """Expeditions in Chromium (also on a 390 px phone), three people in three browser contexts: the
 chief creates an expedition and invites two members, is told in words why it cannot start yet, the
 members confirm in their own browsers, and everyone sees the invitations, answers and status
-changes live, without reloading."""
+changes live, without reloading; a slow answer to an earlier people search never replaces a later one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
+from tests.e2e.chromium import HeldAnswer
 from tests.e2e.desk.conftest import Site
 
 pytestmark = pytest.mark.slow
@@ -114,3 +115,24 @@ async def test_a_declined_invitation_and_a_busy_member_are_said_in_words(site: S
     await expect(chief.locator("[data-expedition-notice]")).to_have_text(
         re.compile(r"^(Nobody found for “nobody@example.com”\.|This server cannot search people yet: .*)$")
     )
+
+
+async def test_the_invite_form_shows_the_latest_search_when_an_earlier_answer_comes_late(site: Site) -> None:
+    boss = await site.person("chief@example.com", role="chief")
+    await site.person("ann@example.com")
+    await site.person("bob@example.com")
+    body = {"title": "Andes", "start_at": "2026-01-05T08:00:00Z", "capacity": 5}
+    expedition = (await site.http.post("/api/expeditions/", json=body, headers=boss.headers)).json()["id"]
+    chief = await site.signed_in(f"/expeditions/#/{expedition}", boss)
+    late = HeldAnswer(chief, "**/api/users/?search=ann*")
+    await late.hold()
+    await chief.get_by_label("E-mail, username or user id").fill("ann@example.com")
+    await chief.get_by_role("button", name="Find and invite").click()
+    await chief.get_by_label("E-mail, username or user id").fill("bob@example.com")
+    await chief.get_by_role("button", name="Find and invite").click()
+    found = chief.get_by_role("list", name="People found")
+    await expect(found.get_by_role("button", name="Invite Bob")).to_be_visible()
+    await late.land()  # the answer for Ann comes after Bob's
+    await expect(found.get_by_role("button", name="Invite Bob")).to_be_visible()
+    await expect(found.get_by_role("button", name="Invite Ann")).to_have_count(0)
+    await expect(chief.locator("[data-expedition-notice]")).to_have_text("1 found: pick whom to invite.")

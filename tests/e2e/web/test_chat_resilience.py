@@ -1,22 +1,27 @@
-"""The chat through a server restart, on a phone's width, and under an accessibility check, in Chromium."""
+"""The chat through a server restart, expired tokens and a refresh that fails for a while, before a
+socket is let in, on a phone's width, and under an accessibility check, in Chromium."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, Route, WebSocketRoute, expect
 
 from tests.conftest import truncate_all
-from tests.e2e.chromium import serious_violations
+from tests.e2e.chromium import serious_violations, tokens, until_expired
 from tests.e2e.web.conftest import PASSWORD, PHONE, SHOTS, People, Person, Site
 from tests.e2e.web.test_chat_browser import start_private_chat
 
 pytestmark = pytest.mark.slow
 
 RECONNECT_WITHIN_MS = 30_000  # backoff reaches 10 s between attempts
+CHAT_SOCKET = re.compile(r"/ws/chat/\d+/")
+REFRESH = "**/api/token/refresh/"
 
 
 async def _texts(person: Person) -> list[str]:
@@ -134,23 +139,115 @@ async def test_every_chat_screen_passes_an_accessibility_check(people: People) -
     assert ann.errors == [] and bob.errors == []
 
 
-async def test_a_page_outlives_its_access_token_by_refreshing_it(browser: Browser, sqlite_url: str) -> None:
+@pytest.fixture
+async def short_lived(browser: Browser, sqlite_url: str) -> AsyncIterator[People]:
+    """People on a server of its own whose access tokens last two seconds."""
     short = Site(sqlite_url, ACCESS_TOKEN_TTL_S="2")
-    people = People(browser, short.url)
+    opened = People(browser, short.url)
     try:
         await truncate_all(sqlite_url)
-        ann, bob = await people.open("Ann"), await people.open("Bob")
-        await ann.register()
-        await bob.register()
-        await start_private_chat(ann, bob)
-        first = await ann.page.evaluate("JSON.parse(localStorage.getItem('muster.tokens')).refresh")
-        await ann.page.wait_for_timeout(3000)  # the access token has expired
-        await ann.page.reload()  # HTTP calls refresh it once, the sockets connect with the new one
-        await ann.live()
-        assert await ann.page.evaluate("JSON.parse(localStorage.getItem('muster.tokens')).refresh") != first
-        await ann.send("still signed in")
-        await expect(bob.page.locator(".chat-item").filter(has_text="Ann").locator(".badge")).to_have_text("1")
-        assert ann.errors == [] and bob.errors == []
+        yield opened
     finally:
-        await people.close()
+        await opened.close()
         await asyncio.to_thread(short.stop)
+
+
+async def test_a_page_outlives_its_access_token_by_refreshing_it(short_lived: People) -> None:
+    ann, bob = await short_lived.open("Ann"), await short_lived.open("Bob")
+    await ann.register()
+    await bob.register()
+    await start_private_chat(ann, bob)
+    first = await tokens(ann.page)
+    await until_expired(first["access"])
+    await ann.page.reload()  # HTTP calls refresh it once, the sockets connect with the new one
+    await ann.live()
+    assert (await tokens(ann.page))["refresh"] != first["refresh"]
+    await ann.send("still signed in")
+    await expect(bob.page.locator(".chat-item").filter(has_text="Ann").locator(".badge")).to_have_text("1")
+    assert ann.errors == [] and bob.errors == []
+
+
+class ChatSockets:
+    """Every chat socket a page opens, each through to the server, or (while ``holding``) held
+    open without one: the page sees it open, but no server has let it in yet."""
+
+    def __init__(self) -> None:
+        self.through: list[WebSocketRoute] = []
+        self.held: list[WebSocketRoute] = []
+        self.holding = False
+        self.opened = asyncio.Event()
+
+    def __call__(self, socket: WebSocketRoute) -> None:
+        if self.holding:
+            self.held.append(socket)
+        else:
+            socket.connect_to_server()
+            self.through.append(socket)
+        self.opened.set()
+
+    async def drop(self) -> None:
+        """Close the page's socket (as a restarting server would) and wait for the page to open the next one."""
+        self.opened.clear()
+        await self.through[-1].close(code=1012, reason="service restart")
+        await asyncio.wait_for(self.opened.wait(), timeout=RECONNECT_WITHIN_MS / 1000)
+
+
+async def _chatting(people: People) -> tuple[Person, Person, ChatSockets]:
+    """Ann and Bob in their private chat, both live; Ann's chat sockets go through ChatSockets."""
+    ann, bob = await people.open("Ann"), await people.open("Bob")
+    await ann.register()
+    await bob.register()
+    sockets = ChatSockets()
+    await ann.page.route_web_socket(CHAT_SOCKET, sockets)
+    await start_private_chat(ann, bob)
+    await bob.page.locator(".chat-item").filter(has_text="Ann").click()
+    await bob.live()
+    return ann, bob, sockets
+
+
+async def test_live_updates_go_on_when_refreshing_the_token_fails_for_a_while(short_lived: People) -> None:
+    ann, bob, sockets = await _chatting(short_lived)
+    refreshes: list[int] = []
+
+    async def away(route: Route) -> None:
+        # The first refresh finds the network gone, the second a server answering 503, the third gets through.
+        refreshes.append(len(refreshes) + 1)
+        if len(refreshes) == 1:
+            await route.abort("internetdisconnected")
+        elif len(refreshes) == 2:
+            await route.fulfill(status=503, json={"status": 503, "code": "unavailable", "detail": "Try again later."})
+        else:
+            await route.continue_()
+
+    await ann.page.route(REFRESH, away)
+    await until_expired((await tokens(ann.page))["access"])
+    await sockets.drop()  # it reconnects with the expired token: refused (4401), so it refreshes the pair
+    await bob.send("still live")
+    await expect(ann.message("still live")).to_be_visible(timeout=RECONNECT_WITHIN_MS)
+    await _state(ann, "live")
+    assert refreshes == [1, 2, 3]
+    assert len(sockets.through) == 3  # the first, the one refused for its token, the one let in after the refresh
+    unexpected = [e for e in ann.errors if not re.search(r"status of 503|ERR_INTERNET_DISCONNECTED", e)]
+    assert unexpected == [] and bob.errors == []
+
+
+async def test_an_action_taken_before_the_server_lets_the_socket_in_is_refused_in_words(people: People) -> None:
+    ann, bob, sockets = await _chatting(people)
+    await ann.send("Pin me")
+    await expect(bob.message("Pin me")).to_be_visible()
+
+    sockets.holding = True
+    await sockets.drop()  # the next socket is open, but not let in
+    await expect(ann.page.locator("#chat-state")).to_have_attribute("data-state", "reconnecting")
+    pin = ann.message("Pin me").get_by_role("button", name="Pin")
+    await ann.message("Pin me").hover()
+    await pin.click()
+    await expect(ann.page.locator("#banner")).to_have_text("Not connected: try again in a moment.")
+
+    sockets.holding = False
+    await sockets.held[0].close(code=4401, reason="token_expired")  # refused: it refreshes and comes back
+    await ann.live()
+    await pin.click()
+    await expect(bob.message("Pin me").locator(".flags")).to_contain_text("pinned")
+    await expect(ann.message("Pin me").locator(".flags")).to_contain_text("pinned")
+    assert ann.errors == [] and bob.errors == []

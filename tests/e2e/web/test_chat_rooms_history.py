@@ -1,4 +1,5 @@
-"""Rooms behind a password, scrolling back through a long history, groups and message search, in Chromium."""
+"""Rooms behind a password, scrolling back through a long history, groups, message search and
+searches answered out of order, in Chromium."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
+from tests.e2e.chromium import HeldAnswer
 from tests.e2e.web.conftest import PASSWORD, People, Person
 from tests.e2e.web.test_chat_browser import start_private_chat
 
@@ -69,12 +71,18 @@ async def test_scrolling_up_loads_all_100_older_messages_in_order(people: People
     assert ann.errors == []
 
 
-async def test_a_group_is_created_from_people_found_and_messages_are_searched(people: People) -> None:
+async def _three_with_finder_open(people: People) -> tuple[Person, Person, Person]:
+    """Ann, Bob and Cat, registered; Ann's page shows the people finder."""
     ann, bob, cat = await people.open("Ann"), await people.open("Bob"), await people.open("Cat")
     for person in (ann, bob, cat):
         await person.register()
+    await ann.page.get_by_text("New chat or group").click()
+    return ann, bob, cat
+
+
+async def test_a_group_is_created_from_people_found_and_messages_are_searched(people: People) -> None:
+    ann, bob, cat = await _three_with_finder_open(people)
     page = ann.page
-    await page.get_by_text("New chat or group").click()
     for other in (bob, cat):
         await page.get_by_label("Find a person by e-mail or username").fill(other.email.upper())  # a whole address
         await page.get_by_role("button", name="Find", exact=True).click()
@@ -95,4 +103,39 @@ async def test_a_group_is_created_from_people_found_and_messages_are_searched(pe
     await cat.page.get_by_role("button", name="Ann in Rope team: Summit push at dawn").click()
     await expect(cat.page.locator("#chat-title")).to_have_text("Rope team")
     await expect(cat.message("Summit push at dawn")).to_be_visible()
+    assert ann.errors == [] and bob.errors == [] and cat.errors == []
+
+
+async def test_a_search_shows_the_latest_query_when_an_earlier_answer_comes_late(people: People) -> None:
+    ann, bob, cat = await _three_with_finder_open(people)
+    page = ann.page
+    found = page.get_by_role("list", name="People found")
+    late = HeldAnswer(page, "**/api/users/?search=bo*")
+    await late.hold()
+    await page.get_by_label("Find a person by e-mail or username").fill("bo")
+    await page.get_by_role("button", name="Find", exact=True).click()
+    await page.get_by_label("Find a person by e-mail or username").fill("ca")
+    await page.get_by_role("button", name="Find", exact=True).click()
+    await expect(found.get_by_role("button", name="Message Cat")).to_be_visible()
+    await late.land()  # the answer to "bo" comes after the one to "ca"
+    await expect(found.get_by_role("button", name="Message Cat")).to_be_visible()
+    await expect(found.get_by_role("button", name="Message Bob")).to_have_count(0)
+
+    await ann.create_room("Lobby")
+    await ann.live()
+    await ann.send("alpha route")
+    await ann.send("bravo route")
+    await expect(ann.message("bravo route")).to_be_visible()
+    await page.get_by_text("Search messages").click()
+    results = page.get_by_role("list", name="Messages found")
+    late = HeldAnswer(page, "**/api/messages/search/?q=alpha*")
+    await late.hold()
+    await page.get_by_label("Words in your chats").fill("alpha")
+    await page.get_by_role("button", name="Search", exact=True).last.click()
+    await page.get_by_label("Words in your chats").fill("bravo")
+    await page.get_by_role("button", name="Search", exact=True).last.click()
+    await expect(results).to_contain_text("in Lobby: bravo route")
+    await late.land()
+    await expect(results).to_contain_text("in Lobby: bravo route")
+    await expect(results).not_to_contain_text("alpha")
     assert ann.errors == [] and bob.errors == [] and cat.errors == []

@@ -18,27 +18,34 @@ export class ApiError extends Error {
 // ends the whole session, so a tab first takes up a pair another tab refreshed meanwhile.
 let refreshing = null;
 
+const ENDED = new Set([401, 403]); // the refresh token is refused: the session is over
+
 async function refreshOnce(spent) {
   session.reload();
-  if (!session.tokens || session.tokens.access !== spent.access) return Boolean(session.tokens); // done elsewhere
+  if (!session.tokens || session.tokens.access !== spent.access) return session.tokens ? "renewed" : "ended"; // done elsewhere
   const response = await fetch("/api/token/refresh/", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ refresh: spent.refresh }),
   }).catch(() => null);
-  if (!response) return false; // the server is away: keep the pair and try later
-  if (!response.ok) {
+  if (response && ENDED.has(response.status)) {
     if (session.tokens && session.tokens.refresh === spent.refresh) session.clear();
-    return false;
+    return "ended";
   }
-  session.save(await response.json());
-  return true;
+  const tokens = response && response.ok ? await response.json().catch(() => null) : null;
+  if (!tokens) return "later"; // offline, or the server failed (5xx, 429): keep the pair and try later
+  session.save(tokens);
+  return "renewed";
 }
 
-/** Trade the refresh token for a new pair; false (and the session cleared) when it no longer works. */
+/**
+ * Trade the refresh token for a new pair. Resolves to "renewed"; "ended" when the server refuses the
+ * refresh token (the session is over, and cleared here); or "later" when no new pair came for another
+ * reason (offline, the server failing): the pair is kept, and a later try may work.
+ */
 export function refreshTokens() {
   const spent = session.tokens;
-  if (!spent) return Promise.resolve(false);
+  if (!spent) return Promise.resolve("ended");
   if (!refreshing) {
     const run = () => refreshOnce(spent);
     refreshing = (navigator.locks ? navigator.locks.request("muster.tokens", run) : run()).finally(() => {
@@ -58,7 +65,7 @@ async function send(method, path, body, headers, retried) {
   if (session.tokens) options.headers.Authorization = `Bearer ${session.tokens.access}`;
   const response = await fetch(path, options);
   const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (response.status === 401 && !retried && data && data.code === "token_expired" && (await refreshTokens())) {
+  if (response.status === 401 && !retried && data && data.code === "token_expired" && (await refreshTokens()) === "renewed") {
     return send(method, path, body, headers, true);
   }
   if (!response.ok) throw new ApiError(response.status, data);
@@ -75,4 +82,26 @@ export function upload(path, file, field = "image") {
   const form = new FormData();
   form.append(field, file);
   return send("PUT", path, form, {}, false);
+}
+
+/** What a call wrapped by latestOnly resolves to once a later call has overtaken it. */
+export const OVERTAKEN = Symbol("overtaken");
+
+/**
+ * For a search drawn from what the user typed: the returned function calls `ask` with its arguments,
+ * but once a later call has been made, an earlier call's answer (or error) resolves to OVERTAKEN, so a
+ * slow answer never replaces the answer to a newer query.
+ */
+export function latestOnly(ask) {
+  let calls = 0;
+  return async (...args) => {
+    const call = ++calls;
+    try {
+      const answer = await ask(...args);
+      return call === calls ? answer : OVERTAKEN;
+    } catch (error) {
+      if (call === calls) throw error;
+      return OVERTAKEN;
+    }
+  };
 }

@@ -18,10 +18,14 @@ function urlOf(path, since) {
  * Open `path` (e.g. `/ws/chat/${id}/`) and keep it open: on a drop it reconnects after 0.5 s, doubling
  * up to 10 s (with jitter), and with `resume` it asks for what it missed after the last `seq` seen.
  * With `contiguous` (streams numbered without gaps, as a chat's), a gap reconnects from the last
- * position held. onState gets "connecting", "live", "reconnecting" or "closed".
+ * position held. onState gets "connecting", "live", "reconnecting" or "closed". A socket is live once
+ * the server has let it in (its first frame, each socket's welcome, has come), not when it opens: the
+ * server may still refuse it then (4401, 4403, 4404), and frames sent meanwhile would be lost.
  */
 export function liveSocket(path, { onFrame, onState = () => {}, resume = true, contiguous = false }) {
   let socket = null;
+  let admitted = false; // the server's first frame on `socket` has come
+  let expired = false; // the access token was refused and no new pair came yet
   let last = null;
   let attempt = 0;
   let timer = null;
@@ -36,7 +40,20 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
     state("reconnecting");
     const delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** attempt);
     attempt += 1;
-    timer = setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
+    timer = setTimeout(expired ? renew : connect, delay / 2 + Math.random() * (delay / 2));
+  }
+
+  // The access token ran out (4401): after the backoff, a new pair, then connect with it at once.
+  // When none comes only because the server cannot be reached or failed, try again after the next
+  // delay; only a refused refresh token (the session ended) stops the socket.
+  async function renew() {
+    timer = null;
+    const outcome = await refreshTokens();
+    if (stopped) return;
+    if (outcome === "ended") return stop();
+    if (outcome === "later") return retry();
+    expired = false;
+    connect();
   }
 
   function onMessage(event) {
@@ -45,6 +62,12 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
       frame = JSON.parse(event.data);
     } catch {
       return;
+    }
+    if (!admitted && frame.type !== "error") {
+      // An error frame may come before a refusal (4404); anything else is the welcome.
+      admitted = true;
+      attempt = 0;
+      state("live");
     }
     if (typeof frame.seq === "number") {
       if (contiguous && last !== null && frame.seq > last + 1 && frame.type !== "history" && frame.type !== "resume") {
@@ -67,19 +90,15 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
     state(attempt ? "reconnecting" : "connecting");
     const current = new WebSocket(urlOf(path, resume ? last : null));
     socket = current;
-    current.addEventListener("open", () => {
-      if (socket !== current) return;
-      attempt = 0;
-      state("live");
-    });
+    admitted = false;
     current.addEventListener("message", (event) => {
       if (socket === current) onMessage(event);
     });
-    current.addEventListener("close", async (event) => {
+    current.addEventListener("close", (event) => {
       if (socket !== current || stopped) return;
       socket = null;
       if (FINAL_CLOSES.has(event.code)) return stop();
-      if (event.code === 4401 && !(await refreshTokens())) return stop(); // the session ended
+      if (event.code === 4401) expired = true;
       retry();
     });
   }
@@ -94,9 +113,9 @@ export function liveSocket(path, { onFrame, onState = () => {}, resume = true, c
 
   connect();
   return {
-    /** Send one frame; false when the socket is not open right now. */
+    /** Send one frame; false when the socket is not live right now (not open, or not let in yet). */
     send(frame) {
-      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      if (!socket || !admitted || socket.readyState !== WebSocket.OPEN) return false;
       socket.send(JSON.stringify(frame));
       return true;
     },

@@ -42,13 +42,20 @@ export function resendWaiting() {
   for (const frame of outbox.values()) if (frame.chat === state.chatId) state.socket.send(frame.body);
 }
 
+/** Send one frame of a user's action now; false (and the user told) when the socket is not live. */
+function act(frame) {
+  if (state.socket && state.socket.send(frame)) return true;
+  say("Not connected: try again in a moment.");
+  return false;
+}
+
 function submit(event) {
   event.preventDefault();
   const text = $("text").value.trim();
   if (!text || !state.socket) return;
   say("");
   if (draft && draft.kind === "edit") {
-    if (!state.socket.send({ type: "edit", message_id: draft.message.message_id, text })) return say("Not connected: try again in a moment.");
+    if (!act({ type: "edit", message_id: draft.message.message_id, text })) return;
   } else {
     const body = { type: "message", text, client_id: clientId() };
     if (draft && draft.kind === "reply") body.reply_to = draft.message.message_id;
@@ -78,7 +85,7 @@ function forward(message) {
   for (const chat of targets) {
     const button = element("button", { type: "button", className: "secondary", textContent: chatName(chat) });
     button.addEventListener("click", () => {
-      state.socket.send({ type: "forward", message_id: message.message_id, target_chat_id: chat.id });
+      act({ type: "forward", message_id: message.message_id, target_chat_id: chat.id });
       dialog.close();
     });
     list.append(element("li", {}, button));
@@ -110,10 +117,10 @@ export function onAction(name, message, button) {
         }, 4000);
         break;
       }
-      state.socket.send({ type: "delete", message_id: message.message_id });
+      act({ type: "delete", message_id: message.message_id });
       break;
     case "pin":
-      state.socket.send({ type: "pin", message_id: message.message_id, pinned: !message.is_pinned });
+      act({ type: "pin", message_id: message.message_id, pinned: !message.is_pinned });
       break;
     case "forward":
       forward(message);

@@ -1,6 +1,6 @@
 // Finding someone to talk to (people search), making groups, rooms (with passwords) and searching
 // one's messages.
-import { api } from "../api.js";
+import { api, latestOnly, OVERTAKEN } from "../api.js";
 import { arrowKeys, element, say, timeOf } from "../dom.js";
 import { chatName, knownChats, loadChats } from "./chats.js";
 import { chatHref } from "./state.js";
@@ -8,7 +8,10 @@ import { chatHref } from "./state.js";
 const $ = (id) => document.getElementById(id);
 const chosen = new Map(); // user id -> name, for the next group
 let joining = null; // the password room whose join form is open: it stays open when the list is drawn again
-let roomSearches = 0; // only the latest room search draws the list
+// Each search draws only the answer to its latest query: an earlier, slower answer is dropped.
+const people = latestOnly((query) => api("GET", `/api/users/?search=${encodeURIComponent(query)}&limit=20`));
+const rooms = latestOnly((query) => api("GET", `/api/rooms/?limit=50&search=${encodeURIComponent(query)}`));
+const messages = latestOnly((query) => api("GET", `/api/messages/search/?q=${encodeURIComponent(query)}&limit=20`));
 
 function onSubmit(id, handler) {
   $(id).addEventListener("submit", async (event) => {
@@ -54,8 +57,8 @@ function personRow(person) {
 }
 
 async function findPeople() {
-  const query = $("people-query").value.trim();
-  const page = await api("GET", `/api/users/?search=${encodeURIComponent(query)}&limit=20`);
+  const page = await people($("people-query").value.trim());
+  if (page === OVERTAKEN) return;
   const list = $("people");
   list.replaceChildren(...page.results.map(personRow));
   if (!page.results.length) list.append(element("li", { className: "muted", textContent: "Nobody found: try a whole e-mail address or the start of a username." }));
@@ -122,10 +125,8 @@ function roomRow(room) {
 }
 
 async function findRooms() {
-  const query = $("room-query").value.trim();
-  const search = ++roomSearches;
-  const page = await api("GET", `/api/rooms/?limit=50&search=${encodeURIComponent(query)}`);
-  if (search !== roomSearches) return;
+  const page = await rooms($("room-query").value.trim());
+  if (page === OVERTAKEN) return;
   const typed = document.activeElement && document.activeElement.closest("#rooms form") ? document.activeElement.value : "";
   $("rooms").replaceChildren(...page.results.map(roomRow));
   const reopened = joining && $("rooms").querySelector("form input");
@@ -143,8 +144,8 @@ async function createRoom() {
 }
 
 async function searchMessages() {
-  const query = $("message-query").value.trim();
-  const page = await api("GET", `/api/messages/search/?q=${encodeURIComponent(query)}&limit=20`);
+  const page = await messages($("message-query").value.trim());
+  if (page === OVERTAKEN) return;
   const names = new Map(knownChats().map((chat) => [chat.id, chatName(chat)]));
   const rows = page.results.map((m) => {
     const button = element("button", { type: "button", className: "link" }, `${m.sender} in ${names.get(m.chat_id) || "a chat"}: ${m.text}`);

@@ -23,7 +23,9 @@ function showState(name) {
   badge.dataset.state = name;
   badge.textContent = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", closed: "offline" }[name];
   $("send").disabled = false; // messages written while reconnecting wait and go out once live
-  if (state.live) resendWaiting();
+  if (!state.live) return;
+  resendWaiting();
+  markRead(); // a read marker the socket could not take meanwhile
 }
 
 function showPresence() {

@@ -1,6 +1,6 @@
 // The chief's invite form: find a person by e-mail or username through the people search
 // (GET /api/users/?search=), then invite the one picked; a user id is taken as it is.
-import { api } from "../api.js";
+import { api, latestOnly, OVERTAKEN } from "../api.js";
 import { clear, field, h, say } from "./dom.js";
 import { sentence } from "./reasons.js";
 
@@ -17,6 +17,7 @@ async function find(term) {
 export function inviteForm(expeditionId, notice, onInvited) {
   const who = h("input", { required: true, autocomplete: "off" });
   const candidates = h("ul", { class: "candidates", "aria-label": "People found" });
+  const search = latestOnly(find); // an earlier search's answer that comes late is not shown
   const invite = async (userId, name) => {
     try {
       const membership = await api("POST", `/api/expeditions/${expeditionId}/invite/`, { user_id: userId });
@@ -34,7 +35,8 @@ export function inviteForm(expeditionId, notice, onInvited) {
     clear(candidates);
     if (/^\d+$/.test(term)) return invite(Number(term), `User ${term}`);
     try {
-      const people = await find(term);
+      const people = await search(term);
+      if (people === OVERTAKEN) return;
       if (people === null) return say(notice, "This server cannot search people yet: enter the person's user id.", "error");
       if (!people.length) return say(notice, `Nobody found for “${term}”.`, "error");
       say(notice, `${people.length} found: pick whom to invite.`);
