@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -205,21 +205,26 @@ async def _chatting(people: People) -> tuple[Person, Person, ChatSockets]:
     return ann, bob, sockets
 
 
-async def test_live_updates_go_on_when_refreshing_the_token_fails_for_a_while(short_lived: People) -> None:
-    ann, bob, sockets = await _chatting(short_lived)
-    refreshes: list[int] = []
+def _away_for_a_while(calls: list[int]) -> Callable[[Route], Awaitable[None]]:
+    """A route handler: the first request finds the network gone, the second a server answering
+    503, the later ones get through; ``calls`` numbers them."""
 
     async def away(route: Route) -> None:
-        # The first refresh finds the network gone, the second a server answering 503, the third gets through.
-        refreshes.append(len(refreshes) + 1)
-        if len(refreshes) == 1:
+        calls.append(len(calls) + 1)
+        if len(calls) == 1:
             await route.abort("internetdisconnected")
-        elif len(refreshes) == 2:
+        elif len(calls) == 2:
             await route.fulfill(status=503, json={"status": 503, "code": "unavailable", "detail": "Try again later."})
         else:
             await route.continue_()
 
-    await ann.page.route(REFRESH, away)
+    return away
+
+
+async def test_live_updates_go_on_when_refreshing_the_token_fails_for_a_while(short_lived: People) -> None:
+    ann, bob, sockets = await _chatting(short_lived)
+    refreshes: list[int] = []
+    await ann.page.route(REFRESH, _away_for_a_while(refreshes))
     await until_expired((await tokens(ann.page))["access"])
     await sockets.drop()  # it reconnects with the expired token: refused (4401), so it refreshes the pair
     await bob.send("still live")
@@ -251,3 +256,19 @@ async def test_an_action_taken_before_the_server_lets_the_socket_in_is_refused_i
     await expect(bob.message("Pin me").locator(".flags")).to_contain_text("pinned")
     await expect(ann.message("Pin me").locator(".flags")).to_contain_text("pinned")
     assert ann.errors == [] and bob.errors == []
+
+
+async def test_a_reload_while_the_server_cannot_be_reached_keeps_the_session(people: People) -> None:
+    ann = await people.open("Ann")
+    await ann.register()
+    asked: list[int] = []
+    await ann.page.route("**/api/users/me/", _away_for_a_while(asked))
+    await ann.page.reload()
+    await expect(ann.page.locator("#banner")).to_have_text("The server cannot be reached; trying again…")
+    await expect(ann.page.locator("#app")).to_be_visible(timeout=RECONNECT_WITHIN_MS)
+    await expect(ann.page.locator("#auth")).to_be_hidden()
+    await expect(ann.page.locator("#banner")).to_have_text("")
+    assert asked == [1, 2, 3]
+    assert (await tokens(ann.page))["access"]  # still signed in: no login asked for
+    unexpected = [e for e in ann.errors if not re.search(r"status of 503|ERR_INTERNET_DISCONNECTED", e)]
+    assert unexpected == []

@@ -1,5 +1,5 @@
 // The chat page: log in or register, then the chat list beside the open chat (/#/chat/<id>).
-import { api } from "../api.js";
+import { ApiError, api } from "../api.js";
 import { say } from "../dom.js";
 import { renderNav } from "../nav.js";
 import { logIn, register, session } from "../session.js";
@@ -44,12 +44,28 @@ function onAuthForm(id, action) {
   });
 }
 
+// The signed-in user, or null once the server says the session is over. While the server cannot
+// be reached (offline, restarting, failing, or an expired token it cannot refresh yet), the session
+// is kept and the question asked again, 1 s later doubling to 30 s.
+async function signedInUser() {
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      return await api("GET", "/api/users/me/");
+    } catch (error) {
+      const over = error instanceof ApiError && error.status === 401 && (error.code !== "token_expired" || !session.tokens);
+      if (over) return null;
+      say("The server cannot be reached; trying again…");
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (!session.tokens) return null; // logged out meanwhile (another tab)
+    }
+  }
+}
+
 async function start() {
   renderNav("chat");
   if (!session.tokens) return showAuth("login");
-  try {
-    state.me = await api("GET", "/api/users/me/");
-  } catch (error) {
+  state.me = await signedInUser();
+  if (!state.me) {
     session.clear();
     return showAuth("login");
   }
