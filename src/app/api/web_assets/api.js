@@ -72,6 +72,15 @@ async function send(method, path, body, headers, retried) {
   return data;
 }
 
+/**
+ * Whether `error` says the session is over: a 401 other than an expired access token, or an expired
+ * one whose refresh the server refused (the pair is gone). An expired token that could not be
+ * refreshed yet (offline, the server failing) is not: the pair is kept for a later try.
+ */
+export function sessionIsOver(error) {
+  return error instanceof ApiError && error.status === 401 && (error.code !== "token_expired" || !session.tokens);
+}
+
 /** Call the API: the parsed JSON answer, or null for 204; throws ApiError for anything not 2xx. */
 export async function api(method, path, body = undefined, { headers } = {}) {
   return send(method, path, body, headers || {}, false);

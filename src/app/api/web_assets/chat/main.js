@@ -1,5 +1,5 @@
 // The chat page: log in or register, then the chat list beside the open chat (/#/chat/<id>).
-import { ApiError, api } from "../api.js";
+import { api, sessionIsOver } from "../api.js";
 import { say } from "../dom.js";
 import { renderNav } from "../nav.js";
 import { logIn, register, session } from "../session.js";
@@ -52,8 +52,7 @@ async function signedInUser() {
     try {
       return await api("GET", "/api/users/me/");
     } catch (error) {
-      const over = error instanceof ApiError && error.status === 401 && (error.code !== "token_expired" || !session.tokens);
-      if (over) return null;
+      if (sessionIsOver(error)) return null;
       say("The server cannot be reached; trying again…");
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (!session.tokens) return null; // logged out meanwhile (another tab)

@@ -1,4 +1,5 @@
 // Log in or register, for a page opened without a session; resolves once signed in.
+import { sessionIsOver } from "../api.js";
 import { logIn, register, session } from "../session.js";
 import { field, h, say } from "./dom.js";
 import { sentence } from "./reasons.js";
@@ -60,7 +61,7 @@ export function signedIn(root) {
 
 // A refusal for want of a session (it ended elsewhere, or the account was deactivated): sign in again.
 export function sessionEnded(error) {
-  if (!error || error.status !== 401) return false;
+  if (!sessionIsOver(error)) return false;
   session.clear();
   location.reload();
   return true;
