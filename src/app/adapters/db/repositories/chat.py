@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +17,10 @@ from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
 from app.adapters.db.paging import window
 from app.adapters.db.repositories.chat_rows import (
     CHAT_CONSTRAINTS,
+    CHATS,
     DISPLAY_NAME,
+    MEMBERS,
+    USERS,
     chat_from_row,
     escape_like,
     member_from_row,
@@ -28,32 +31,29 @@ from app.core.chat.errors import AlreadyMemberError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, RoomSummary
 from app.core.shared.paging import Page, PageRequest
 
-_chats = cast(Table, ChatModel.__table__)
-_members = cast(Table, ChatMemberModel.__table__)
-_users = cast(Table, UserModel.__table__)
 # A chat and the caller's seat in it: checked by every message posted, so built once, and read as
 # columns (no ORM objects to build for a row that is only looked at).
 _SEAT = (
     select(
-        _chats.c.id,
-        _chats.c.kind,
-        _chats.c.title,
-        _chats.c.created_by,
-        _chats.c.created_at,
-        _chats.c.pair_key,
-        _chats.c.room_key,
-        _chats.c.password_hash,
-        _members.c.chat_id,
-        _members.c.user_id,
-        _members.c.is_admin,
-        _members.c.joined_at,
-        _members.c.last_read_message_id,
-        _members.c.last_delivered_message_id,
-        func.coalesce(_users.c.username, _users.c.name).label("display_name"),
+        CHATS.c.id,
+        CHATS.c.kind,
+        CHATS.c.title,
+        CHATS.c.created_by,
+        CHATS.c.created_at,
+        CHATS.c.pair_key,
+        CHATS.c.room_key,
+        CHATS.c.password_hash,
+        MEMBERS.c.chat_id,
+        MEMBERS.c.user_id,
+        MEMBERS.c.is_admin,
+        MEMBERS.c.joined_at,
+        MEMBERS.c.last_read_message_id,
+        MEMBERS.c.last_delivered_message_id,
+        DISPLAY_NAME.label("display_name"),
     )
-    .outerjoin(_members, (_members.c.chat_id == _chats.c.id) & (_members.c.user_id == bindparam("user")))
-    .outerjoin(_users, _users.c.id == _members.c.user_id)
-    .where(_chats.c.id == bindparam("chat"))
+    .outerjoin(MEMBERS, (MEMBERS.c.chat_id == CHATS.c.id) & (MEMBERS.c.user_id == bindparam("user")))
+    .outerjoin(USERS, USERS.c.id == MEMBERS.c.user_id)
+    .where(CHATS.c.id == bindparam("chat"))
 )
 
 

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, union_all
+from sqlalchemy import bindparam, func, insert, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
 from app.adapters.db.engine import dialect_of
-from app.adapters.db.models.chat import ChatModel, MessageModel, chat_changes
-from app.adapters.db.repositories.chat_rows import message_from_row, messages_query
+from app.adapters.db.models.chat import MessageModel, chat_changes
+from app.adapters.db.repositories.chat_rows import CHATS, message_from_row, messages_query
 from app.core.chat.changes import ChangeKind, ChatChange
 from app.core.chat.model import Message
 
-chats = cast(Table, ChatModel.__table__)
 # Built once: each message posted runs them (see ``record``).
-_LOCK_CHAT = select(chats.c.id).where(chats.c.id == bindparam("chat")).with_for_update(key_share=True)
+_LOCK_CHAT = select(CHATS.c.id).where(CHATS.c.id == bindparam("chat")).with_for_update(key_share=True)
 _LAST = select(func.coalesce(func.max(chat_changes.c.seq), 0)).where(chat_changes.c.chat_id == bindparam("chat"))
 _COLUMNS = ("chat_id", "seq", "kind", "message_id", "actor_id", "text", "at")
 

@@ -10,9 +10,9 @@ not grow with a chat's history. Search uses PostgreSQL full-text search (a GIN i
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.accounts import UserModel
@@ -34,6 +34,11 @@ CHAT_CONSTRAINTS = {
 WORD = re.compile(r"\w+", re.UNICODE)
 ColumnsRow = Row[*tuple[Any, ...]]  # a row of selected columns, read by attribute name
 DISPLAY_NAME = func.coalesce(UserModel.username, UserModel.name)
+# The chat tables as Core tables, for the statements the repositories build once.
+CHATS = cast(Table, ChatModel.__table__)
+MEMBERS = cast(Table, ChatMemberModel.__table__)
+MESSAGES = cast(Table, MessageModel.__table__)
+USERS = cast(Table, UserModel.__table__)
 
 
 def chat_from_row(row: ChatModel | ColumnsRow) -> Chat:

@@ -9,9 +9,9 @@ it only ever looks at the caller's chats.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,9 @@ from app.adapters.db.folding import contains_folded
 from app.adapters.db.models.chat import ChatMemberModel, MessageModel
 from app.adapters.db.paging import window
 from app.adapters.db.repositories.chat_rows import (
+    MEMBERS,
     MESSAGE_CONSTRAINTS,
+    MESSAGES,
     WORD,
     message_from_row,
     messages_query,
@@ -32,15 +34,13 @@ from app.core.shared.paging import Page, PageRequest
 
 # The statements of posting a message, built once (a statement built per call costs more Python
 # than the SQL it runs): Core, so no unit of work or ORM bulk-update machinery runs for them.
-_messages = cast(Table, MessageModel.__table__)
-_members = cast(Table, ChatMemberModel.__table__)
-_INSERT_MESSAGES = insert(_messages).returning(*_messages.c, sort_by_parameter_order=True)
+_INSERT_MESSAGES = insert(MESSAGES).returning(*MESSAGES.c, sort_by_parameter_order=True)
 _ADVANCE = {
-    marker: update(_members)
+    marker: update(MEMBERS)
     .where(
-        _members.c.chat_id == bindparam("chat"),
-        _members.c.user_id == bindparam("user"),
-        _members.c[marker] < bindparam("marker"),
+        MEMBERS.c.chat_id == bindparam("chat"),
+        MEMBERS.c.user_id == bindparam("user"),
+        MEMBERS.c[marker] < bindparam("marker"),
     )
     .values({marker: bindparam("marker")})
     for marker in ("last_read_message_id", "last_delivered_message_id")
