@@ -6,7 +6,8 @@ Uses DATABASE_URL when set (e.g. PostgreSQL), else a fresh SQLite file. With ``-
 three measurements alternate N times and the medians (min-max) are printed.
 Targets (access log off): /me >= 0.4 of bare, the event page >= 0.15 of bare. A Litestar app with
 one plain handler (``bench.bare_litestar``) is measured in the same rounds: the framework's floor;
-and the same handler taking two dependencies that do nothing, as every authenticated handler does.
+and the same handler taking two dependencies that do nothing, as every authenticated handler does;
+and Muster's ``GET /health/`` (the app's request context around a handler with nothing to do).
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
 
-    figures: dict[str, list[float]] = {"bare": [], "litestar": [], "litestar_di": [], "me": [], "events": []}
+    names = ("bare", "litestar", "litestar_di", "health", "me", "events")
+    figures: dict[str, list[float]] = {name: [] for name in names}
     errors = 0
     with tempfile.TemporaryDirectory() as tmp:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
@@ -75,7 +77,11 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {token}"}
             with urllib.request.urlopen(urllib.request.Request(f"{base}/api/users/me/", headers=headers)) as me:
                 _seed_events(database_url, json.load(me)["id"])
-        paths = {"me": ("/api/users/me/", headers), "events": ("/api/events/?limit=20", {})}
+        paths = {
+            "health": ("/health/", {}),  # Muster's app around a handler with nothing to do
+            "me": ("/api/users/me/", headers),
+            "events": ("/api/events/?limit=20", {}),
+        }
         for _ in range(args.rounds):
             with muster_server(app_port, env):
                 for name, (path, sent) in paths.items():
@@ -102,7 +108,12 @@ def main() -> None:
         f"{args.rounds} round(s), errors {errors}"
     )
     print(f"bare ASGI                 : {spread(figures['bare'])}")
-    for name, label in (("litestar", "Litestar, one handler"), ("litestar_di", "  with two dependencies")):
+    floors = (
+        ("litestar", "Litestar, one handler"),
+        ("litestar_di", "  with two dependencies"),
+        ("health", "Muster, GET /health/"),
+    )
+    for name, label in floors:
         floor = [f / b for f, b in zip(figures[name], figures["bare"], strict=True) if b]
         print(f"{label:<26}: {spread(figures[name])}  ratio {statistics.median(floor):.3f} (its floor)")
     for name, label in (("me", "GET /api/users/me/"), ("events", "GET /api/events/?limit=20")):
