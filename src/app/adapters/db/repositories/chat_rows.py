@@ -33,12 +33,14 @@ CHAT_CONSTRAINTS = {
 }
 WORD = re.compile(r"\w+", re.UNICODE)
 ColumnsRow = Row[*tuple[Any, ...]]  # a row of selected columns, read by attribute name
-DISPLAY_NAME = func.coalesce(UserModel.username, UserModel.name)
 # The chat tables as Core tables, for the statements the repositories build once.
 CHATS = cast(Table, ChatModel.__table__)
 MEMBERS = cast(Table, ChatMemberModel.__table__)
 MESSAGES = cast(Table, MessageModel.__table__)
 USERS = cast(Table, UserModel.__table__)
+# Of Core columns, so that a statement of Core tables selecting it stays Core (the seat: no ORM
+# execution or loading for a row of columns); ORM statements take it as well.
+DISPLAY_NAME = func.coalesce(USERS.c.username, USERS.c.name)
 
 
 def chat_from_row(row: ChatModel | ColumnsRow) -> Chat:
