@@ -226,6 +226,9 @@ class InMemoryChatChangeLog:
     async def position(self, chat_id: int) -> int:
         return len(self._store.chat_changes.get(chat_id, []))
 
+    async def lock_with_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
+        return await InMemoryChatRepository(self._store).get_seat(chat_id, user_id)  # one writer: no lock
+
     async def since(
         self, chat_id: int, after: int, *, up_to: int | None, limit: int
     ) -> list[tuple[ChatChange, Message]]:

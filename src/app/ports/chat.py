@@ -118,6 +118,11 @@ class ChatChangeLog(Protocol):
         counter until the unit of work ends (a row lock), so one chat's changes commit in order."""
         ...
 
+    async def lock_with_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
+        """Take the chat's counter as ``record`` does, and read the chat and the user's seat in it
+        (as ``ChatRepository.get_seat``), in one round trip; ``record`` then takes nothing more."""
+        ...
+
     async def position(self, chat_id: int) -> int:
         """The position of the chat's last committed change (0 before any)."""
         ...

@@ -128,7 +128,7 @@ class MessageService:
         """The sender's seat, looked up once per batch (or the error refusing them, once too)."""
         if actor.user_id not in seats:
             try:
-                seats[actor.user_id] = (await seat_of(uow, actor, chat_id))[1]
+                seats[actor.user_id] = (await seat_of(uow, actor, chat_id, lock=True))[1]
             except DomainError as error:
                 seats[actor.user_id] = error
         seat = seats[actor.user_id]
@@ -167,7 +167,7 @@ class MessageService:
         async with self._uow() as uow:
             original, _, _ = await message_of(uow, actor, message_id)
             original.ensure_live()
-            _, me = await seat_of(uow, actor, target_chat_id)
+            _, me = await seat_of(uow, actor, target_chat_id, lock=True)
             copy = await uow.messages.add_message(
                 Message(
                     chat_id=target_chat_id,
