@@ -62,8 +62,10 @@ class MessageRepository(Protocol):
 
     async def add_message(self, message: Message) -> Message: ...
 
-    async def add_messages(self, messages: list[Message]) -> list[Message]:
-        """Store several messages at once; their ids follow the order of the list.
+    async def add_messages(self, messages: list[Message], *, read_by_senders: bool = False) -> list[Message]:
+        """Store several messages at once; their ids follow the order of the list. With
+        ``read_by_senders``, each sender has read their chat up to their last message of the list:
+        their read marker moves there (never back), in as few round trips as the database allows.
 
         Raises an ``ItemRefusedError`` when the database refuses the write because of an item:
         ``DuplicateKeyError`` (a sender's ``client_id`` is taken in the chat), ``MissingReferenceError``
