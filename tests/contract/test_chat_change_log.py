@@ -66,3 +66,19 @@ async def test_concurrent_changes_of_one_chat_get_every_number_once(uow: Any) ->
     assert sorted(numbers) == list(range(1, 13))
     async with unit(uow) as u:
         assert [c.seq for c, _ in await u.chat_changes.since(group.id, 0, up_to=None, limit=50)] == list(range(1, 13))
+
+
+async def test_a_seat_taken_for_update_reads_as_the_seat_and_the_changes_after_it_are_numbered(uow: Any) -> None:
+    ann, bob, cyd = await _users(uow, "ann", "bob", "cyd")
+    group = await _chat(uow, ChatKind.GROUP, [ann, bob], title="Crew")
+    [message] = await _say(uow, group.id, ann, "one")
+    async with unit(uow) as u:
+        assert await u.chat_changes.lock_with_seat(group.id, ann) == await u.chats.get_seat(group.id, ann)
+        chat, seat = await u.chat_changes.lock_with_seat(group.id, cyd)
+        assert chat is not None and chat.id == group.id and seat is None
+        assert await u.chat_changes.lock_with_seat(group.id + 1000, ann) == (None, None)
+        assert await u.chat_changes.record(group.id, [_change(group.id, message.id, ChangeKind.POSTED, ann)]) == 1
+        assert await u.chat_changes.record(group.id, [_change(group.id, message.id, ChangeKind.PINNED, bob)]) == 2
+    async with unit(uow) as u:
+        await u.chat_changes.lock_with_seat(group.id, bob)
+        assert await u.chat_changes.record(group.id, [_change(group.id, message.id, ChangeKind.EDITED, ann, "!")]) == 3

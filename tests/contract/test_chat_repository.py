@@ -198,3 +198,37 @@ async def test_a_taken_client_id_or_a_sender_who_is_gone_refuses_the_write(uow: 
             await u.messages.add_messages([Message(chat_id=chat.id, sender_id=2**40, text="ghost", created_at=NOW)])
     async with uow() as u:  # nothing of the refused writes was kept
         assert [m.text for m in await u.messages.history(chat.id, before=None, limit=10)] == ["first"]
+
+
+async def test_messages_read_by_their_senders_move_each_senders_read_marker_to_their_last(
+    uow: Callable[[], Any],
+) -> None:
+    ann, bob, cyd = await _users(uow, "ann", "bob", "cyd")
+    chat = await _chat(uow, ChatKind.GROUP, [ann, bob, cyd], title="g")
+    other = await _chat(uow, ChatKind.GROUP, [ann, bob], title="h")
+    async with unit(uow) as u:
+        assert await u.read_state.advance_read(chat.id, cyd, 10**9)  # beyond anything stored below
+        stored = await u.messages.add_messages(
+            [
+                Message(chat_id=chat.id, sender_id=sender, text=f"m{n}", created_at=NOW)
+                for n, sender in enumerate([ann, bob, ann, cyd])
+            ]
+            + [Message(chat_id=other.id, sender_id=bob, text="there", created_at=NOW)],
+            read_by_senders=True,
+        )
+        unread = await u.messages.add_messages([Message(chat_id=chat.id, sender_id=bob, text="x", created_at=NOW)])
+        [alone] = await u.messages.add_messages(
+            [Message(chat_id=other.id, sender_id=ann, text="alone", created_at=NOW)], read_by_senders=True
+        )
+    assert [m.text for m in stored] == ["m0", "m1", "m2", "m3", "there"] and alone.text == "alone"
+    async with uow() as u:
+        markers = {(m.chat_id, m.user_id): m.last_read_message_id for m in await u.chats.list_members(chat.id)}
+        markers |= {(m.chat_id, m.user_id): m.last_read_message_id for m in await u.chats.list_members(other.id)}
+    assert markers == {
+        (chat.id, ann): stored[2].id,
+        (chat.id, bob): stored[1].id,  # not moved by ``unread``, stored without read_by_senders
+        (chat.id, cyd): 10**9,  # never back
+        (other.id, ann): alone.id,
+        (other.id, bob): stored[4].id,
+    }
+    assert stored[4].id < unread[0].id < alone.id

@@ -128,7 +128,7 @@ class InMemoryMessageRepository(ChatStoreView):
     async def add_message(self, message: Message) -> Message:
         return (await self.add_messages([message]))[0]
 
-    async def add_messages(self, messages: list[Message]) -> list[Message]:
+    async def add_messages(self, messages: list[Message], *, read_by_senders: bool = False) -> list[Message]:
         """Refuses what the SQL tables refuse: a sender who is gone, a taken client_id (and the texts a
         test declared unstorable)."""
         added = []
@@ -144,6 +144,8 @@ class InMemoryMessageRepository(ChatStoreView):
             stored = replace(message, id=next(self._store.ids))
             self._store.messages[stored.id] = stored
             added.append(replace(stored))
+        for message in added if read_by_senders else []:
+            await InMemoryReadStateRepository(self._store).advance_read(message.chat_id, message.sender_id, message.id)
         return added
 
     async def messages_by_client_id(self, chat_id: int, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Message]:
@@ -225,6 +227,9 @@ class InMemoryChatChangeLog:
 
     async def position(self, chat_id: int) -> int:
         return len(self._store.chat_changes.get(chat_id, []))
+
+    async def lock_with_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
+        return await InMemoryChatRepository(self._store).get_seat(chat_id, user_id)  # one writer: no lock
 
     async def since(
         self, chat_id: int, after: int, *, up_to: int | None, limit: int

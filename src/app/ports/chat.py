@@ -62,8 +62,10 @@ class MessageRepository(Protocol):
 
     async def add_message(self, message: Message) -> Message: ...
 
-    async def add_messages(self, messages: list[Message]) -> list[Message]:
-        """Store several messages at once; their ids follow the order of the list.
+    async def add_messages(self, messages: list[Message], *, read_by_senders: bool = False) -> list[Message]:
+        """Store several messages at once; their ids follow the order of the list. With
+        ``read_by_senders``, each sender has read their chat up to their last message of the list:
+        their read marker moves there (never back), in as few round trips as the database allows.
 
         Raises an ``ItemRefusedError`` when the database refuses the write because of an item:
         ``DuplicateKeyError`` (a sender's ``client_id`` is taken in the chat), ``MissingReferenceError``
@@ -116,6 +118,11 @@ class ChatChangeLog(Protocol):
     async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
         """Append ``changes`` (in order) and return the position of the last. Takes the chat's
         counter until the unit of work ends (a row lock), so one chat's changes commit in order."""
+        ...
+
+    async def lock_with_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
+        """Take the chat's counter as ``record`` does, and read the chat and the user's seat in it
+        (as ``ChatRepository.get_seat``), in one round trip; ``record`` then takes nothing more."""
         ...
 
     async def position(self, chat_id: int) -> int:

@@ -126,10 +126,12 @@ async def test_a_sender_deleted_while_the_batch_is_stored_fails_alone(
     victim = people[3]
     store = SqlMessageRepository.add_messages
 
-    async def delete_first(self: SqlMessageRepository, messages: list[Message]) -> list[Message]:
+    async def delete_first(
+        self: SqlMessageRepository, messages: list[Message], *, read_by_senders: bool
+    ) -> list[Message]:
         if any(m.sender_id == victim.user_id for m in messages):  # committed by someone else, after our seat check
             await _delete_user(services, victim.user_id)
-        return await store(self, messages)
+        return await store(self, messages, read_by_senders=read_by_senders)
 
     monkeypatch.setattr(SqlMessageRepository, "add_messages", delete_first)
     posts = [chat.post_message(actor=people[n % 3], chat_id=room_id, text=f"good {n}") for n in range(30)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from app.adapters.db.engine import create_session_factory
 from app.adapters.db.models.chat import ChatMemberModel, ChatModel
 from app.adapters.db.uow import SqlUnitOfWorkFactory
 from app.bootstrap import Services
+from app.core.chat.changes import ChangeKind, ChatChange
 from app.core.chat.errors import MessageDeletedError
 from app.core.chat.service import ChatService
 from app.core.shared.principal import Principal, Role
@@ -18,6 +20,7 @@ from app.ports.chat import ChatUnitOfWorkFactory
 from tests.fakes import FakePasswordHasher, FakePresenceTracker, RecordingNotifier
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 
 
 async def _people(services: Services, count: int) -> list[Principal]:
@@ -124,3 +127,53 @@ async def test_one_sender_posting_through_two_processes_at_once_never_deadlocks(
     changes = await one.missed(actor=bob, chat_id=private.id, since=0)
     assert changes is not None
     assert sorted(change.message.id for change in changes) == sorted(m.id for m in posted) and len(posted) == 40
+
+
+async def test_a_seat_taken_for_update_holds_the_chats_counter_until_its_commit(services: Services) -> None:
+    """The post takes the chat's lock with the sender's seat: a change recorded meanwhile waits for it."""
+    ann, bob = await _people(services, 2)
+    private, _ = await _chat(services).open_private(actor=ann, user_id=bob.user_id)
+    message = await _chat(services).post_message(actor=ann, chat_id=private.id, text="one")
+    uow = SqlUnitOfWorkFactory(create_session_factory(services.engine))
+    change = ChatChange(chat_id=private.id, kind=ChangeKind.EDITED, message_id=message.id, actor_id=ann.user_id, at=NOW)
+
+    async def record_meanwhile() -> int:
+        async with uow() as unit:
+            number = await unit.chat_changes.record(private.id, [change])
+            await unit.commit()
+            return number
+
+    async with uow() as first:
+        await first.chat_changes.lock_with_seat(private.id, ann.user_id)
+        meanwhile = asyncio.create_task(record_meanwhile())
+        await asyncio.sleep(0.3)
+        assert not meanwhile.done()
+        assert await first.chat_changes.record(private.id, [change]) == 2
+        await first.commit()
+    assert await meanwhile == 3
+
+
+async def test_posts_edits_pins_and_read_markers_of_one_chat_from_two_processes_never_deadlock(
+    services: Services,
+) -> None:
+    """Two services stand for two server processes: posts (the chat's lock first, with the seat),
+    edits and pins (the message's lock first, the chat's last) and read markers of one chat at once,
+    each change numbered once."""
+    people = await _people(services, 3)
+    one, two = _chat(services), _chat(services)
+    group = await one.create_group(actor=people[0], title="g", member_ids=[p.user_id for p in people[1:]])
+    mine = [await one.post_message(actor=people[i], chat_id=group.id, text=f"first {i}") for i in range(3)]
+    for round_ in range(4):
+        side = [one, two]
+        await asyncio.gather(
+            *(side[i % 2].post_message(actor=people[i % 3], chat_id=group.id, text=f"{round_}.{i}") for i in range(6)),
+            *(side[i % 2].edit_message(actor=people[i], message_id=mine[i].id, text=f"{round_}") for i in range(3)),
+            side[round_ % 2].pin_message(actor=people[0], message_id=mine[1].id, pinned=round_ % 2 == 0),
+            *(
+                side[i % 2].mark_read(actor=people[i], chat_id=group.id, last_read_message_id=mine[2].id)
+                for i in range(3)
+            ),
+        )
+    changes = await one.missed(actor=people[1], chat_id=group.id, since=0)
+    assert changes is not None
+    assert [change.seq for change in changes] == list(range(1, 3 + 4 * (6 + 3 + 1) + 1))

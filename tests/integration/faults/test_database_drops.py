@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from app.adapters.db.engine import async_url
+from app.adapters.db.engine import async_url, create_engine
 from tests.conftest import LiveServer, live_server, running_api, settings_for, truncate_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -40,6 +40,14 @@ async def terminate_other_backends(url: str) -> int:
     return count
 
 
+async def terminate_backend(url: str, pid: int) -> None:
+    """Drop one connection and wait until its server process is gone."""
+    engine = create_async_engine(async_url(url), poolclass=NullPool)
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})).scalar_one()
+    await engine.dispose()
+
+
 async def test_requests_succeed_after_the_servers_connections_are_dropped(
     server: LiveServer, postgres_url: str
 ) -> None:
@@ -58,6 +66,20 @@ async def test_requests_succeed_after_the_servers_connections_are_dropped(
         answers += [await http.get("/api/events/") for _ in range(5)]
         assert [r.status_code for r in answers] == [200] * 13, [r.text for r in answers if r.status_code != 200]
         assert (await http.get("/ready/")).status_code == 200
+
+
+async def test_a_pooled_connection_the_server_dropped_is_replaced_when_taken(postgres_url: str) -> None:
+    """The ping on checkout finds the dropped connection, and the pool hands out a new one."""
+    engine = create_engine(postgres_url, pool_size=1)
+    backend = text("SELECT pg_backend_pid()")
+    try:
+        async with engine.connect() as connection:
+            dropped = int((await connection.execute(backend)).scalar_one())
+        await terminate_backend(postgres_url, dropped)
+        async with engine.connect() as connection:
+            assert int((await connection.execute(backend)).scalar_one()) != dropped
+    finally:
+        await engine.dispose()
 
 
 async def test_an_unreachable_database_answers_503_with_retry_after() -> None:

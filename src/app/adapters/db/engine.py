@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.adapters.db.folding import register_casefold
@@ -33,8 +34,8 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, connect_
     embedded default correct under concurrency (PostgreSQL uses row locks instead). Its statements
     run in one trip each to aiosqlite's thread (``OneTripSQLite``).
 
-    PostgreSQL connections are pinged when taken from the pool, so one the server dropped (a
-    restart, a failover, an idle timeout) is replaced before a request uses it. A server that cannot
+    PostgreSQL connections are pinged when taken from the pool (``_ping``), so one the server dropped
+    (a restart, a failover, an idle timeout) is replaced before a request uses it. A server that cannot
     be reached at all raises ``UnavailableError`` (503 with ``Retry-After``) instead of a driver error.
     """
     options: dict[str, Any] = {"echo": echo}
@@ -51,13 +52,13 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, connect_
             pool_size=pool_size,
             max_overflow=pool_size * 2,
             pool_timeout=60,
-            pool_pre_ping=True,
             connect_args={"timeout": connect_timeout_s},
         )
     engine = create_async_engine(async_url(url), **options)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
+        event.listen(engine.sync_engine.pool, "checkout", _ping)
         event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
         event.listen(engine.sync_engine, "handle_error", _lost_as_unavailable)
     return engine
@@ -84,10 +85,19 @@ def _connect_or_unavailable(dialect: Any, _record: Any, cargs: Any, cparams: Any
         raise
 
 
+def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Check a connection taken from the pool with ``SELECT 1`` in one round trip (SQLAlchemy's
+    ``pool_pre_ping`` costs three on asyncpg: ``BEGIN``, the query, ``ROLLBACK``). A connection that
+    fails it is replaced as ``pool_pre_ping`` would: the pool opens a new one and checks it too."""
+    try:
+        dbapi_connection.run_async(lambda connection: connection.execute("SELECT 1"))
+    except Exception as error:
+        raise DisconnectionError("the pooled connection is gone") from error
+
+
 def _lost_as_unavailable(context: ExceptionContext) -> None:
-    """A connection lost while in use is ``UnavailableError`` (the pool replaces it). Not during the
-    checkout ping: there SQLAlchemy reconnects by itself, which is the point of the ping."""
-    if context.is_disconnect and not context.is_pre_ping:
+    """A connection lost while in use is ``UnavailableError`` (the pool replaces it)."""
+    if context.is_disconnect:
         raise _unavailable() from context.sqlalchemy_exception or context.original_exception
 
 

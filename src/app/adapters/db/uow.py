@@ -60,7 +60,8 @@ class SqlUnitOfWork:
         self.chat_lists = SqlChatListing(session)
         self.messages = SqlMessageRepository(session)
         self.read_state = SqlReadStateRepository(session)
-        self.chat_changes = SqlChatChangeLog(session)
+        self._locked_chats: set[int] = set()  # the chats whose row lock the transaction holds
+        self.chat_changes = SqlChatChangeLog(session, self._locked_chats)
         self.event_directory = SqlEventDirectoryRepository(session)
         self.people = SqlUserDirectory(session)
         return self
@@ -75,9 +76,11 @@ class SqlUnitOfWork:
         # closing would only cost a trip through SQLAlchemy's greenlet.
 
     async def commit(self) -> None:
+        self._locked_chats.clear()  # the transaction ends, and its locks with it
         await self.session.commit()
 
     async def rollback(self) -> None:
+        self._locked_chats.clear()
         await self.session.rollback()
 
 

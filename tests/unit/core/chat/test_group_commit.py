@@ -87,11 +87,13 @@ async def test_a_failing_batch_fails_only_its_own_messages_when_the_next_batch_w
     gate = asyncio.Event()
     store_messages = InMemoryMessageRepository.add_messages
 
-    async def flaky(self: InMemoryMessageRepository, messages: list[Message]) -> list[Message]:
+    async def flaky(
+        self: InMemoryMessageRepository, messages: list[Message], *, read_by_senders: bool
+    ) -> list[Message]:
         if any(m.text == "boom" for m in messages):
             await gate.wait()
             raise OSError("disk full")
-        return await store_messages(self, messages)
+        return await store_messages(self, messages, read_by_senders=read_by_senders)
 
     monkeypatch.setattr(InMemoryMessageRepository, "add_messages", flaky)
     doomed = asyncio.create_task(chat.post_message(actor=ann, chat_id=room_id, text="boom"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -17,44 +17,18 @@ from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
 from app.adapters.db.paging import window
 from app.adapters.db.repositories.chat_rows import (
     CHAT_CONSTRAINTS,
-    CHATS,
     DISPLAY_NAME,
-    MEMBERS,
-    USERS,
+    SEAT,
     chat_from_row,
     escape_like,
     member_from_row,
     messages_by_id,
+    seat,
     unread_filter,
 )
 from app.core.chat.errors import AlreadyMemberError
 from app.core.chat.model import Chat, ChatKind, ChatMember, ChatSummary, RoomSummary
 from app.core.shared.paging import Page, PageRequest
-
-# A chat and the caller's seat in it: checked by every message posted, so built once, and read as
-# columns (no ORM objects to build for a row that is only looked at).
-_SEAT = (
-    select(
-        CHATS.c.id,
-        CHATS.c.kind,
-        CHATS.c.title,
-        CHATS.c.created_by,
-        CHATS.c.created_at,
-        CHATS.c.pair_key,
-        CHATS.c.room_key,
-        CHATS.c.password_hash,
-        MEMBERS.c.chat_id,
-        MEMBERS.c.user_id,
-        MEMBERS.c.is_admin,
-        MEMBERS.c.joined_at,
-        MEMBERS.c.last_read_message_id,
-        MEMBERS.c.last_delivered_message_id,
-        DISPLAY_NAME.label("display_name"),
-    )
-    .outerjoin(MEMBERS, (MEMBERS.c.chat_id == CHATS.c.id) & (MEMBERS.c.user_id == bindparam("user")))
-    .outerjoin(USERS, USERS.c.id == MEMBERS.c.user_id)
-    .where(CHATS.c.id == bindparam("chat"))
-)
 
 
 class SqlChatRepository:
@@ -91,11 +65,7 @@ class SqlChatRepository:
         return chat_from_row(row) if row else None
 
     async def get_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
-        found = (await self._session.execute(_SEAT, {"chat": chat_id, "user": user_id})).first()
-        if found is None:
-            return None, None
-        chat = chat_from_row(found)
-        return chat, member_from_row(found, found.display_name) if found.user_id is not None else None
+        return await seat(self._session, SEAT, chat_id, user_id)
 
     # -- members --------------------------------------------------------------------------------
 

@@ -11,12 +11,13 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from app.adapters.db.engine import dialect_of
 from app.adapters.db.models.chat import MessageModel, chat_changes
-from app.adapters.db.repositories.chat_rows import CHATS, message_from_row, messages_query
+from app.adapters.db.repositories.chat_rows import CHATS, SEAT, message_from_row, messages_query, seat
 from app.core.chat.changes import ChangeKind, ChatChange
-from app.core.chat.model import Message
+from app.core.chat.model import Chat, ChatMember, Message
 
 # Built once: each message posted runs them (see ``record``).
 _LOCK_CHAT = select(CHATS.c.id).where(CHATS.c.id == bindparam("chat")).with_for_update(key_share=True)
+_SEAT_LOCKING_CHAT = SEAT.with_for_update(of=CHATS, key_share=True)  # the same lock, with the seat
 _LAST = select(func.coalesce(func.max(chat_changes.c.seq), 0)).where(chat_changes.c.chat_id == bindparam("chat"))
 _COLUMNS = ("chat_id", "seq", "kind", "message_id", "actor_id", "text", "at")
 
@@ -51,18 +52,36 @@ class SqlChatChangeLog:
     ``NO KEY UPDATE`` excludes the other writers numbering changes but not the key-share lock that
     inserting a message (its foreign key to the chat) takes: with ``FOR UPDATE``, two concurrent
     posts by one sender deadlocked (each held a key share on the chat and one waited for the
-    other's read marker)."""
+    other's read marker).
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    The lock is taken once per transaction. A post or a forward takes it first, with the sender's
+    seat (``lock_with_seat``), then writes the message, the read marker and the change; an edit, a
+    deletion or a pin locks its message first and the chat when it records. A transaction holding
+    the chat's lock never waits for a message's (a reply or a forward names its message by id,
+    without a foreign key), so the two orders do not deadlock. Deleting an account does hold the
+    user's row while its cascade sets ``created_by`` of the chats it created to NULL (that chat's
+    lock): a post of that same account to such a chat at that moment, like an edit of its message
+    there, can deadlock with the deletion, and PostgreSQL fails one of them."""
+
+    def __init__(self, session: AsyncSession, locked_chats: set[int]) -> None:
+        """``locked_chats``: the chats whose lock the transaction holds, kept by the unit of work."""
+        self._session, self._locked_chats = session, locked_chats
+
+    async def lock_with_seat(self, chat_id: int, user_id: int) -> tuple[Chat | None, ChatMember | None]:
+        found = await seat(self._session, _SEAT_LOCKING_CHAT, chat_id, user_id)
+        if found[0] is not None:
+            self._locked_chats.add(chat_id)
+        return found
 
     async def record(self, chat_id: int, changes: Sequence[ChatChange]) -> int:
         # The chat's row lock serializes its changes, so the next number is the highest one so far
-        # plus one, and they commit in order. SQLite has one writer at a time, and no row locks: the
-        # statement would lock nothing there, so it is not sent.
+        # plus one, and they commit in order. It is taken once per transaction (``lock_with_seat``
+        # may have taken it). SQLite has one writer at a time, and no row locks: the statement
+        # would lock nothing there, so it is not sent.
         # The numbers are computed by the insert itself, from the highest one its statement sees.
-        if dialect_of(self._session) != "sqlite":
+        if chat_id not in self._locked_chats and dialect_of(self._session) != "sqlite":
             await self._session.execute(_LOCK_CHAT, {"chat": chat_id})
+            self._locked_chats.add(chat_id)
         values: dict[str, object] = {"chat": chat_id}
         for index, change in enumerate(changes):
             values |= {

@@ -1,4 +1,4 @@
-"""What the SQL chat repositories share: rows to the model, constraint names, the message query.
+"""What the SQL chat repositories share: rows to the model, constraint names, the seat and message queries.
 
 The repositories' storage:
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, Table, func, select
+from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.accounts import UserModel
@@ -33,12 +33,51 @@ CHAT_CONSTRAINTS = {
 }
 WORD = re.compile(r"\w+", re.UNICODE)
 ColumnsRow = Row[*tuple[Any, ...]]  # a row of selected columns, read by attribute name
-DISPLAY_NAME = func.coalesce(UserModel.username, UserModel.name)
 # The chat tables as Core tables, for the statements the repositories build once.
 CHATS = cast(Table, ChatModel.__table__)
 MEMBERS = cast(Table, ChatMemberModel.__table__)
 MESSAGES = cast(Table, MessageModel.__table__)
 USERS = cast(Table, UserModel.__table__)
+# Of Core columns, so that a statement of Core tables selecting it stays Core (the seat: no ORM
+# execution or loading for a row of columns); ORM statements take it as well.
+DISPLAY_NAME = func.coalesce(USERS.c.username, USERS.c.name)
+
+
+# A chat and a user's seat in it: checked by every message posted, so built once, and read as
+# columns (no ORM objects to build for a row that is only looked at).
+SEAT = (
+    select(
+        CHATS.c.id,
+        CHATS.c.kind,
+        CHATS.c.title,
+        CHATS.c.created_by,
+        CHATS.c.created_at,
+        CHATS.c.pair_key,
+        CHATS.c.room_key,
+        CHATS.c.password_hash,
+        MEMBERS.c.chat_id,
+        MEMBERS.c.user_id,
+        MEMBERS.c.is_admin,
+        MEMBERS.c.joined_at,
+        MEMBERS.c.last_read_message_id,
+        MEMBERS.c.last_delivered_message_id,
+        DISPLAY_NAME.label("display_name"),
+    )
+    .outerjoin(MEMBERS, (MEMBERS.c.chat_id == CHATS.c.id) & (MEMBERS.c.user_id == bindparam("user")))
+    .outerjoin(USERS, USERS.c.id == MEMBERS.c.user_id)
+    .where(CHATS.c.id == bindparam("chat"))
+)
+
+
+async def seat(
+    session: AsyncSession, statement: Select[*tuple[Any, ...]], chat_id: int, user_id: int
+) -> tuple[Chat | None, ChatMember | None]:
+    """The chat and the user's seat in it, read by ``statement`` (``SEAT``, or it with a lock)."""
+    found = (await session.execute(statement, {"chat": chat_id, "user": user_id})).first()
+    if found is None:
+        return None, None
+    chat = chat_from_row(found)
+    return chat, member_from_row(found, found.display_name) if found.user_id is not None else None
 
 
 def chat_from_row(row: ChatModel | ColumnsRow) -> Chat:

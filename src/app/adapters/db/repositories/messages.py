@@ -45,6 +45,31 @@ _ADVANCE = {
     .values({marker: bindparam("marker")})
     for marker in ("last_read_message_id", "last_delivered_message_id")
 }
+_WRITTEN = ("chat_id", "sender_id", "text", "reply_to_id", "forwarded_from_id", "client_id", "created_at")
+# PostgreSQL: a message stored alone (a batch of one, the common case) with its sender's read marker
+# moved to it, in one statement (a data-modifying CTE). Its values are bound as ``new_<column>``: a
+# bind named as a column of ``chat_members`` would be taken for a value of the update. Larger batches
+# keep the multi-row insert and an update per sender: the batch shares those trips, and a statement
+# per batch size would cost more to build and compile than the trip it saves.
+_STORED = (
+    insert(MESSAGES)
+    .values(
+        {column: bindparam(f"new_{column}", type_=MESSAGES.c[column].type) for column in _WRITTEN}
+        | {"updated_at": bindparam("new_created_at", type_=MESSAGES.c.updated_at.type)}
+    )
+    .returning(*MESSAGES.c)
+    .cte("stored")
+)
+_INSERT_READ_BY_SENDER = select(_STORED).add_cte(
+    update(MEMBERS)
+    .where(
+        MEMBERS.c.chat_id == _STORED.c.chat_id,
+        MEMBERS.c.user_id == _STORED.c.sender_id,
+        MEMBERS.c.last_read_message_id < _STORED.c.id,
+    )
+    .values(last_read_message_id=_STORED.c.id, updated_at=func.now())
+    .cte("read")
+)
 
 
 class SqlMessageRepository:
@@ -56,8 +81,9 @@ class SqlMessageRepository:
     async def add_message(self, message: Message) -> Message:
         return (await self.add_messages([message]))[0]
 
-    async def add_messages(self, messages: list[Message]) -> list[Message]:
-        # One multi-row INSERT … RETURNING (Core: no unit of work to flush), rows in list order.
+    async def add_messages(self, messages: list[Message], *, read_by_senders: bool = False) -> list[Message]:
+        # One multi-row INSERT … RETURNING (Core: no unit of work to flush), rows in list order; a
+        # message alone on PostgreSQL moves its sender's read marker in the same statement.
         rows = [
             {
                 "chat_id": message.chat_id,
@@ -70,11 +96,19 @@ class SqlMessageRepository:
             }
             for message in messages
         ]
+        read_in_insert = read_by_senders and len(rows) == 1 and dialect_of(self._session) == "postgresql"
         try:
-            stored = (await self._session.execute(_INSERT_MESSAGES, rows)).all()
+            if read_in_insert:
+                values = {f"new_{column}": value for column, value in rows[0].items()}
+                stored = (await self._session.execute(_INSERT_READ_BY_SENDER, values)).all()
+            else:
+                stored = (await self._session.execute(_INSERT_MESSAGES, rows)).all()
         except DBAPIError as error:
             translate_refusal(error, MESSAGE_CONSTRAINTS)
             raise
+        if read_by_senders and not read_in_insert:
+            for (chat_id, sender_id), last in {(row.chat_id, row.sender_id): row.id for row in stored}.items():
+                await _advance(self._session, "last_read_message_id", chat_id, sender_id, last)
         return [message_from_row(row, message.sender_name) for row, message in zip(stored, messages, strict=True)]
 
     async def messages_by_client_id(self, chat_id: int, keys: list[tuple[int, str]]) -> dict[tuple[int, str], Message]:
@@ -157,10 +191,10 @@ class SqlReadStateRepository:
         self._session = session
 
     async def advance_read(self, chat_id: int, user_id: int, message_id: int) -> bool:
-        return await self._advance(ChatMemberModel.last_read_message_id, chat_id, user_id, message_id)
+        return await _advance(self._session, "last_read_message_id", chat_id, user_id, message_id)
 
     async def advance_delivered(self, chat_id: int, user_id: int, message_id: int) -> bool:
-        return await self._advance(ChatMemberModel.last_delivered_message_id, chat_id, user_id, message_id)
+        return await _advance(self._session, "last_delivered_message_id", chat_id, user_id, message_id)
 
     async def unread_count(self, chat_id: int, user_id: int, after: int) -> int:
         count = await self._session.scalar(
@@ -170,11 +204,11 @@ class SqlReadStateRepository:
         )
         return int(count or 0)
 
-    async def _advance(self, column: Any, chat_id: int, user_id: int, message_id: int) -> bool:
-        result: Any = await self._session.execute(
-            _ADVANCE[column.key], {"chat": chat_id, "user": user_id, "marker": message_id}
-        )
-        return bool(result.rowcount)
+
+async def _advance(session: AsyncSession, marker: str, chat_id: int, user_id: int, message_id: int) -> bool:
+    """Move a member's marker forward to ``message_id``; False when it stood there or beyond."""
+    result: Any = await session.execute(_ADVANCE[marker], {"chat": chat_id, "user": user_id, "marker": message_id})
+    return bool(result.rowcount)
 
 
 __all__ = ["SqlMessageRepository", "SqlReadStateRepository"]

@@ -14,9 +14,14 @@ from app.ports.chat import ChatUnitOfWork
 from app.ports.clock import Clock
 
 
-async def seat_of(uow: ChatUnitOfWork, actor: Principal, chat_id: int) -> tuple[Chat, ChatMember]:
-    """The chat and the caller's seat in it (``chat_not_found`` / ``not_a_member`` otherwise)."""
-    return ensure_member(*await uow.chats.get_seat(chat_id, actor.user_id))
+async def seat_of(
+    uow: ChatUnitOfWork, actor: Principal, chat_id: int, *, lock: bool = False
+) -> tuple[Chat, ChatMember]:
+    """The chat and the caller's seat in it (``chat_not_found`` / ``not_a_member`` otherwise). With
+    ``lock``, the chat's change counter is taken with it (for a use case that records changes: the
+    lock comes first, before anything of the chat is written)."""
+    load = uow.chat_changes.lock_with_seat if lock else uow.chats.get_seat
+    return ensure_member(*await load(chat_id, actor.user_id))
 
 
 async def message_of(

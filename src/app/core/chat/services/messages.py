@@ -111,10 +111,7 @@ class MessageService:
                 accepted.append((repeats.place(post.key, pending), message))
             if not accepted:
                 return
-            stored = await uow.messages.add_messages([message for _, message in accepted])
-            last_of_sender = {message.sender_id: message.id for message in stored}
-            for user_id, message_id in last_of_sender.items():
-                await uow.read_state.advance_read(chat_id, user_id, message_id)
+            stored = await uow.messages.add_messages([message for _, message in accepted], read_by_senders=True)
             posted = await logged(uow, self._clock, chat_id, [MessagePosted(message=message) for message in stored])
             await uow.commit()
         await self._notifier.publish(*posted)
@@ -128,7 +125,7 @@ class MessageService:
         """The sender's seat, looked up once per batch (or the error refusing them, once too)."""
         if actor.user_id not in seats:
             try:
-                seats[actor.user_id] = (await seat_of(uow, actor, chat_id))[1]
+                seats[actor.user_id] = (await seat_of(uow, actor, chat_id, lock=True))[1]
             except DomainError as error:
                 seats[actor.user_id] = error
         seat = seats[actor.user_id]
@@ -167,18 +164,20 @@ class MessageService:
         async with self._uow() as uow:
             original, _, _ = await message_of(uow, actor, message_id)
             original.ensure_live()
-            _, me = await seat_of(uow, actor, target_chat_id)
-            copy = await uow.messages.add_message(
-                Message(
-                    chat_id=target_chat_id,
-                    sender_id=actor.user_id,
-                    text=original.text,
-                    forwarded_from_id=original.forwarded_from_id or original.id,
-                    created_at=self._clock.now(),
-                    sender_name=me.display_name,
-                )
+            _, me = await seat_of(uow, actor, target_chat_id, lock=True)
+            [copy] = await uow.messages.add_messages(
+                [
+                    Message(
+                        chat_id=target_chat_id,
+                        sender_id=actor.user_id,
+                        text=original.text,
+                        forwarded_from_id=original.forwarded_from_id or original.id,
+                        created_at=self._clock.now(),
+                        sender_name=me.display_name,
+                    )
+                ],
+                read_by_senders=True,
             )
-            await uow.read_state.advance_read(target_chat_id, actor.user_id, copy.id)
             posted = await logged(uow, self._clock, target_chat_id, [MessagePosted(message=copy)])
             await uow.commit()
         await self._notifier.publish(*posted)
