@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import WebSocket, websocket
+from litestar import WebSocket
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
@@ -16,6 +16,7 @@ from app.core.ticketing.services import EventService
 from app.ports.history import EventHistory
 from app.ports.notifier import Envelope
 from app.ws.auth import authenticate_socket
+from app.ws.connection import socket_route
 from app.ws.frames import UnknownFrameError, error_frame
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
@@ -25,7 +26,7 @@ from app.ws.ticketing import metrics_channel, metrics_frame, metrics_stream
 NOT_FOUND_CLOSE_CODE = 4404
 
 
-@websocket("/ws/events/{event_id:int}/")
+@socket_route("/ws/events/{event_id:int}/")
 async def event_metrics_socket(
     socket: WebSocket[Any, Any, Any],
     event_id: FromPath[int],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import WebSocket, websocket
+from litestar import WebSocket
 from litestar.di import NamedDependency
 
 from app.core.accounts.service import AccountsService
@@ -28,6 +28,7 @@ from app.ports.history import EventHistory
 from app.ports.notifier import Envelope
 from app.ws.auth import authenticate_socket
 from app.ws.channels import user_channel
+from app.ws.connection import socket_route
 from app.ws.frames import MalformedFrameError, Outbound, Outbounds, UnknownFrameError
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
@@ -188,7 +189,7 @@ def _expedition_id(frame: dict[str, Any]) -> int:
     return value
 
 
-@websocket("/ws/expeditions/")
+@socket_route("/ws/expeditions/")
 async def expeditions_socket(
     socket: WebSocket[Any, Any, Any],
     hub: NamedDependency[ChannelHub],
