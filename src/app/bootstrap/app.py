@@ -102,9 +102,15 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                     chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst),
                 )
             ),
+            "expedition_sockets": _constant(
+                expeditions_ws.ExpeditionSockets(services.accounts, services.expeditions, services.history, hub)
+            ),
+            "event_metrics_sockets": _constant(
+                event_metrics_ws.EventMetricsSockets(
+                    services.accounts, services.ticketing.events, services.history, hub
+                )
+            ),
             "event_directory": _constant(services.event_directory),
-            "hub": _constant(hub),
-            "history": _constant(services.history),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[services.channels, docs],
