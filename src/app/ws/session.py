@@ -178,7 +178,7 @@ class LiveSocket:
         # under every waiting socket. The disconnect is then marked here, as Litestar's guard does.
         receive = getattr(socket, "asgi_receive", None) or socket.receive
         try:
-            while True:
+            while socket.connection_state != "disconnect":
                 message = await receive()
                 if message["type"] == "websocket.disconnect":
                     socket.connection_state = "disconnect"
