@@ -1,6 +1,7 @@
 """Chat fan-out: one room, one user per socket, next to a bare ASGI broadcast server in the same run.
 
-Usage: ``.venv/bin/python -m bench.chat_fanout [--members 100] [--messages 200] [--idle 1000] [--runs 3]``.
+Usage: ``.venv/bin/python -m bench.chat_fanout [--members 100] [--messages 200] [--idle 1000] [--runs 3]
+[--memory-only]``.
 Uses DATABASE_URL (and REDIS_URL) when set, e.g. PostgreSQL + Redis, else a fresh SQLite file.
 
 Both servers run side by side and each round measures one after the other: ``--members`` sockets
@@ -250,6 +251,12 @@ def report(muster: Side, bare: Side, database: str, members: int, messages: int)
         f"ratio      {_stat(ratios, '.2f')} of bare deliveries/s (target >= {TARGETS['ratio']}),"
         f" CPU per delivery {cpu_ratio:.2f}x bare (target <= {TARGETS['cpu_per_delivery']})"
     )
+    report_memory(muster, bare)
+
+
+def report_memory(muster: Side, bare: Side, database: str | None = None) -> None:
+    if database:
+        print(f"database: {database}")
     memory_ratio = statistics.median(muster.mib_per_1000) / max(statistics.median(bare.mib_per_1000), 0.1)
     print(
         f"memory     per 1,000 idle sockets of distinct users, server idle, fresh processes:"
@@ -287,6 +294,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--memory-only", action="store_true", help="only the idle-memory readings")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
@@ -296,12 +304,16 @@ def main() -> None:
             muster = asyncio.run(_prepare(app_port, app.pid, database_url, args.members, args.idle))
             url = f"ws://127.0.0.1:{bare_port}/"
             bare = Side("bare ASGI", base.pid, [url] * args.members, [url] * args.idle, welcome=False)
-            asyncio.run(_measure(muster, bare, args.runs, args.messages))
+            if not args.memory_only:
+                asyncio.run(_measure(muster, bare, args.runs, args.messages))
         for _ in range(args.runs):  # the same data and tokens, on fresh processes
             _memory(muster, lambda: muster_server(app_port, env))
             _memory(bare, lambda: bare_server("bench.bare_broadcast:app", bare_port))
     backend = database_url.split("://")[0] + (" + Redis" if os.environ.get("REDIS_URL") else "")
-    report(muster, bare, backend, args.members, args.messages)
+    if args.memory_only:
+        report_memory(muster, bare, backend)
+    else:
+        report(muster, bare, backend, args.members, args.messages)
 
 
 if __name__ == "__main__":

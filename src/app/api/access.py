@@ -81,30 +81,18 @@ class RequestContext:
                 self._log(scope, scope["method"], status, duration, scope["method"])
             REQUEST_ID.reset(reset)
 
-    async def socket(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
-        # Counted open from its accept (routing gave the template by then) to the end of the
-        # handler. Only what the app sends is watched: an idle socket waits in ``receive``, and no
-        # frame of this layer waits there with it.
-        reset = REQUEST_ID.set(request_id_of(scope))
-        started = perf_counter()
-        route: str | None = None
+    async def admit(self, scope: Scope, send: Send) -> bool:
+        """Whether the edge's rules let a socket through (else it has answered it)."""
+        return not self._edge.active or await self._edge.admit(scope, send)
 
-        async def send_counted(message: Message) -> None:
-            nonlocal route
-            if route is None and message["type"] == "websocket.accept":
-                route = scope.get("path_template") or UNMATCHED
-                metrics.socket_opened(route)
-            await send(message)
+    def socket(self, scope: Scope, send: Send) -> SocketVisit:
+        """Start serving a socket: its request id is set; end it with ``SocketVisit.end``."""
+        return SocketVisit(self, scope, send)
 
-        try:
-            if not self._edge.active or await self._edge.admit(scope, send):
-                await app(scope, receive, send_counted)
-        finally:
-            if route is not None:
-                metrics.socket_closed(route)
-            if self._access_log and access_logger.isEnabledFor(logging.INFO):
-                self._log(scope, "WebSocket", "closed", perf_counter() - started, "WEBSOCKET")
-            REQUEST_ID.reset(reset)
+    def socket_closed(self, scope: Scope, duration_s: float) -> None:
+        """A socket's access line, once its handler is done."""
+        if self._access_log and access_logger.isEnabledFor(logging.INFO):
+            self._log(scope, "WebSocket", "closed", duration_s, "WEBSOCKET")
 
     def _log(self, scope: Scope, kind: str, status: int | str, duration_s: float, method: str) -> None:
         """One access line; the record is made here, which spares logging its search for the caller."""
@@ -131,6 +119,33 @@ class RequestContext:
 _ACCESS_LINE = '%s - "%s" %s %.2fms'
 
 
+class SocketVisit:
+    """One socket served through the request context: counted open from its accept (routing gave
+    the template by then) until ``end``. Only what the app sends is watched (``send``, the ASGI send
+    the app gets): an idle socket waits in ``receive``, and nothing of this layer waits with it."""
+
+    __slots__ = ("_context", "_reset", "_route", "_scope", "_started", "asgi_send")
+
+    def __init__(self, context: RequestContext, scope: Scope, send: Send) -> None:
+        self._context, self._scope, self.asgi_send = context, scope, send
+        self._reset = REQUEST_ID.set(request_id_of(scope))
+        self._started = perf_counter()
+        self._route: str | None = None
+
+    async def send(self, message: Message) -> None:
+        if self._route is None and message["type"] == "websocket.accept":
+            self._route = self._scope.get("path_template") or UNMATCHED
+            metrics.socket_opened(self._route)
+        await self.asgi_send(message)
+
+    def end(self) -> None:
+        """The socket's handler is done: counted closed, its access line written."""
+        if self._route is not None:
+            metrics.socket_closed(self._route)
+        self._context.socket_closed(self._scope, perf_counter() - self._started)
+        REQUEST_ID.reset(self._reset)
+
+
 def _target(scope: Scope) -> str:
     query: bytes = scope.get("query_string", b"")
     path: str = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
@@ -148,5 +163,10 @@ class ObservedLitestar(Litestar):
             await super().__call__(scope, receive, send)
         elif kind == "http":
             await context.http(scope, receive, send, super().__call__)
-        else:
-            await context.socket(scope, receive, send, super().__call__)
+        else:  # served in this frame, not one more below it: it stays for the socket's whole life
+            visit = context.socket(scope, send)
+            try:
+                if await context.admit(scope, send):
+                    await super().__call__(scope, receive, visit.send)
+            finally:
+                visit.end()

@@ -33,6 +33,7 @@ from app.ws import chat as chat_ws
 from app.ws import chat_list as chat_list_ws
 from app.ws import event_metrics as event_metrics_ws
 from app.ws import expeditions as expeditions_ws
+from app.ws.connection import LeanWebSocket
 from app.ws.hub import ChannelHub
 
 logger = logging.getLogger("app")
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             await services.aclose()
 
     docs = ApiDocs()
+    hub = ChannelHub(services.channels)
     app = ObservedLitestar(
         route_handlers=[
             *api_routes(),
@@ -92,12 +94,23 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             "principal": Provide(provide_principal),
             "maybe_principal": Provide(provide_optional_principal),
             "chat": _constant(services.chat),
-            "chat_socket_limits": _constant(
-                chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst)
+            "chat_sockets": _constant(
+                chat_ws.ChatSockets(
+                    services.accounts,
+                    services.chat,
+                    hub,
+                    chat_ws.ChatSocketLimits(rate=settings.chat_frame_rate, burst=settings.chat_frame_burst),
+                )
+            ),
+            "expedition_sockets": _constant(
+                expeditions_ws.ExpeditionSockets(services.accounts, services.expeditions, services.history, hub)
+            ),
+            "event_metrics_sockets": _constant(
+                event_metrics_ws.EventMetricsSockets(
+                    services.accounts, services.ticketing.events, services.history, hub
+                )
             ),
             "event_directory": _constant(services.event_directory),
-            "hub": _constant(ChannelHub(services.channels)),
-            "history": _constant(services.history),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[services.channels, docs],
@@ -107,6 +120,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if settings.cors_allowed_origins
         else None,
         request_class=BoundedRequest,
+        websocket_class=LeanWebSocket,
         before_request=check_path_ids,
         logging_config=None,  # one format for uvicorn and the app: app.observability.logs
         debug=False,

@@ -10,7 +10,7 @@ from app.core.accounts.service import AccountsService
 from app.core.shared.credentials import bearer_token
 from app.core.shared.errors import NotAuthenticatedError
 from app.core.shared.principal import Principal
-from app.ws.url import query_value
+from app.ws.url import forget_query_value, query_value
 
 UNAUTHENTICATED_CLOSE_CODE = 4401
 
@@ -30,12 +30,15 @@ async def authenticate_socket(socket: WebSocket[Any, Any, Any], accounts: Accoun
     ended by a password change is refused.
 
     The socket is accepted first so the client sees the 4401 close code, not a bare HTTP 403.
+    Once checked, the token leaves the scope's query string: an open socket does not keep it.
     """
     token = socket_token(socket)
     try:
         if token is None:
             raise NotAuthenticatedError("Send the access token as ?token= or an Authorization header.")
-        return await accounts.authenticate(token)
+        principal = await accounts.authenticate(token)
+        forget_query_value(socket, "token")
+        return principal
     except NotAuthenticatedError as error:
         await socket.accept()
         await socket.close(code=UNAUTHENTICATED_CLOSE_CODE, reason=error.code)

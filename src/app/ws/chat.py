@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import WebSocket, websocket
+from litestar import WebSocket
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
@@ -40,12 +40,13 @@ from app.ws.chat_frames import (
     parse_client_frame,
 )
 from app.ws.chat_wire import OUTBOUNDS, chat_channel, message_frame, presence_frame
+from app.ws.connection import socket_route
 from app.ws.frames import MAX_FRAME_BYTES, EventWire, error_frame
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
 from app.ws.session import FRAME_BURST, FRAME_RATE, FrameRateLimiter, LiveSocket
 
-__all__ = ["OUTBOUNDS", "ChatSocketLimits", "chat_socket"]
+__all__ = ["OUTBOUNDS", "ChatSocketLimits", "ChatSockets", "chat_socket"]
 
 logger = logging.getLogger("app.ws.chat")
 
@@ -60,6 +61,17 @@ class ChatSocketLimits:
 
     rate: float = FRAME_RATE
     burst: int = FRAME_BURST
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSockets:
+    """What the chat sockets use, injected as one dependency: Litestar resolves several
+    dependencies of a connection in a task group, which leaves task state behind on every socket."""
+
+    accounts: AccountsService
+    chat: ChatService
+    hub: ChannelHub
+    limits: ChatSocketLimits = ChatSocketLimits()
 
 
 _WIRE = EventWire(OUTBOUNDS)  # replays rebuild change events into the envelopes they were published in
@@ -135,18 +147,16 @@ class ChatFeed:
         self._live.release(floor)
 
 
-@websocket("/ws/chat/{chat_id:int}/")
+@socket_route("/ws/chat/{chat_id:int}/")
 async def chat_socket(
     socket: WebSocket[Any, Any, Any],
     chat_id: FromPath[int],
-    accounts: NamedDependency[AccountsService],
-    chat: NamedDependency[ChatService],
-    hub: NamedDependency[ChannelHub],
-    chat_socket_limits: NamedDependency[ChatSocketLimits],
+    chat_sockets: NamedDependency[ChatSockets],
 ) -> None:
     """Live chat for members: ``history`` on connect (or, with ``?since=<seq>``, the changes missed
     after that position and a ``resume`` frame), then messages, typing, receipts and presence."""
-    principal = await authenticate_socket(socket, accounts)
+    chat = chat_sockets.chat
+    principal = await authenticate_socket(socket, chat_sockets.accounts)
     if principal is None:
         return
     await socket.accept()
@@ -161,7 +171,7 @@ async def chat_socket(
     except UnavailableError as error:
         await socket.close(code=TRY_AGAIN_LATER_CLOSE_CODE, reason=error.code)
         return
-    live = LiveSocket(socket, hub)
+    live = LiveSocket(socket, chat_sockets.hub)
     feed = ChatFeed(live, chat, principal, chat_id, kind)
     connection_id = uuid.uuid4().hex
     await live.join(chat_channel(chat_id), admit=feed.admit, on_event=feed.on_event)
@@ -172,7 +182,7 @@ async def chat_socket(
             await socket.close(code=TRY_AGAIN_LATER_CLOSE_CODE, reason=error.code)
             return
         handler = _FrameHandler(chat, principal, chat_id, live, feed)
-        limiter = FrameRateLimiter(chat_socket_limits.rate, chat_socket_limits.burst)
+        limiter = FrameRateLimiter(chat_sockets.limits.rate, chat_sockets.limits.burst)
         try:
             await live.serve(handler, max_frame_bytes=MAX_FRAME_BYTES, rate_limit=limiter)
         finally:

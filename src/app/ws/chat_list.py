@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import WebSocket, websocket
+from litestar import WebSocket
 from litestar.di import NamedDependency
 
-from app.core.accounts.service import AccountsService
 from app.core.chat.service import ChatService
 from app.core.shared.principal import Principal
 from app.ports.notifier import Envelope
 from app.ws.auth import authenticate_socket
 from app.ws.channels import user_channel
+from app.ws.chat import ChatSockets
 from app.ws.chat_wire import chat_channel
+from app.ws.connection import socket_route
 from app.ws.frames import UnknownFrameError
-from app.ws.hub import ChannelHub
 from app.ws.session import FrameRateLimiter, LiveSocket
 
 _CHAT_LIST_KINDS = frozenset({"message", "message_deleted"})
@@ -75,22 +75,20 @@ class ChatListFeed:
         return envelope.kind in _CHAT_LIST_KINDS
 
 
-@websocket("/ws/chats/")
+@socket_route("/ws/chats/")
 async def chat_list_socket(
     socket: WebSocket[Any, Any, Any],
-    accounts: NamedDependency[AccountsService],
-    chat: NamedDependency[ChatService],
-    hub: NamedDependency[ChannelHub],
+    chat_sockets: NamedDependency[ChatSockets],
 ) -> None:
     """The caller's chat list, live: ``{"type": "chats", "user_id", "chat_ids"}`` on connect, then
     ``message``, ``message_deleted``, the caller's own ``read``, and ``chat_added``,
     ``member_joined``, ``member_left`` of the caller. ``{"type": "ping"}`` is answered with ``pong``."""
-    principal = await authenticate_socket(socket, accounts)
+    principal = await authenticate_socket(socket, chat_sockets.accounts)
     if principal is None:
         return
     await socket.accept()
-    live = LiveSocket(socket, hub)
-    feed = ChatListFeed(live, chat, principal)
+    live = LiveSocket(socket, chat_sockets.hub)
+    feed = ChatListFeed(live, chat_sockets.chat, principal)
     try:
         await feed.start()
         await live.serve(feed.handle, rate_limit=FrameRateLimiter())

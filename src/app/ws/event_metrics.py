@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from litestar import WebSocket, websocket
+from litestar import WebSocket
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
@@ -16,6 +17,7 @@ from app.core.ticketing.services import EventService
 from app.ports.history import EventHistory
 from app.ports.notifier import Envelope
 from app.ws.auth import authenticate_socket
+from app.ws.connection import socket_route
 from app.ws.frames import UnknownFrameError, error_frame
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
@@ -25,14 +27,21 @@ from app.ws.ticketing import metrics_channel, metrics_frame, metrics_stream
 NOT_FOUND_CLOSE_CODE = 4404
 
 
-@websocket("/ws/events/{event_id:int}/")
+@dataclass(frozen=True, slots=True)
+class EventMetricsSockets:
+    """What the event metrics socket uses, injected as one dependency (see ``ChatSockets``)."""
+
+    accounts: AccountsService
+    events: EventService
+    history: EventHistory
+    hub: ChannelHub
+
+
+@socket_route("/ws/events/{event_id:int}/")
 async def event_metrics_socket(
     socket: WebSocket[Any, Any, Any],
     event_id: FromPath[int],
-    accounts: NamedDependency[AccountsService],
-    events: NamedDependency[EventService],
-    hub: NamedDependency[ChannelHub],
-    history: NamedDependency[EventHistory],
+    event_metrics_sockets: NamedDependency[EventMetricsSockets],
 ) -> None:
     """Send ``{"type": "metrics", "seq", ...}`` on connect and after every reservation, cancellation,
     decision and check-in. With ``?since=<seq>`` the snapshots missed after that position come
@@ -40,11 +49,12 @@ async def event_metrics_socket(
     fresh snapshot follows). Client frames: ``{"action": "ping"}``, ``{"action": "refresh"}`` and
     ``{"type": "resume", "since"}``. An event the caller may not see gets an ``event_not_found``
     error frame and close code 4404."""
-    principal = await authenticate_socket(socket, accounts)
+    events, history = event_metrics_sockets.events, event_metrics_sockets.history
+    principal = await authenticate_socket(socket, event_metrics_sockets.accounts)
     if principal is None:
         return
     await socket.accept()
-    live = LiveSocket(socket, hub)
+    live = LiveSocket(socket, event_metrics_sockets.hub)
     stream = metrics_stream(event_id)
     await live.join(metrics_channel(event_id))  # before the snapshot, so no change falls between
     try:

@@ -8,9 +8,10 @@ arrives there, the socket follows that expedition at once. Clients send ``subscr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from litestar import WebSocket, websocket
+from litestar import WebSocket
 from litestar.di import NamedDependency
 
 from app.core.accounts.service import AccountsService
@@ -28,6 +29,7 @@ from app.ports.history import EventHistory
 from app.ports.notifier import Envelope
 from app.ws.auth import authenticate_socket
 from app.ws.channels import user_channel
+from app.ws.connection import socket_route
 from app.ws.frames import MalformedFrameError, Outbound, Outbounds, UnknownFrameError
 from app.ws.hub import ChannelHub
 from app.ws.resume import answer_resume, connect_since, replay
@@ -188,13 +190,20 @@ def _expedition_id(frame: dict[str, Any]) -> int:
     return value
 
 
-@websocket("/ws/expeditions/")
+@dataclass(frozen=True, slots=True)
+class ExpeditionSockets:
+    """What the expeditions socket uses, injected as one dependency (see ``ChatSockets``)."""
+
+    accounts: AccountsService
+    expeditions: ExpeditionService
+    history: EventHistory
+    hub: ChannelHub
+
+
+@socket_route("/ws/expeditions/")
 async def expeditions_socket(
     socket: WebSocket[Any, Any, Any],
-    hub: NamedDependency[ChannelHub],
-    accounts: NamedDependency[AccountsService],
-    expeditions: NamedDependency[ExpeditionService],
-    history: NamedDependency[EventHistory],
+    expedition_sockets: NamedDependency[ExpeditionSockets],
 ) -> None:
     """Live expedition events: ``member_invited``, ``member_confirmed``, ``expedition_status``, each
     with its ``seq``.
@@ -203,12 +212,13 @@ async def expeditions_socket(
     then on, every followed expedition's events arrive. With ``?since=<seq>`` the events missed after
     that position come first, then ``{"type": "resume", "recovered", ...}``, then the hello.
     """
-    principal = await authenticate_socket(socket, accounts)
+    uses = expedition_sockets
+    principal = await authenticate_socket(socket, uses.accounts)
     if principal is None:
         return
     await socket.accept()
-    live = LiveSocket(socket, hub)
-    feed = ExpeditionFeed(live, principal, expeditions, history)
+    live = LiveSocket(socket, uses.hub)
+    feed = ExpeditionFeed(live, principal, uses.expeditions, uses.history)
     try:
         await feed.start(await connect_since(live, socket))
         await live.serve(feed.handle, rate_limit=FrameRateLimiter())

@@ -173,10 +173,15 @@ class LiveSocket:
         domain gets an ``error`` frame; so does one that fails unexpectedly (``internal_error``, logged).
         The socket stays open. Subscriptions end when the loop does.
         """
+        socket = self.socket
+        # The server's own receive where the socket keeps it (``LeanWebSocket``): one frame less
+        # under every waiting socket. The disconnect is then marked here, as Litestar's guard does.
+        receive = getattr(socket, "asgi_receive", None) or socket.receive
         try:
-            while True:
-                message = await self.socket.receive()
+            while socket.connection_state != "disconnect":
+                message = await receive()
                 if message["type"] == "websocket.disconnect":
+                    socket.connection_state = "disconnect"
                     break
                 data = message.get("text") or message.get("bytes")
                 raw = data if isinstance(data, str | bytes) else b""

@@ -34,12 +34,17 @@ _MAX_WRAPPERS = 8
 
 
 def _server_protocol(send: Any) -> Any:
-    """The uvicorn protocol behind an ASGI ``send``, through the wrappers Litestar puts around it
-    (the socket's disconnect guard, the exception middleware); None when it is not found."""
+    """The uvicorn protocol behind an ASGI ``send``, through the wrappers around it: closures over
+    the one send they wrap (Litestar's exception middleware, its socket's disconnect guard), and
+    methods of objects that keep it as ``asgi_send`` (the request context's socket counter, the
+    app's ``LeanWebSocket``); None when it is not found."""
     for _ in range(_MAX_WRAPPERS):
         owner = getattr(send, "__self__", None)
         if getattr(send, "__name__", "") == "send" and all(hasattr(owner, f) for f in _PROTOCOL_FIELDS):
             return owner
+        if owner is not None and hasattr(owner, "asgi_send"):
+            send = owner.asgi_send
+            continue
         inner = [
             cell.cell_contents
             for cell in getattr(send, "__closure__", None) or ()

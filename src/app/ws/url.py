@@ -7,7 +7,7 @@ connection's state for as long as the socket is open; a socket needs two values 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from litestar import WebSocket
 
@@ -21,3 +21,11 @@ def query_value(socket: WebSocket[Any, Any, Any], name: str) -> str | None:
         if key == name:
             return value
     return None
+
+
+def forget_query_value(socket: WebSocket[Any, Any, Any], name: str) -> None:
+    """Drop query parameter ``name`` from the socket's scope (the rest of the query stays as sent)."""
+    raw: bytes = socket.scope.get("query_string", b"")
+    if raw:
+        kept = [part for part in raw.split(b"&") if unquote_plus(part.split(b"=", 1)[0].decode("latin-1")) != name]
+        socket.scope["query_string"] = b"&".join(kept)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -10,7 +12,8 @@ import pytest
 from app.adapters.security.argon2_hasher import Argon2PasswordHasher
 from app.adapters.security.jwt_tokens import JwtTokenSigner, derive_key
 from app.core.accounts.errors import TokenExpiredError, TokenInvalidError, TokenWrongKindError
-from app.core.accounts.model import TokenClaims, TokenKind
+from app.core.accounts.model import NO_ROLES, TokenClaims, TokenKind, User
+from app.core.accounts.policy import AccountPolicy, session_claims
 from app.core.shared.principal import Role
 
 SECRET = "a-secret-key-that-is-long-enough-for-hs256"
@@ -143,3 +146,25 @@ def test_a_signed_token_with_sane_claims_verifies() -> None:
         "f",
         frozenset({Role.CHIEF}),
     )
+
+
+def test_an_access_token_of_a_session_carries_only_what_checking_it_needs() -> None:
+    """It travels in every socket URL: no ``jti``, ``roles`` or ``iat``, and a header of ``alg`` alone."""
+    user = User(id=42, email="ann@example.com", name="Ann", password_hash="", roles=frozenset({Role.CHIEF}))
+    access, refresh = session_claims(
+        user, family=secrets.token_urlsafe(16), now=datetime.now(UTC), policy=AccountPolicy()
+    )
+    token = JwtTokenSigner(SECRET).issue(access)
+    assert jwt.get_unverified_header(token) == {"alg": "HS256"}
+    assert set(jwt.decode(token, options={"verify_signature": False})) == {"iss", "sub", "typ", "exp", "sv", "fam"}
+    assert len(token) < 210
+    assert refresh.jti  # a refresh token is still named, to be used once
+
+
+def test_verified_claims_without_roles_share_one_empty_set() -> None:
+    """A process remembers thousands of verified tokens: none holds an empty set of its own."""
+    signer = JwtTokenSigner(SECRET)
+    one, two = (
+        signer.verify(signer.issue(replace(_claims(), roles=NO_ROLES, jti=jti)), kind=TokenKind.ACCESS) for jti in "ab"
+    )
+    assert one.roles is two.roles is NO_ROLES

@@ -60,3 +60,21 @@ def test_missing_or_bad_token_closes_with_4401(accounts_and_token: tuple[Account
     ):
         ws.receive_json(timeout=3)
     assert closed.value.code == UNAUTHENTICATED_CLOSE_CODE
+
+
+def test_the_token_leaves_the_query_string_once_checked_and_the_rest_stays(
+    accounts_and_token: tuple[AccountsService, str],
+) -> None:
+    accounts, token = accounts_and_token
+
+    @websocket("/ws/query/")
+    async def query(socket: WebSocket[Any, Any, Any], accounts: NamedDependency[AccountsService]) -> None:
+        if await authenticate_socket(socket, accounts) is None:
+            return
+        await socket.accept()
+        await socket.send_json({"query": socket.scope["query_string"].decode()})
+        await socket.close()
+
+    app = Litestar([query], dependencies={"accounts": Provide(lambda: accounts, sync_to_thread=False)})
+    with TestClient(app) as client, client.websocket_connect(f"/ws/query/?since=5&token={token}&x=a%26b") as ws:
+        assert ws.receive_json(timeout=3) == {"query": "since=5&x=a%26b"}

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from litestar import Litestar, Request, Response, WebSocket
 from websockets.frames import Frame, Opcode
 
+from app.api.access import RequestContext
+from app.ws.connection import LeanWebSocket, socket_route
 from app.ws.transport import DirectWriter, text_frame
 
 
@@ -87,3 +90,33 @@ async def test_the_writer_finds_the_protocol_through_send_wrappers() -> None:
 
     assert DirectWriter(wrap(wrap(protocol.send))).write(b"deep")
     assert protocol.transport.written == [b"deep"]
+
+
+async def test_the_writer_finds_the_protocol_through_the_apps_own_wrappers() -> None:
+    """The request context's socket counter and the app's ``LeanWebSocket`` keep the send they wrap."""
+    protocol = FakeProtocol()
+    scope: Any = {"type": "websocket", "path": "/ws", "headers": [], "state": {}}
+    visit = RequestContext(access_log=False).socket(scope, protocol.send)
+    try:
+
+        async def receive() -> Any: ...
+
+        socket = LeanWebSocket(scope, receive, visit.send)
+        assert DirectWriter(socket.send).write(b"lean")
+    finally:
+        visit.end()
+    assert protocol.transport.written == [b"lean"]
+
+
+def test_a_socket_route_merges_its_exception_handlers_once() -> None:
+    """Every connection of the route shares one map instead of keeping a merged copy of its own."""
+
+    def refuse(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+        return Response(None, status_code=400)
+
+    @socket_route("/ws", exception_handlers={ValueError: refuse})
+    async def handler(socket: WebSocket[Any, Any, Any]) -> None: ...
+
+    Litestar([handler])
+    first = handler.resolve_exception_handlers()
+    assert first[ValueError] is refuse and handler.resolve_exception_handlers() is first

@@ -12,13 +12,14 @@ from typing import Any, TypeGuard
 import jwt
 
 from app.core.accounts.errors import TokenExpiredError, TokenInvalidError, TokenWrongKindError
-from app.core.accounts.model import TokenClaims, TokenKind
+from app.core.accounts.model import NO_ROLES, TokenClaims, TokenKind
 from app.core.shared.principal import Role
 
 _ALGORITHM = "HS256"
 _ISSUER = "muster"
 _MAX_ID = 2**63 - 1  # ids are positive 64-bit integers
 _MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+_HEADER = {"typ": None}  # the header says only "alg": "typ": "JWT" is optional (RFC 7519 §5.1)
 _KINDS = frozenset(kind.value for kind in TokenKind)
 _ROLES = frozenset(role.value for role in Role)
 
@@ -34,7 +35,11 @@ class JwtTokenSigner:
     Verified tokens are remembered (bounded, oldest first out), so a client that sends
     the same access token on every request pays for signature checking once; expiry and kind are
     still checked on every use. They are remembered by a 128-bit BLAKE2b digest of the token, not
-    the token itself (about 300 bytes, once per user).
+    the token itself (about 200 bytes, once per user).
+
+    A token is kept short, since an access token travels in every socket URL: the header names only
+    the algorithm, and the payload holds ``iss``, ``sub``, ``typ``, ``exp``, ``sv`` and, when the
+    claims have them, ``jti``, ``fam`` and ``roles`` (no ``iat``: nothing reads it).
     """
 
     def __init__(self, secret_key: str, *, remember: int = 8192) -> None:
@@ -48,7 +53,6 @@ class JwtTokenSigner:
             "sub": str(claims.user_id),
             "typ": claims.kind.value,
             "exp": int(claims.expires_at.timestamp()),
-            "iat": int(datetime.now(UTC).timestamp()),
             "sv": claims.session_version,
         }
         if claims.jti:
@@ -57,7 +61,7 @@ class JwtTokenSigner:
             payload["fam"] = claims.family
         if claims.roles:
             payload["roles"] = sorted(role.value for role in claims.roles)
-        return jwt.encode(payload, self._key, algorithm=_ALGORITHM)
+        return jwt.encode(payload, self._key, algorithm=_ALGORITHM, headers=_HEADER)
 
     def verify(self, token: str, *, kind: TokenKind) -> TokenClaims:
         known = hashlib.blake2b(token.encode(), digest_size=16).digest()
@@ -113,7 +117,7 @@ def _claims(payload: dict[str, Any]) -> TokenClaims:
         expires_at=datetime.fromtimestamp(exp, UTC),
         jti=jti,
         family=family,
-        roles=frozenset(Role(value) for value in roles),
+        roles=frozenset(Role(value) for value in roles) if roles else NO_ROLES,
         session_version=version,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -45,6 +45,12 @@ def check_password_strength(password: str) -> None:
         raise WeakPasswordError()
 
 
+# Shared empty sets: every ``frozenset()`` is a new 216-byte object, and a process keeps thousands
+# of users and verified tokens (caches, sockets), most of them with no ended sessions or no roles.
+NO_ROLES: frozenset[Role] = frozenset()
+NO_SESSIONS: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True, kw_only=True)
 class User:
     """A person with an account. Every user is a member; other roles are granted."""
@@ -62,7 +68,7 @@ class User:
     session_version: int = 0
     # Login sessions (token families) ended within an access token's lifetime. Loaded with the user
     # when it is cached for authentication; never stored on the users row.
-    ended_sessions: frozenset[str] = frozenset()
+    ended_sessions: frozenset[str] = NO_SESSIONS
 
     def __post_init__(self) -> None:
         self.roles = role_set(self.roles)
@@ -109,7 +115,7 @@ class TokenClaims:
     expires_at: datetime
     jti: str = ""
     family: str = ""
-    roles: frozenset[Role] = field(default_factory=frozenset)
+    roles: frozenset[Role] = NO_ROLES
     session_version: int = 0
 
 

@@ -62,13 +62,14 @@ def session_claims(user: User, *, family: str, now: datetime, policy: AccountPol
         jti=secrets.token_urlsafe(16),
         family=family,
     )
+    # An access token carries only what checking it needs (its session: family and version); the
+    # caller's roles are read from the account on every use, so the token stays short: it travels
+    # in every socket URL and is held for the socket's life.
     access = TokenClaims(
         kind=TokenKind.ACCESS,
         user_id=user.id,
         expires_at=now + policy.access_ttl,
-        jti=secrets.token_urlsafe(8),
         family=family,
-        roles=user.roles,
         session_version=user.session_version,
     )
     return access, refresh

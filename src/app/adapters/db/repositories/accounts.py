@@ -12,7 +12,7 @@ from app.adapters.db.errors import translate_integrity_error
 from app.adapters.db.models.accounts import RefreshTokenModel, UserModel
 from app.adapters.db.paging import window
 from app.core.accounts.errors import EmailTakenError, UsernameTakenError
-from app.core.accounts.model import RefreshToken, User
+from app.core.accounts.model import NO_SESSIONS, RefreshToken, User
 from app.core.shared.paging import Page, PageRequest
 from app.core.shared.people import Person
 from app.core.shared.principal import Role
@@ -187,7 +187,7 @@ class SqlRefreshTokenRepository:
             .where(RefreshTokenModel.user_id == user_id, RefreshTokenModel.revoked_at >= since)
             .distinct()
         )
-        return frozenset(families)
+        return frozenset(families) or NO_SESSIONS  # most users have none: one shared empty set
 
 
 class SqlUserDirectory:
