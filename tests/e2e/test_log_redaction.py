@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 import websockets
 
 from tests.conftest import Api, live_server, settings_for, truncate_all
@@ -32,6 +33,10 @@ async def test_the_access_log_redacts_socket_tokens_and_ticket_secrets(sqlite_ur
 
             async with websockets.connect(f"{server.ws_url}/ws/events/{event['id']}/?token={token}") as ws:
                 assert json.loads(await ws.recv())["event_id"] == event["id"]
+            # A refused token is still in the query when the socket is accepted to be closed.
+            async with websockets.connect(f"{server.ws_url}/ws/events/{event['id']}/?token={token}x") as ws:
+                with pytest.raises(websockets.ConnectionClosed):
+                    await ws.recv()
             inspected = await client.get("/api/check-in/", params={"secret": secret}, headers=organizer)
             assert inspected.status_code == 200
             listed = await client.get("/api/events/", params={"limit": 5, "offset": 0})
@@ -40,5 +45,7 @@ async def test_the_access_log_redacts_socket_tokens_and_ticket_secrets(sqlite_ur
     text = log.read_text()
     assert token not in text and secret not in text, text
     assert re.search(r'"GET /api/check-in/?\?secret=\[redacted\] HTTP/1.1" 200', text), text
+    # The accepted socket's token left its query once checked; the refused one's is redacted.
+    assert re.search(rf'"WebSocket /ws/events/{event["id"]}/?" \[accepted\]', text), text
     assert re.search(rf'"WebSocket /ws/events/{event["id"]}/?\?token=\[redacted\]" \[accepted\]', text), text
     assert re.search(r'"GET /api/events/?\?limit=5&offset=0 HTTP/1.1" 200', text), text  # other parameters kept
