@@ -213,13 +213,13 @@ async def test_a_live_worker_keeps_its_job_past_the_stale_time_and_a_second_work
     def slow_for(name: str) -> Any:
         async def slow(_: Any) -> None:
             runs[name] += 1
-            await asyncio.sleep(1.2)  # four times the stale time: only the heartbeat keeps the claim
+            await asyncio.sleep(2.5)  # two and a half stale times: only the heartbeat keeps the claim
 
         return slow
 
     async with (
-        a_process(database_url, {"slow": slow_for("a")}, stale_after_s=0.3) as (queue, first),
-        a_process(database_url, {"slow": slow_for("b")}, stale_after_s=0.3) as (_, second),
+        a_process(database_url, {"slow": slow_for("a")}, stale_after_s=1.0) as (queue, first),
+        a_process(database_url, {"slow": slow_for("b")}, stale_after_s=1.0) as (_, second),
     ):
         job = await queue.enqueue("slow", {})
         first.start()
