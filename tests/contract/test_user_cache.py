@@ -93,3 +93,13 @@ async def test_session_state_survives_the_cache(make_cache: Any) -> None:
     cached = await cache.get(USER.id)
     assert cached is not None
     assert (cached.session_version, cached.ended_sessions) == (3, {"fam-a", "fam-b"})
+
+
+async def test_the_in_process_cache_drops_the_least_recently_used_user_once_full() -> None:
+    cache = MemoryUserCache(ttl_s=60, max_entries=2)
+    first, second, third = (replace(USER, id=n) for n in (1, 2, 3))
+    await cache.put(first)
+    await cache.put(second)
+    assert await cache.get(first.id) is not None  # now the second is the least recently used
+    await cache.put(third)
+    assert [await cache.get(n) is not None for n in (1, 2, 3)] == [True, False, True]

@@ -32,9 +32,10 @@ class Outage:
             return None
         return f"{self.what} failing for {self._now() - self.since:.1f} s: {self.reason}"
 
-    def failed(self, error: BaseException, *, consequence: str = "") -> None:
-        self.failures += 1
-        self.total_failures += 1
+    def failed(self, error: BaseException, *, consequence: str = "", operations: int = 1) -> None:
+        """``operations`` failed together (one batch) for ``error``."""
+        self.failures += operations
+        self.total_failures += operations
         self.reason = f"{type(error).__name__}: {error}"
         if self.since is None:
             self.since = self._now()

@@ -111,7 +111,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     )
     # Every context's frames, channels and history streams, assembled here into one table.
     wire = EventWire(chat_ws.OUTBOUNDS, expeditions_ws.OUTBOUNDS, ticketing_ws.OUTBOUNDS)
-    notifier = ChannelsNotifier(channels, route=wire.route, history=history)
+    notifier = ChannelsNotifier(backend, route=wire.route, history=history)
     # With SMTP configured, every mail is a durable ``send_mail`` job delivered by the SMTP mailer
     # (without it, mails go to the log); a mailer handed in replaces both.
     mail_jobs: dict[str, JobHandler] = {}

@@ -75,6 +75,27 @@ def test_a_remembered_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> No
         signer.verify(token, kind=TokenKind.ACCESS)
 
 
+def test_the_signer_remembers_a_bounded_number_of_tokens_and_forgets_the_oldest_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    signer = JwtTokenSigner(SECRET, remember=2)
+    tokens = [signer.issue(replace(_claims(), user_id=n)) for n in (1, 2, 3)]
+    for token in tokens:
+        signer.verify(token, kind=TokenKind.ACCESS)
+    decoded: list[str] = []
+    decode = jwt.decode
+
+    def counted(token: str, *args: object, **kwargs: object) -> object:
+        decoded.append(token)
+        return decode(token, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    assert [signer.verify(token, kind=TokenKind.ACCESS).user_id for token in tokens[1:]] == [2, 3]
+    assert decoded == []  # the two newest were remembered
+    assert signer.verify(tokens[0], kind=TokenKind.ACCESS).user_id == 1
+    assert decoded == [tokens[0]]  # the oldest was forgotten and is checked again
+
+
 async def test_argon2_hashes_verify_and_flag_weaker_parameters() -> None:
     cheap = Argon2PasswordHasher(time_cost=1, memory_kib=8, parallelism=1, workers=1)
     stronger = Argon2PasswordHasher(time_cost=2, memory_kib=16, parallelism=1, workers=1)

@@ -23,10 +23,16 @@ from app.adapters.outage import Outage
 
 logger = logging.getLogger("app.realtime")
 
-# KEYS: channels; ARGV: the payload. One round trip, and every channel gets the event or none does.
+# KEYS: the channels of every event, one event after another; ARGV: per event, how many channels it
+# has, then its payload. One round trip for a batch, in order, and every channel gets it or none does.
 _PUBLISH = """
-for _, channel in ipairs(KEYS) do
-  redis.call('PUBLISH', channel, ARGV[1])
+local first = 1
+for i = 1, #ARGV, 2 do
+  local last = first + tonumber(ARGV[i]) - 1
+  for k = first, last do
+    redis.call('PUBLISH', KEYS[k], ARGV[i + 1])
+  end
+  first = last + 1
 end
 """
 
@@ -80,7 +86,18 @@ class SupervisedRedisPubSubBackend(ChannelsBackend):
             await self._drop()
 
     async def publish(self, data: bytes, channels: Iterable[str]) -> None:
-        await self._publish(keys=sorted(set(channels)), args=[data])
+        await self.publish_all([(data, channels)])
+
+    async def publish_all(self, batch: Iterable[tuple[bytes, Iterable[str]]]) -> None:
+        """Publish each payload on its channels, in order, in one round trip."""
+        keys: list[str] = []
+        args: list[bytes | int] = []
+        for data, channels in batch:
+            named = sorted(set(channels))
+            keys += named
+            args += (len(named), data)
+        if args:
+            await self._publish(keys=keys, args=args)
 
     async def subscribe(self, channels: Iterable[str]) -> None:
         new = set(channels) - self._channels

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
@@ -44,7 +43,7 @@ class JwtTokenSigner:
 
     def __init__(self, secret_key: str, *, remember: int = 8192) -> None:
         self._key = derive_key(secret_key, "muster.jwt")
-        self._verified: OrderedDict[bytes, TokenClaims] = OrderedDict()
+        self._verified: dict[bytes, TokenClaims] = {}  # in insertion order: oldest first out
         self._remember = remember
 
     def issue(self, claims: TokenClaims) -> str:
@@ -70,7 +69,7 @@ class JwtTokenSigner:
             claims = self._decode(token)
             self._verified[known] = claims
             if len(self._verified) > self._remember:
-                self._verified.popitem(last=False)
+                del self._verified[next(iter(self._verified))]
         if claims.expires_at.timestamp() <= time.time():
             self._verified.pop(known, None)
             raise TokenExpiredError()
