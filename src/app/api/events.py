@@ -28,7 +28,7 @@ class EventController(Controller):
     path = "/api/events"
     tags = ["events"]
 
-    @get("/", operation_id="ListEvents", security=[])
+    @get("/", operation_id="ListEvents", security=[], cache=True)
     async def list_events(
         self,
         request: Request[Any, Any, Any],
@@ -45,7 +45,10 @@ class EventController(Controller):
         """Published events, soonest first (``ordering=-date``: latest first; ties by id). ``search``
         matches the title case-insensitively; ``date`` is one UTC day; ``date__gte`` / ``date__lte``
         are inclusive bounds (a day or an instant with a zone); ``organization`` keeps the events it
-        organizes. A bad parameter is a 400 ``validation_error`` naming it."""
+        organizes. A bad parameter is a 400 ``validation_error`` naming it.
+
+        The rendered page is kept by Litestar's response cache for ``EVENT_LIST_CACHE_S``, under
+        the version of the list it was read at (see ``app.api.response_cache``)."""
         query = event_query(
             search=search,
             date=date,

@@ -11,16 +11,19 @@ from typing import TypeVar
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.config.response_cache import ResponseCacheConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
+from app.adapters.memory.response_store import BoundedMemoryStore
 from app.api.access import ObservedLitestar
 from app.api.auth import provide_optional_principal, provide_principal
 from app.api.bounds import BoundedRequest, check_path_ids
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api.limits import ACCOUNTS_STATE, LIMITS_STATE
 from app.api.openapi import ApiDocs, asset_routes, openapi_config
+from app.api.response_cache import versioned_key
 from app.asyncapi import asyncapi_pages
 from app.bootstrap.build import build_services
 from app.bootstrap.container import Services
@@ -37,6 +40,7 @@ from app.ws.connection import LeanWebSocket
 from app.ws.hub import ChannelHub
 
 logger = logging.getLogger("app")
+RESPONSE_STORE = "responses"  # the rendered pages of cached routes (the public event list)
 VERSION = version("muster")
 T = TypeVar("T")
 
@@ -119,6 +123,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,
+        # Pages of the event list, each kept under the list's version when it was read: a commit in
+        # this process is seen by the next request; EVENT_LIST_CACHE_S bounds another process's.
+        stores={RESPONSE_STORE: BoundedMemoryStore(ttl_s=settings.event_list_cache_s)},
+        response_cache_config=ResponseCacheConfig(
+            default_expiration=None,  # the store's time to live
+            key_builder=versioned_key(lambda: services.event_list_version.current),
+            store=RESPONSE_STORE,
+        ),
         request_class=BoundedRequest,
         websocket_class=LeanWebSocket,
         before_request=check_path_ids,

@@ -13,8 +13,8 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from app.adapters.db.engine import create_engine, create_session_factory
+from app.adapters.db.event_list_version import EventListVersion, tracked_session_factory
 from app.adapters.db.health import SqlReadinessProbe
-from app.adapters.db.page_cache import PageCache, tracked_session_factory
 from app.adapters.db.uow import SqlUnitOfWorkFactory
 from app.adapters.images.pillow import PillowImageInspector
 from app.adapters.jobs.saq_queue import SaqJobQueue
@@ -76,8 +76,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
     """Build adapters and services for ``settings``; tests may hand in a clock or a mailer."""
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    event_list_version = EventListVersion()
     sessions = (
-        tracked_session_factory(engine, PageCache(ttl_s=settings.event_list_cache_s))
+        tracked_session_factory(engine, event_list_version)
         if settings.event_list_cache_s > 0
         else create_session_factory(engine)
     )
@@ -212,6 +213,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mailer: Ma
         images=images,
         chat=chat,
         event_directory=event_directory,
+        event_list_version=event_list_version,
         closers=[hasher.close, renderer.close, inspector.close],
         background=[_presence_loop(chat, interval_s=settings.presence_ttl_s / 3, wake=presence_wake)],
     )

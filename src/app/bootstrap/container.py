@@ -12,6 +12,7 @@ from litestar.channels import ChannelsPlugin
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.adapters.db.event_list_version import EventListVersion
 from app.adapters.jobs.saq_queue import SaqJobQueue
 from app.adapters.jobs.sql import SqlJobQueue
 from app.adapters.jobs.worker import JobWorker
@@ -63,6 +64,7 @@ class Services:
     images: ImageService
     chat: ChatService
     event_directory: EventDirectoryService
+    event_list_version: EventListVersion  # moved by commits that change the public event list
     closers: list[Callable[[], Any]] = field(default_factory=list)
     # Loops that run while the app is up (started by ``start(loops=True)``, cancelled by ``aclose``).
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)

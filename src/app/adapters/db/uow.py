@@ -72,7 +72,7 @@ class SqlUnitOfWork:
         session = self.session
         if session.in_transaction() or session.identity_map or session.new:
             await session.close()
-        # else it never began a transaction nor held an object (a page served from the PageCache):
+        # else it never began a transaction nor held an object (a unit of work that read nothing):
         # closing would only cost a trip through SQLAlchemy's greenlet.
 
     async def commit(self) -> None:

@@ -5,7 +5,6 @@ by ``(starts_at, id)`` so a page reads the ``(status, starts_at, id)`` index in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.adapters.db.models.event_directory import EventOrganizationModel
 from app.adapters.db.models.organizations import OrganizationModel
 from app.adapters.db.models.ticketing import EventModel
-from app.adapters.db.page_cache import page_cache_of
 from app.adapters.db.paging import window
 from app.adapters.db.repositories.ticketing import EVENT_COLUMNS, event_from_columns
 from app.core.event_directory.listing import EventOrdering, EventQuery
@@ -47,23 +45,14 @@ class SqlEventDirectoryRepository:
         self._session = session
 
     async def list_published(self, query: EventQuery, page: PageRequest) -> Page[Event]:
-        """One statement (the columns of the page's events and their capped count, no ORM objects),
-        or none when the session's ``PageCache`` holds the page (shared: read it, never change it)."""
-        cache = page_cache_of(self._session)
-        if cache is not None:
-            key, generation = (query, page), cache.generation
-            if (cached := cache.get(key)) is not None:
-                return cast("Page[Event]", cached)
+        """One statement: the columns of the page's events and their capped count, no ORM objects."""
         if query.ordering is EventOrdering.LATEST:
             order = (EventModel.starts_at.desc(), EventModel.id.desc())
         else:
             order = (EventModel.starts_at.asc(), EventModel.id.asc())
         statement = select(*EVENT_COLUMNS).where(*_conditions(query)).order_by(*order)
         rows, counted = await window(self._session, statement, page)
-        listed = Page.counted([event_from_columns(row) for row in rows], counted, page)
-        if cache is not None:
-            cache.put(key, generation, listed)
-        return listed
+        return Page.counted([event_from_columns(row) for row in rows], counted, page)
 
     async def organization_ids(self, event_id: int) -> list[int]:
         ids = await self._session.scalars(

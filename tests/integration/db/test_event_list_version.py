@@ -1,6 +1,6 @@
-"""The public event list served from memory on SQLite and PostgreSQL: a repeated page runs no SQL,
-and every committed change to what the list shows (an event, its organizers, its owner deleted)
-drops the pages at once, while a rolled-back change keeps them."""
+"""The event list's version on SQLite and PostgreSQL: every committed change to what the list shows
+(an event, its organizers, its owner deleted) moves it, while a rolled-back change or a read does
+not; and the list itself is one statement."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.adapters.db.engine import create_engine
-from app.adapters.db.page_cache import PageCache, tracked_session_factory
+from app.adapters.db.event_list_version import EventListVersion, tracked_session_factory
 from app.adapters.db.uow import SqlUnitOfWorkFactory
 from app.core.accounts.model import User
 from app.core.event_directory.listing import EventQuery
@@ -29,7 +29,7 @@ FIRST_PAGE = PageRequest(limit=20)
 class Listing:
     uow: SqlUnitOfWorkFactory
     engine: AsyncEngine
-    cache: PageCache
+    version: EventListVersion
     owner_id: int
     published: int = 0
 
@@ -64,12 +64,12 @@ class Listing:
 @pytest.fixture
 async def listing(database_url: str) -> AsyncIterator[Listing]:
     engine = create_engine(database_url)
-    cache = PageCache(ttl_s=300)
-    uow = SqlUnitOfWorkFactory(tracked_session_factory(engine, cache))
+    version = EventListVersion()
+    uow = SqlUnitOfWorkFactory(tracked_session_factory(engine, version))
     async with uow() as unit:
         owner = await unit.users.add(User(email="o@example.com", name="O", password_hash="h"))
         await unit.commit()
-    built = Listing(uow=uow, engine=engine, cache=cache, owner_id=owner.id)
+    built = Listing(uow=uow, engine=engine, version=version, owner_id=owner.id)
     await built.publish("Night hike")
     try:
         yield built
@@ -77,45 +77,48 @@ async def listing(database_url: str) -> AsyncIterator[Listing]:
         await engine.dispose()
 
 
-async def test_a_repeated_page_runs_no_sql_when_nothing_changed(listing: Listing) -> None:
+async def test_a_page_is_one_statement_and_reading_it_leaves_the_version(listing: Listing) -> None:
+    before = listing.version.current
     assert await listing.selects() == 1
-    assert await listing.selects() == 0
-    assert await listing.titles() == ["Night hike"]
+    assert await listing.selects() == 1
+    assert listing.version.current == before
 
 
-async def test_a_committed_event_is_listed_at_once_when_the_page_was_kept(listing: Listing) -> None:
-    assert await listing.titles() == ["Night hike"]
+async def test_a_committed_event_moves_the_version(listing: Listing) -> None:
+    before = listing.version.current
     await listing.publish("Rafting")
+    assert listing.version.current == before + 1
     assert await listing.titles() == ["Night hike", "Rafting"]
 
 
-async def test_the_page_is_kept_when_a_change_is_rolled_back(listing: Listing) -> None:
-    await listing.titles()
+async def test_a_rolled_back_change_leaves_the_version(listing: Listing) -> None:
+    before = listing.version.current
     await listing.publish("Never", commit=False)
-    assert await listing.selects() == 0
+    assert listing.version.current == before
     assert await listing.titles() == ["Night hike"]
 
 
-async def test_a_new_organizer_shows_in_the_filtered_list_when_its_link_is_committed(listing: Listing) -> None:
+async def test_a_new_organizer_link_moves_the_version(listing: Listing) -> None:
     async with listing.uow() as unit:
         organization = await unit.organizations.add(Organization(title="Guides", created_by=listing.owner_id))
         await unit.commit()
-    by_guides = EventQuery(organization_id=organization.id)
-    assert await listing.titles(by_guides) == []
     event_id = await listing.publish("Rafting")
+    before = listing.version.current
     async with listing.uow() as unit:
         await unit.event_directory.set_organizations(event_id, [organization.id])
         await unit.commit()
-    assert await listing.titles(by_guides) == ["Rafting"]
+    assert listing.version.current == before + 1
+    assert await listing.titles(EventQuery(organization_id=organization.id)) == ["Rafting"]
 
 
-async def test_an_owner_deleted_takes_the_events_off_the_kept_page(listing: Listing) -> None:
+async def test_an_owner_deleted_moves_the_version(listing: Listing) -> None:
     async with listing.uow() as unit:
         other = await unit.users.add(User(email="p@example.com", name="P", password_hash="h"))
         await unit.commit()
     await listing.publish("Rafting", owner_id=other.id)
-    assert await listing.titles() == ["Night hike", "Rafting"]
+    before = listing.version.current
     async with listing.uow() as unit:
         await unit.users.delete(other.id)
         await unit.commit()
+    assert listing.version.current == before + 1
     assert await listing.titles() == ["Night hike"]
