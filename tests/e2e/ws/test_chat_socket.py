@@ -223,7 +223,10 @@ async def test_presence_stays_online_until_the_last_socket_closes(people: list[C
             await no_frame(ann_ws, "user_status", user_id=bob.id)
             await first.send(json.dumps({"type": "typing", "is_typing": False}))
             await next_frame(ann_ws, "typing", user_id=bob.id)
-        offline = await next_frame(ann_ws, "user_status", user_id=bob.id)
+        # Announced at the end of the server's presence interval (the server is shared by this
+        # module's tests, and the interval doubles while crowds of changes keep coming): on a
+        # loaded machine that can take longer than a frame usually does.
+        offline = await next_frame(ann_ws, "user_status", within=20, user_id=bob.id)
         assert offline["is_online"] is False
 
 
