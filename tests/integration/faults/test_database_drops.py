@@ -1,5 +1,6 @@
 """Database faults: pooled connections the server drops are replaced before use, so no request fails
-for them; a database that is really unreachable answers 503 ``service_unavailable`` with Retry-After."""
+for them; a database that is really unreachable, or a transaction it undid to break a deadlock,
+answers 503 ``service_unavailable`` with Retry-After."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.adapters.db.engine import async_url, create_engine
+from app.core.shared.errors import UnavailableError
 from tests.conftest import LiveServer, live_server, running_api, settings_for, truncate_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -92,3 +94,38 @@ async def test_an_unreachable_database_answers_503_with_retry_after() -> None:
         assert response.status_code == 503, response.text
         assert response.json()["code"] == "service_unavailable" and response.json()["status"] == 503
         assert int(response.headers["Retry-After"]) >= 1
+
+
+async def test_a_transaction_undone_to_break_a_deadlock_is_unavailable_for_a_moment(postgres_url: str) -> None:
+    """Two transactions lock two rows in opposite orders: PostgreSQL undoes one, whose caller gets a
+    503 ``service_unavailable`` with ``Retry-After: 1`` (nothing of it was stored), not a driver error."""
+    engine = create_engine(postgres_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP TABLE IF EXISTS deadlock_probe"))
+            await connection.execute(text("CREATE TABLE deadlock_probe (id int PRIMARY KEY, n int)"))
+            await connection.execute(text("INSERT INTO deadlock_probe VALUES (1, 0), (2, 0)"))
+        both_hold_one = asyncio.Barrier(2)
+
+        async def lock(first: int, second: int) -> BaseException | None:
+            try:
+                async with engine.begin() as connection:
+                    await connection.execute(text("UPDATE deadlock_probe SET n = n + 1 WHERE id = :id"), {"id": first})
+                    await both_hold_one.wait()
+                    await connection.execute(text("UPDATE deadlock_probe SET n = n + 1 WHERE id = :id"), {"id": second})
+            except Exception as error:
+                return error
+            return None
+
+        outcomes = await asyncio.wait_for(asyncio.gather(lock(1, 2), lock(2, 1)), timeout=30)
+        async with engine.connect() as connection:
+            counts = (await connection.execute(text("SELECT n FROM deadlock_probe ORDER BY id"))).scalars().all()
+            await connection.execute(text("DROP TABLE deadlock_probe"))
+            await connection.commit()
+    finally:
+        await engine.dispose()
+    failed = [outcome for outcome in outcomes if outcome is not None]
+    assert len(failed) == 1, outcomes
+    assert isinstance(failed[0], UnavailableError) and failed[0].retry_after == 1
+    assert failed[0].code == "service_unavailable"
+    assert list(counts) == [1, 1]  # the survivor's two updates; nothing of the undone one

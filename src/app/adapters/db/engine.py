@@ -36,7 +36,8 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, connect_
 
     PostgreSQL connections are pinged when taken from the pool (``_ping``), so one the server dropped
     (a restart, a failover, an idle timeout) is replaced before a request uses it. A server that cannot
-    be reached at all raises ``UnavailableError`` (503 with ``Retry-After``) instead of a driver error.
+    be reached at all raises ``UnavailableError`` (503 with ``Retry-After``) instead of a driver error,
+    and so does a transaction PostgreSQL undid to break a deadlock or a serialization conflict.
     """
     options: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
@@ -60,7 +61,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, connect_
     else:
         event.listen(engine.sync_engine.pool, "checkout", _ping)
         event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
-        event.listen(engine.sync_engine, "handle_error", _lost_as_unavailable)
+        event.listen(engine.sync_engine, "handle_error", _retryable_as_unavailable)
     return engine
 
 
@@ -95,10 +96,20 @@ def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         raise DisconnectionError("the pooled connection is gone") from error
 
 
-def _lost_as_unavailable(context: ExceptionContext) -> None:
-    """A connection lost while in use is ``UnavailableError`` (the pool replaces it)."""
+# SQLSTATEs of a transaction the server undid so that another could go on: a deadlock it broke
+# (40P01) or a serialization failure (40001). Nothing of it was committed, and the same request
+# again is expected to pass.
+_UNDONE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def _retryable_as_unavailable(context: ExceptionContext) -> None:
+    """A connection lost while in use is ``UnavailableError`` (the pool replaces it), and so is a
+    transaction the server undid for a conflicting one (503 with ``Retry-After: 1``)."""
+    cause = context.sqlalchemy_exception or context.original_exception
     if context.is_disconnect:
-        raise _unavailable() from context.sqlalchemy_exception or context.original_exception
+        raise _unavailable() from cause
+    if str(getattr(context.original_exception, "sqlstate", "") or "") in _UNDONE_SQLSTATES:
+        raise UnavailableError("A conflicting change went first; try again.", retry_after=1) from cause
 
 
 def dialect_of(session: AsyncSession) -> str:
