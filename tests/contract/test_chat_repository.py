@@ -47,10 +47,10 @@ async def _chat(uow: Callable[[], Any], kind: ChatKind, members: list[int], **fi
 
 async def _say(uow: Callable[[], Any], chat_id: int, sender_id: int, *texts: str) -> list[Message]:
     async with unit(uow) as u:
-        return [
-            await u.messages.add_message(Message(chat_id=chat_id, sender_id=sender_id, text=t, created_at=NOW))
-            for t in texts
-        ]
+        stored: list[Message] = await u.messages.add_messages(
+            [Message(chat_id=chat_id, sender_id=sender_id, text=t, created_at=NOW) for t in texts]
+        )
+        return stored
 
 
 async def test_one_private_chat_per_pair_and_unique_room_names(uow: Callable[[], Any]) -> None:
@@ -182,8 +182,8 @@ async def test_a_taken_client_id_or_a_sender_who_is_gone_refuses_the_write(uow: 
     ann, bob = await _users(uow, "ann", "bob")
     chat = await _chat(uow, ChatKind.GROUP, [ann, bob], title="g")
     async with unit(uow) as u:
-        await u.messages.add_message(
-            Message(chat_id=chat.id, sender_id=ann, text="first", created_at=NOW, client_id="k")
+        await u.messages.add_messages(
+            [Message(chat_id=chat.id, sender_id=ann, text="first", created_at=NOW, client_id="k")]
         )
     async with uow() as u:
         with pytest.raises(DuplicateKeyError):

@@ -105,10 +105,10 @@ async def test_messages(uow: Factory, search: str, want: set[int]) -> None:
     async with unit(uow) as u:
         chat = await u.chats.add_chat(Chat(kind=ChatKind.GROUP, created_by=owner, created_at=NOW, title="Chat"))
         await u.chats.add_member(ChatMember(chat_id=chat.id, user_id=owner, joined_at=NOW))
-        created = [
-            (await u.messages.add_message(Message(chat_id=chat.id, sender_id=owner, text=t, created_at=NOW))).id
-            for t in TITLES
-        ]
+        stored = await u.messages.add_messages(
+            [Message(chat_id=chat.id, sender_id=owner, text=t, created_at=NOW) for t in TITLES]
+        )
+        created = [message.id for message in stored]
     async with uow() as u:
         page = await u.messages.search(user_id=owner, query=search, chat_id=None, page=PageRequest(limit=10))
     assert _found([m.id for m in page.items], created) == want

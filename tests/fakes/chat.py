@@ -125,9 +125,6 @@ class InMemoryChatListing(ChatStoreView):
 class InMemoryMessageRepository(ChatStoreView):
     """Messages in the fake store, refusing what the SQL tables refuse."""
 
-    async def add_message(self, message: Message) -> Message:
-        return (await self.add_messages([message]))[0]
-
     async def add_messages(self, messages: list[Message], *, read_by_senders: bool = False) -> list[Message]:
         """Refuses what the SQL tables refuse: a sender who is gone, a taken client_id (and the texts a
         test declared unstorable)."""

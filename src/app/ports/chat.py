@@ -60,8 +60,6 @@ class ChatListing(Protocol):
 class MessageRepository(Protocol):
     """Messages of the chats."""
 
-    async def add_message(self, message: Message) -> Message: ...
-
     async def add_messages(self, messages: list[Message], *, read_by_senders: bool = False) -> list[Message]:
         """Store several messages at once; their ids follow the order of the list. With
         ``read_by_senders``, each sender has read their chat up to their last message of the list:

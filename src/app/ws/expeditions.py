@@ -212,13 +212,12 @@ async def expeditions_socket(
     then on, every followed expedition's events arrive. With ``?since=<seq>`` the events missed after
     that position come first, then ``{"type": "resume", "recovered", ...}``, then the hello.
     """
-    uses = expedition_sockets
-    principal = await authenticate_socket(socket, uses.accounts)
+    principal = await authenticate_socket(socket, expedition_sockets.accounts)
     if principal is None:
         return
     await socket.accept()
-    live = LiveSocket(socket, uses.hub)
-    feed = ExpeditionFeed(live, principal, uses.expeditions, uses.history)
+    live = LiveSocket(socket, expedition_sockets.hub)
+    feed = ExpeditionFeed(live, principal, expedition_sockets.expeditions, expedition_sockets.history)
     try:
         await feed.start(await connect_since(live, socket))
         await live.serve(feed.handle, rate_limit=FrameRateLimiter())

@@ -78,9 +78,6 @@ class SqlMessageRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add_message(self, message: Message) -> Message:
-        return (await self.add_messages([message]))[0]
-
     async def add_messages(self, messages: list[Message], *, read_by_senders: bool = False) -> list[Message]:
         # One multi-row INSERT … RETURNING (Core: no unit of work to flush), rows in list order; a
         # message alone on PostgreSQL moves its sender's read marker in the same statement.
