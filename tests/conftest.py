@@ -27,6 +27,7 @@ from app.adapters.db.base import metadata
 from app.adapters.db.engine import async_url, is_sqlite
 from app.adapters.db.migrations import upgrade
 from app.bootstrap import build_services, create_app
+from app.bootstrap.container import Services
 from app.ports.mailer import Mailer
 from app.settings import Settings
 from tests.fakes import FixedClock
@@ -199,6 +200,7 @@ class Api:
     client: httpx.AsyncClient
     settings: Settings
     clock: FixedClock | None
+    services: Services | None = None  # the app's container, when the test built the app in process
 
     async def register(
         self, email: str, *, role: str = "member", name: str = "", password: str = "s3cret-pass"
@@ -231,7 +233,7 @@ async def running_api(
     async with app_lifespan(app):
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Api(client=client, settings=settings, clock=clock)
+            yield Api(client=client, settings=settings, clock=clock, services=services)
 
 
 @contextlib.asynccontextmanager

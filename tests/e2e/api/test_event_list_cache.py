@@ -7,12 +7,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
-from app.bootstrap.app import create_app
-from app.bootstrap.build import build_services
-from tests.conftest import Api, app_lifespan, running_api, settings_for
+from tests.conftest import Api, running_api, settings_for
 from tests.e2e.ticketing_flow import make_organizer
 from tests.integration.db.test_organization_query_count import counting_statements
 
@@ -59,29 +56,24 @@ async def test_every_change_to_an_event_is_listed_by_the_next_request_when_pages
 async def test_a_repeated_page_is_sent_from_memory_without_sql_while_the_cache_is_on(
     database_url: str, cache_s: int
 ) -> None:
-    settings = settings_for(database_url, event_list_cache_s=cache_s)
-    services = build_services(settings)
-    app = create_app(settings, services=services)
-    async with app_lifespan(app):
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            api = Api(client=client, settings=settings, clock=None)
-            _, headers = await make_organizer(api, "olga@example.com")
-            for n in range(3):
-                created = await call(
-                    api,
-                    "POST",
-                    "/api/events/",
-                    headers,
-                    title=f"Hike {n}",
-                    starts_at="2099-05-01T18:00:00Z",
-                    capacity=9,
-                )
-                await call(api, "POST", f"/api/events/{created['id']}/publish/", headers)
-            first = await client.get("/api/events/?limit=2")
-            with counting_statements(services.engine) as statements:
-                again = await client.get("/api/events/?limit=2")
-                elsewhere = await client.get("/api/events/?limit=2", headers={"host": "other.example.com"})
+    async with running_api(settings_for(database_url, event_list_cache_s=cache_s)) as api:
+        assert api.services is not None
+        _, headers = await make_organizer(api, "olga@example.com")
+        for n in range(3):
+            created = await call(
+                api,
+                "POST",
+                "/api/events/",
+                headers,
+                title=f"Hike {n}",
+                starts_at="2099-05-01T18:00:00Z",
+                capacity=9,
+            )
+            await call(api, "POST", f"/api/events/{created['id']}/publish/", headers)
+        first = await api.client.get("/api/events/?limit=2")
+        with counting_statements(api.services.engine) as statements:
+            again = await api.client.get("/api/events/?limit=2")
+            elsewhere = await api.client.get("/api/events/?limit=2", headers={"host": "other.example.com"})
     assert first.status_code == again.status_code == elsewhere.status_code == 200
     assert again.json() == first.json()
     assert first.json()["next"] == "http://testserver/api/events/?limit=2&offset=2"
