@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -69,12 +70,12 @@ async def test_a_job_whose_worker_died_mid_run_is_claimed_again_once_its_heartbe
 
     async with a_process(database_url, {"count": count}) as (queue, _):
         job = await queue.enqueue("count", {"n": 1})
-        claimed = await queue.claim(lease_s=0.05)  # a worker claims it, then its process is killed
+        claimed = await queue.claim(lease_s=0.5)  # a worker claims it, then its process is killed
         assert claimed is not None and claimed[0].id == job.id
-        assert await queue.claim(lease_s=0.05) is None  # while the heartbeat is fresh, nobody else takes it
-        assert await queue.claim_by_id(job.id, lease_s=0.05) is None
+        assert await queue.claim(lease_s=0.5) is None  # while the heartbeat is fresh, nobody else takes it
+        assert await queue.claim_by_id(job.id, lease_s=0.5) is None
 
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(0.6)
     async with a_process(database_url, {"count": count}) as (queue, worker):
         assert await worker.run_until_idle() == 1
         done = await queue.get(job.id)
@@ -308,3 +309,62 @@ async def test_a_failed_job_retried_twice_at_once_is_queued_once_and_runs_again(
         1,
         None,
     )
+
+
+class CountingClaims:
+    """The real queue, counting the worker's claims."""
+
+    def __init__(self, queue: SqlJobQueue) -> None:
+        self.queue, self.claims = queue, 0
+
+    async def claim(self, *, lease_s: float) -> Any:
+        self.claims += 1
+        return await self.queue.claim(lease_s=lease_s)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.queue, name)
+
+
+async def test_an_idle_worker_polls_with_one_slot_and_work_wakes_every_slot(database_url: str) -> None:
+    running, most = 0, 0
+
+    async def slow(_: Any) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.5)
+        running -= 1
+
+    async with a_process(database_url, {"slow": slow}) as (queue, _):
+        counted = CountingClaims(queue)
+        worker = JobWorker(counted, {"slow": slow}, SystemClock(), concurrency=3, poll_interval_s=0.1)
+        worker.start()
+        await asyncio.sleep(1.5)
+        idle_claims = counted.claims
+        # Enqueued by another process (no wake reaches this worker): the polling slot finds the
+        # first job, and running it wakes the idle slots for the others.
+        async with a_process(database_url, {}) as (other, _):
+            jobs = [await other.enqueue("slow", {}) for _ in range(3)]
+        await wait_finished(queue, [job.id for job in jobs])
+        await worker.stop()
+
+    # One slot polling every 0.1 s claims about 15 times in 1.5 s; three slots would claim about 45 times.
+    assert 3 <= idle_claims <= 27
+    assert most == 3
+
+
+async def test_an_idle_poll_on_sqlite_waits_for_no_writer(sqlite_url: str) -> None:
+    from tests.conftest import truncate_all
+
+    await truncate_all(sqlite_url)
+    async with a_process(sqlite_url, {}) as (queue, _):
+        writer = sqlite3.connect(sqlite_url.split("///", 1)[1], isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
+            # With nothing to claim, the poll reads and returns: it never waits for the lock (the
+            # busy timeout is 30 s).
+            async with asyncio.timeout(5):
+                assert await queue.claim(lease_s=15) is None
+            writer.execute("ROLLBACK")
+        finally:
+            writer.close()

@@ -70,7 +70,7 @@ class _Outcome(Enum):
 
 
 class JobWorker:
-    """Runs jobs one at a time per slot (``concurrency`` slots), polling when idle and woken on enqueue."""
+    """Runs jobs one at a time per slot (``concurrency`` slots), one slot polling when idle, all woken on enqueue."""
 
     def __init__(
         self,
@@ -115,6 +115,7 @@ class JobWorker:
         claimed = await self._queue.claim(lease_s=self.lease_s)
         if claimed is None:
             return False
+        self._wake.set()  # more may be due: the idle slots look too
         job, token = claimed
         await self._run(job, token)
         return True
@@ -147,7 +148,9 @@ class JobWorker:
         """Start the worker's slots as tasks of the running loop."""
         self._stopping = False
         self._stop.clear()
-        self._tasks = [asyncio.create_task(self._loop(), name=f"job-worker-{i}") for i in range(self._concurrency)]
+        self._tasks = [
+            asyncio.create_task(self._loop(polls=i == 0), name=f"job-worker-{i}") for i in range(self._concurrency)
+        ]
         if self._retention > 0:
             self._tasks.append(asyncio.create_task(self._prune_now_and_then(), name="job-pruner"))
 
@@ -167,7 +170,9 @@ class JobWorker:
                 await task
         self._tasks = []
 
-    async def _loop(self) -> None:
+    async def _loop(self, *, polls: bool) -> None:
+        """Claim and run jobs until stopped. Idle, only the slot that ``polls`` looks for work every
+        poll interval; the others wait until an enqueue, or a slot that ran a job, wakes them."""
         failures = 0
         while not self._stopping:
             try:
@@ -184,7 +189,7 @@ class JobWorker:
             if ran or self._stopping:
                 continue
             self._wake.clear()
-            idle = self._poll if not failures else min(30.0, self._poll * 2**failures)
+            idle = min(30.0, self._poll * 2**failures) if failures else self._poll if polls else None
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=idle)
 
