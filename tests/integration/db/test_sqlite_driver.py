@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
 
-import aiosqlite.core
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -23,25 +21,6 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
         await connection.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE)"))
     yield engine
     await engine.dispose()
-
-
-@pytest.fixture
-def trips(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
-    """How many calls went to aiosqlite's thread since the last look."""
-    calls = [0]
-    run: Any = aiosqlite.core.Connection._execute
-
-    async def counted(self: aiosqlite.core.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
-        return await run(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
-
-    def taken() -> int:
-        count, calls[0] = calls[0], 0
-        return count
-
-    return taken
 
 
 async def test_each_statement_is_one_trip_and_answers_as_a_cursor_would(

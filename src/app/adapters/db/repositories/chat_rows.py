@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.accounts import UserModel
 from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
+from app.adapters.db.sqlite_trips import compiled, on_thread, sqlite_dialect
 from app.core.chat.errors import PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, Message
 from app.core.shared.errors import DuplicateKeyError
@@ -73,7 +74,13 @@ async def seat(
     session: AsyncSession, statement: Select[*tuple[Any, ...]], chat_id: int, user_id: int
 ) -> tuple[Chat | None, ChatMember | None]:
     """The chat and the user's seat in it, read by ``statement`` (``SEAT``, or it with a lock)."""
-    found = (await session.execute(statement, {"chat": chat_id, "user": user_id})).first()
+    values = {"chat": chat_id, "user": user_id}
+    found: Any
+    if sqlite := sqlite_dialect(session):  # each message posted reads it: below SQLAlchemy there
+        read = compiled(statement, sqlite)
+        found = next(iter(await on_thread(session, lambda trip: trip.rows(read, values))), None)
+    else:
+        found = (await session.execute(statement, values)).first()
     if found is None:
         return None, None
     chat = chat_from_row(found)

@@ -8,6 +8,8 @@ it only ever looks at the caller's chats.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +31,7 @@ from app.adapters.db.repositories.chat_rows import (
     messages_query,
     unread_filter,
 )
+from app.adapters.db.sqlite_trips import Compiled, Trip, compiled, on_thread, sqlite_dialect
 from app.core.chat.model import Message
 from app.core.shared.paging import Page, PageRequest
 
@@ -51,15 +54,15 @@ _WRITTEN = ("chat_id", "sender_id", "text", "reply_to_id", "forwarded_from_id", 
 # bind named as a column of ``chat_members`` would be taken for a value of the update. Larger batches
 # keep the multi-row insert and an update per sender: the batch shares those trips, and a statement
 # per batch size would cost more to build and compile than the trip it saves.
-_STORED = (
+_INSERT_ONE = (
     insert(MESSAGES)
     .values(
         {column: bindparam(f"new_{column}", type_=MESSAGES.c[column].type) for column in _WRITTEN}
         | {"updated_at": bindparam("new_created_at", type_=MESSAGES.c.updated_at.type)}
     )
     .returning(*MESSAGES.c)
-    .cte("stored")
 )
+_STORED = _INSERT_ONE.cte("stored")
 _INSERT_READ_BY_SENDER = select(_STORED).add_cte(
     update(MEMBERS)
     .where(
@@ -71,6 +74,29 @@ _INSERT_READ_BY_SENDER = select(_STORED).add_cte(
     .cte("read")
 )
 
+# SQLite: each message inserted, then each sender's read marker moved, all in one trip to the
+# database's thread (``sqlite_trips``); every value named, ``updated_at`` included.
+_SQLITE_READ_BY_SENDER = (
+    update(MEMBERS)
+    .where(
+        MEMBERS.c.chat_id == bindparam("chat"),
+        MEMBERS.c.user_id == bindparam("user"),
+        MEMBERS.c.last_read_message_id < bindparam("marker"),
+    )
+    .values(last_read_message_id=bindparam("marker"), updated_at=bindparam("at", type_=MEMBERS.c.updated_at.type))
+)
+
+
+def _stored_on_sqlite(
+    insert_one: Compiled, read_by_sender: Compiled | None, rows: list[dict[str, Any]], trip: Trip
+) -> list[Any]:
+    stored = [trip.rows(insert_one, {f"new_{column}": value for column, value in row.items()})[0] for row in rows]
+    if read_by_sender is not None:
+        now = datetime.now(UTC)
+        for (chat_id, sender_id), last in {(row.chat_id, row.sender_id): row.id for row in stored}.items():
+            trip.count(read_by_sender, {"chat": chat_id, "user": sender_id, "marker": last, "at": now})
+    return stored
+
 
 class SqlMessageRepository:
     """Messages in ``messages``."""
@@ -80,7 +106,8 @@ class SqlMessageRepository:
 
     async def add_messages(self, messages: list[Message], *, read_by_senders: bool = False) -> list[Message]:
         # One multi-row INSERT … RETURNING (Core: no unit of work to flush), rows in list order; a
-        # message alone on PostgreSQL moves its sender's read marker in the same statement.
+        # message alone on PostgreSQL moves its sender's read marker in the same statement. On
+        # SQLite, the inserts and the read markers are one trip below SQLAlchemy (``sqlite_trips``).
         rows = [
             {
                 "chat_id": message.chat_id,
@@ -93,9 +120,15 @@ class SqlMessageRepository:
             }
             for message in messages
         ]
-        read_in_insert = read_by_senders and len(rows) == 1 and dialect_of(self._session) == "postgresql"
+        sqlite = sqlite_dialect(self._session)
+        read_later = read_by_senders and sqlite is None and len(rows) > 1
+        stored: Sequence[Any]
         try:
-            if read_in_insert:
+            if sqlite is not None:
+                read = compiled(_SQLITE_READ_BY_SENDER, sqlite) if read_by_senders else None
+                work = functools.partial(_stored_on_sqlite, compiled(_INSERT_ONE, sqlite), read, rows)
+                stored = await on_thread(self._session, work)
+            elif read_by_senders and len(rows) == 1:
                 values = {f"new_{column}": value for column, value in rows[0].items()}
                 stored = (await self._session.execute(_INSERT_READ_BY_SENDER, values)).all()
             else:
@@ -103,7 +136,7 @@ class SqlMessageRepository:
         except DBAPIError as error:
             translate_refusal(error, MESSAGE_CONSTRAINTS)
             raise
-        if read_by_senders and not read_in_insert:
+        if read_later:
             for (chat_id, sender_id), last in {(row.chat_id, row.sender_id): row.id for row in stored}.items():
                 await _advance(self._session, "last_read_message_id", chat_id, sender_id, last)
         return [message_from_row(row, message.sender_name) for row, message in zip(stored, messages, strict=True)]
