@@ -86,16 +86,18 @@ class Trip:
         return cast(DBAPIError, DBAPIError.instance(sql, parameters, error, sqlite3.Error))
 
 
-_HELD = "sqlite_trips.connection"  # the session's adapted DBAPI connection, while its transaction lasts
+_HELD = "sqlite_trips.connection"  # the session's transaction and its adapted DBAPI connection
 
 
 async def on_thread(session: AsyncSession, work: Callable[[Trip], T]) -> T:
     """Run ``work`` on the session's SQLite connection in one trip to its thread, in the session's
     transaction (begun here if it was not)."""
-    adapted: Any = session.info.get(_HELD) if session.in_transaction() else None
-    if adapted is None:  # the transaction begins: its connection is the session's until it ends
-        connection = await session.connection()
-        adapted = session.info[_HELD] = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+    held = session.info.get(_HELD)
+    if held is None or held[0] is not session.sync_session.get_transaction():
+        connection = await session.connection()  # begins the transaction, which holds the connection
+        raw: Any = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+        held = session.info[_HELD] = (session.sync_session.get_transaction(), raw)
+    adapted: Any = held[1]
     trip = Trip(adapted._connection._conn)
 
     def run() -> T | DBAPIError:

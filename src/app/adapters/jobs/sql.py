@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.adapters.db.models.jobs import JobModel
@@ -26,21 +26,19 @@ from app.ports.jobs import JobPayload
 MAX_ERROR_CHARS = 2000
 
 
-def _abandoned(now: datetime) -> ColumnElement[bool]:
+def _abandoned(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """A running job whose worker stopped renewing its heartbeat: it died, or lost the database."""
     return (JobModel.status == JobStatus.RUNNING.value) & (JobModel.lease_until < now)
 
 
+def _claimable(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
+    """A job due by ``now``, or one whose worker is gone."""
+    return or_((JobModel.status == JobStatus.QUEUED.value) & (JobModel.run_at <= now), _abandoned(now))
+
+
 # Whether any job is claimable now: a read that takes no write lock, so an idle worker's poll costs one
 # indexed lookup instead of a write transaction (the claim that follows is atomic on its own).
-_ANY_CLAIMABLE = (
-    select(JobModel.id)
-    .where(
-        ((JobModel.status == JobStatus.QUEUED.value) & (JobModel.run_at <= bindparam("now")))
-        | ((JobModel.status == JobStatus.RUNNING.value) & (JobModel.lease_until < bindparam("now")))
-    )
-    .limit(1)
-)
+_ANY_CLAIMABLE = select(JobModel.id).where(_claimable(bindparam("now", type_=JobModel.run_at.type))).limit(1)
 
 
 def job_from_row(row: JobModel) -> Job:
@@ -125,7 +123,7 @@ class SqlJobQueue:
                 return None
         due = (
             select(JobModel.id)
-            .where(or_((JobModel.status == JobStatus.QUEUED.value) & (JobModel.run_at <= now), _abandoned(now)))
+            .where(_claimable(now))
             .order_by(JobModel.run_at, JobModel.id)
             .limit(1)
             .with_for_update(skip_locked=True)

@@ -172,7 +172,7 @@ class JobWorker:
 
     async def _loop(self, *, polls: bool) -> None:
         """Claim and run jobs until stopped. Idle, only the slot that ``polls`` looks for work every
-        poll interval; the others wait until an enqueue, or a slot that ran a job, wakes them."""
+        poll interval; the others wait until an enqueue, or a slot that claimed a job, wakes them."""
         failures = 0
         while not self._stopping:
             try:
