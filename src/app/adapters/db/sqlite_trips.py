@@ -123,3 +123,11 @@ def sqlite_dialect(session: AsyncSession) -> Dialect | None:
     """The session's dialect when it is SQLite's, else None."""
     dialect = session.get_bind().dialect
     return dialect if dialect.name == "sqlite" else None
+
+
+async def rows_of(
+    session: AsyncSession, dialect: Dialect, statement: ClauseElement, values: Mapping[str, Any]
+) -> list[Any]:
+    """The rows of one statement, run below SQLAlchemy in one trip."""
+    run = compiled(statement, dialect)
+    return await on_thread(session, lambda trip: trip.rows(run, values))

@@ -12,7 +12,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from app.adapters.db.engine import dialect_of
 from app.adapters.db.models.chat import MessageModel, chat_changes
 from app.adapters.db.repositories.chat_rows import CHATS, SEAT, message_from_row, messages_query, seat
-from app.adapters.db.sqlite_trips import compiled, on_thread, sqlite_dialect
+from app.adapters.db.sqlite_trips import rows_of, sqlite_dialect
 from app.core.chat.changes import ChangeKind, ChatChange
 from app.core.chat.model import Chat, ChatMember, Message
 
@@ -94,9 +94,7 @@ class SqlChatChangeLog:
             }
         statement = _numbered_insert(len(changes))
         if sqlite := sqlite_dialect(self._session):  # once per message posted: below SQLAlchemy there
-            insert_changes = compiled(statement, sqlite)
-            rows = await on_thread(self._session, lambda trip: trip.rows(insert_changes, values))
-            return max(int(row.seq) for row in rows)
+            return max(int(row.seq) for row in await rows_of(self._session, sqlite, statement, values))
         numbers = (await self._session.execute(statement, values)).scalars().all()
         return max(numbers)
 

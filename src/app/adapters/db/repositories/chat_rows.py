@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.adapters.db.models.accounts import UserModel
 from app.adapters.db.models.chat import ChatMemberModel, ChatModel, MessageModel
-from app.adapters.db.sqlite_trips import compiled, on_thread, sqlite_dialect
+from app.adapters.db.sqlite_trips import rows_of, sqlite_dialect
 from app.core.chat.errors import PrivateChatExistsError, RoomNameTakenError
 from app.core.chat.model import Chat, ChatKind, ChatMember, Message
 from app.core.shared.errors import DuplicateKeyError
@@ -77,8 +77,7 @@ async def seat(
     values = {"chat": chat_id, "user": user_id}
     found: Any
     if sqlite := sqlite_dialect(session):  # each message posted reads it: below SQLAlchemy there
-        read = compiled(statement, sqlite)
-        found = next(iter(await on_thread(session, lambda trip: trip.rows(read, values))), None)
+        found = next(iter(await rows_of(session, sqlite, statement, values)), None)
     else:
         found = (await session.execute(statement, values)).first()
     if found is None:

@@ -45,9 +45,9 @@ _ADVANCE = {
         MEMBERS.c.user_id == bindparam("user"),
         MEMBERS.c[marker] < bindparam("marker"),
     )
-    .values({marker: bindparam("marker")})
+    .values({marker: bindparam("marker"), "updated_at": bindparam("at", type_=MEMBERS.c.updated_at.type)})
     for marker in ("last_read_message_id", "last_delivered_message_id")
-}
+}  # ``updated_at`` named, not left to its ``onupdate``: SQLite runs them below SQLAlchemy too
 _WRITTEN = ("chat_id", "sender_id", "text", "reply_to_id", "forwarded_from_id", "client_id", "created_at")
 # PostgreSQL: a message stored alone (a batch of one, the common case) with its sender's read marker
 # moved to it, in one statement (a data-modifying CTE). Its values are bound as ``new_<column>``: a
@@ -74,28 +74,23 @@ _INSERT_READ_BY_SENDER = select(_STORED).add_cte(
     .cte("read")
 )
 
-# SQLite: each message inserted, then each sender's read marker moved, all in one trip to the
-# database's thread (``sqlite_trips``); every value named, ``updated_at`` included.
-_SQLITE_READ_BY_SENDER = (
-    update(MEMBERS)
-    .where(
-        MEMBERS.c.chat_id == bindparam("chat"),
-        MEMBERS.c.user_id == bindparam("user"),
-        MEMBERS.c.last_read_message_id < bindparam("marker"),
-    )
-    .values(last_read_message_id=bindparam("marker"), updated_at=bindparam("at", type_=MEMBERS.c.updated_at.type))
-)
-
 
 def _stored_on_sqlite(
     insert_one: Compiled, read_by_sender: Compiled | None, rows: list[dict[str, Any]], trip: Trip
 ) -> list[Any]:
+    """SQLite, in one trip to the database's thread (``sqlite_trips``): each message inserted, then,
+    with ``read_by_sender`` (``_ADVANCE``), each sender's read marker moved to their newest."""
     stored = [trip.rows(insert_one, {f"new_{column}": value for column, value in row.items()})[0] for row in rows]
     if read_by_sender is not None:
         now = datetime.now(UTC)
-        for (chat_id, sender_id), last in {(row.chat_id, row.sender_id): row.id for row in stored}.items():
+        for (chat_id, sender_id), last in _newest_per_sender(stored).items():
             trip.count(read_by_sender, {"chat": chat_id, "user": sender_id, "marker": last, "at": now})
     return stored
+
+
+def _newest_per_sender(stored: Sequence[Any]) -> dict[tuple[int, int], int]:
+    """The id of the newest stored message of each (chat, sender)."""
+    return {(row.chat_id, row.sender_id): row.id for row in stored}
 
 
 class SqlMessageRepository:
@@ -125,7 +120,7 @@ class SqlMessageRepository:
         stored: Sequence[Any]
         try:
             if sqlite is not None:
-                read = compiled(_SQLITE_READ_BY_SENDER, sqlite) if read_by_senders else None
+                read = compiled(_ADVANCE["last_read_message_id"], sqlite) if read_by_senders else None
                 work = functools.partial(_stored_on_sqlite, compiled(_INSERT_ONE, sqlite), read, rows)
                 stored = await on_thread(self._session, work)
             elif read_by_senders and len(rows) == 1:
@@ -137,7 +132,7 @@ class SqlMessageRepository:
             translate_refusal(error, MESSAGE_CONSTRAINTS)
             raise
         if read_later:
-            for (chat_id, sender_id), last in {(row.chat_id, row.sender_id): row.id for row in stored}.items():
+            for (chat_id, sender_id), last in _newest_per_sender(stored).items():
                 await _advance(self._session, "last_read_message_id", chat_id, sender_id, last)
         return [message_from_row(row, message.sender_name) for row, message in zip(stored, messages, strict=True)]
 
@@ -237,7 +232,8 @@ class SqlReadStateRepository:
 
 async def _advance(session: AsyncSession, marker: str, chat_id: int, user_id: int, message_id: int) -> bool:
     """Move a member's marker forward to ``message_id``; False when it stood there or beyond."""
-    result: Any = await session.execute(_ADVANCE[marker], {"chat": chat_id, "user": user_id, "marker": message_id})
+    values = {"chat": chat_id, "user": user_id, "marker": message_id, "at": datetime.now(UTC)}
+    result: Any = await session.execute(_ADVANCE[marker], values)
     return bool(result.rowcount)
 
 
